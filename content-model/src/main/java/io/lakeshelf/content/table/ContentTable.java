@@ -1,0 +1,362 @@
+package io.lakeshelf.content.table;
+
+import io.delta.kernel.DataWriteContext;
+import io.delta.kernel.Operation;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.Table;
+import io.delta.kernel.Transaction;
+import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.ConcurrentWriteException;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.hook.PostCommitHook;
+import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.actions.AddFile;
+import io.delta.kernel.internal.actions.SingleAction;
+import io.delta.kernel.internal.util.Utils;
+import io.delta.kernel.types.ArrayType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.FloatType;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.utils.CloseableIterable;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.DataFileStatus;
+import io.lakeshelf.content.Document;
+import io.lakeshelf.content.RowLocator;
+import io.lakeshelf.content.TableVersion;
+import io.lakeshelf.content.VectorSpec;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A content table: one Delta table, read and written through Delta Kernel.
+ *
+ * <p>Every write is one Delta commit: the new rows go to a new data file, and every file that
+ * holds a row the write replaces or deletes is rewritten without that row (its old version is
+ * removed in the same commit). Until the commit, nothing a reader sees changes; a write that fails
+ * or dies before its commit leaves only unreferenced files behind, which {@code VACUUM} removes.
+ * A write that loses a race with another writer is retried on the new version.
+ */
+public final class ContentTable {
+
+  private static final Logger log = LoggerFactory.getLogger(ContentTable.class);
+  private static final String ENGINE_INFO = "Lakeshelf";
+  private static final int MAX_ATTEMPTS = 5;
+
+  private final Engine engine;
+  private final String location;
+  private final ContentColumns columns;
+  private final List<VectorSpec> vectors;
+  private volatile WriteListener listener = WriteListener.NONE;
+
+  private ContentTable(
+      Engine engine, String location, ContentColumns columns, List<VectorSpec> vectors) {
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.location = Objects.requireNonNull(location, "location");
+    this.columns = Objects.requireNonNull(columns, "columns");
+    this.vectors = List.copyOf(vectors);
+  }
+
+  /**
+   * Opens the managed table at {@code location}, creating it (version 0, no rows) when no table is
+   * there yet. An existing table must have the managed columns and a column for each vector.
+   */
+  public static ContentTable createManaged(
+      Engine engine, String location, List<VectorSpec> vectors) {
+    ContentTable table = new ContentTable(engine, location, ContentColumns.MANAGED, vectors);
+    if (!table.exists()) {
+      StructType schema = ManagedTableSchema.of(vectors);
+      Transaction txn =
+          Table.forPath(engine, location)
+              .createTransactionBuilder(engine, ENGINE_INFO, Operation.CREATE_TABLE)
+              .withSchema(engine, schema)
+              .build(engine);
+      try {
+        txn.commit(engine, CloseableIterable.emptyIterable());
+        log.info("Created Delta table {}", location);
+      } catch (ConcurrentWriteException e) {
+        log.info("Delta table {} was created concurrently; using it", location);
+      }
+    }
+    table.checkSchema(table.latest().schema());
+    return table;
+  }
+
+  /** Opens an existing table whose columns play the given roles. */
+  public static ContentTable open(
+      Engine engine, String location, ContentColumns columns, List<VectorSpec> vectors) {
+    ContentTable table = new ContentTable(engine, location, columns, vectors);
+    table.checkSchema(table.latest().schema());
+    return table;
+  }
+
+  public String location() {
+    return location;
+  }
+
+  public ContentColumns columns() {
+    return columns;
+  }
+
+  public List<VectorSpec> vectors() {
+    return vectors;
+  }
+
+  Engine engine() {
+    return engine;
+  }
+
+  /** Sets who is told about writes before they commit. */
+  public void setWriteListener(WriteListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /** Whether a Delta table exists at the location. */
+  public boolean exists() {
+    try {
+      Table.forPath(engine, location).getLatestSnapshot(engine);
+      return true;
+    } catch (TableNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** The newest version of the table. */
+  public TableSnapshot latest() {
+    try {
+      return new TableSnapshot(engine, Table.forPath(engine, location).getLatestSnapshot(engine));
+    } catch (TableNotFoundException e) {
+      throw new MissingTableException("no Delta table at " + location, e);
+    }
+  }
+
+  /** The table as of an older version. */
+  public TableSnapshot at(TableVersion version) {
+    try {
+      Snapshot s = Table.forPath(engine, location).getSnapshotAsOfVersion(engine, version.value());
+      return new TableSnapshot(engine, s);
+    } catch (TableNotFoundException e) {
+      throw new MissingTableException("no Delta table at " + location, e);
+    }
+  }
+
+  private void checkSchema(StructType schema) {
+    if (schema.indexOf(columns.id()) < 0) {
+      throw new IllegalStateException(
+          "table " + location + " has no id column '" + columns.id() + "'");
+    }
+    for (VectorSpec v : vectors) {
+      int index = schema.indexOf(v.column());
+      if (index < 0) {
+        throw new IllegalStateException(
+            "table " + location + " has no vector column '" + v.column() + "'");
+      }
+      DataType type = schema.at(index).getDataType();
+      if (!(type instanceof ArrayType array) || !(array.getElementType() instanceof FloatType)) {
+        throw new IllegalStateException(
+            "column '" + v.column() + "' of " + location + " is " + type + ", not array<float>");
+      }
+    }
+  }
+
+  /**
+   * Inserts or replaces documents by id, in one commit. Ids must be unique within the batch and
+   * every document must have been checked against the table's vectors.
+   */
+  public CommitResult upsert(List<Document> docs, RowFinder finder) throws IOException {
+    if (docs.isEmpty()) {
+      throw new IllegalArgumentException("an upsert needs at least one document");
+    }
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    List<Document> rows = docs.stream().map(d -> d.withIngestedAt(now)).toList();
+    Set<String> ids = new LinkedHashSet<>();
+    for (Document d : rows) {
+      if (!ids.add(d.id())) {
+        throw new IllegalArgumentException("id '" + d.id() + "' appears twice in the batch");
+      }
+    }
+    return writeWithRetries(rows, ids, docs.size(), finder);
+  }
+
+  /** Deletes the rows with these ids, in one commit; absent ids are ignored. */
+  public CommitResult delete(Collection<String> ids, RowFinder finder) throws IOException {
+    return writeWithRetries(List.of(), new LinkedHashSet<>(ids), -1, finder);
+  }
+
+  private CommitResult writeWithRetries(
+      List<Document> rows, Set<String> ids, int count, RowFinder finder) throws IOException {
+    ConcurrentWriteException last = null;
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      TableSnapshot snapshot = latest();
+      Map<String, RowLocator> replaced = ids.isEmpty() ? Map.of() : finder.find(ids, snapshot.version());
+      int rowCount = count >= 0 ? count : replaced.size();
+      try {
+        return write(snapshot, rows, replaced.values(), rowCount);
+      } catch (ConcurrentWriteException e) {
+        last = e;
+        log.info(
+            "Write to {} lost a race on version {} (attempt {} of {}); retrying",
+            location,
+            snapshot.version(),
+            attempt,
+            MAX_ATTEMPTS);
+      }
+    }
+    throw new WriteConflictException(
+        "gave up writing to " + location + " after " + MAX_ATTEMPTS + " conflicts", last);
+  }
+
+  private CommitResult write(
+      TableSnapshot snapshot, List<Document> rows, Collection<RowLocator> replaced, int rowCount)
+      throws IOException {
+    if (rows.isEmpty() && replaced.isEmpty()) {
+      return new CommitResult(snapshot.version(), 0, false);
+    }
+    Transaction txn =
+        snapshot
+            .kernelSnapshot()
+            .buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE)
+            .build(engine);
+    Row txnState = txn.getTransactionState(engine);
+    List<Row> actions = new ArrayList<>();
+    List<String> written = new ArrayList<>();
+    if (!rows.isEmpty()) {
+      ColumnarBatch batch = DocumentBatch.of(rows, snapshot.schema(), vectors);
+      writeData(txnState, Utils.singletonCloseableIterator(
+          new FilteredColumnarBatch(batch, Optional.empty())), actions, written);
+    }
+    long removedAt = System.currentTimeMillis();
+    for (Map.Entry<String, Set<Long>> e : byFile(replaced).entrySet()) {
+      LiveFile file =
+          snapshot
+              .file(e.getKey())
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "file " + e.getKey() + " is not live at version " + snapshot.version()));
+      rewriteWithout(snapshot, file, e.getValue(), txnState, actions, written);
+      AddFile add = new AddFile(file.scanFileRow().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL));
+      actions.add(
+          SingleAction.createRemoveFileSingleAction(
+              add.toRemoveFileRow(true, Optional.of(removedAt))));
+    }
+    listener.beforeCommit(snapshot.version(), List.copyOf(written));
+    TransactionCommitResult result =
+        txn.commit(
+            engine, CloseableIterable.inMemoryIterable(Utils.toCloseableIterator(actions.iterator())));
+    runPostCommitHooks(result);
+    return new CommitResult(TableVersion.of(result.getVersion()), rowCount, true);
+  }
+
+  private void writeData(
+      Row txnState,
+      CloseableIterator<FilteredColumnarBatch> data,
+      List<Row> actions,
+      List<String> written)
+      throws IOException {
+    CloseableIterator<FilteredColumnarBatch> physical =
+        Transaction.transformLogicalData(engine, txnState, data, Map.of());
+    DataWriteContext context = Transaction.getWriteContext(engine, txnState, Map.of());
+    List<DataFileStatus> files = new ArrayList<>();
+    try (CloseableIterator<DataFileStatus> it =
+        engine
+            .getParquetHandler()
+            .writeParquetFiles(
+                context.getTargetDirectory(), physical, context.getStatisticsColumns())) {
+      it.forEachRemaining(files::add);
+    }
+    files.forEach(f -> written.add(f.getPath()));
+    try (CloseableIterator<Row> adds =
+        Transaction.generateAppendActions(
+            engine, txnState, Utils.toCloseableIterator(files.iterator()), context)) {
+      adds.forEachRemaining(actions::add);
+    }
+  }
+
+  /** Writes the live rows of {@code file} except {@code dropped} to a new file, if any remain. */
+  private void rewriteWithout(
+      TableSnapshot snapshot,
+      LiveFile file,
+      Set<Long> dropped,
+      Row txnState,
+      List<Row> actions,
+      List<String> written)
+      throws IOException {
+    List<String> all = snapshot.schema().fieldNames();
+    CloseableIterator<FilteredColumnarBatch> kept =
+        snapshot.openRows(file, all).map(batch -> withoutRows(batch, dropped, all.size()));
+    CloseableIterator<FilteredColumnarBatch> nonEmpty = kept.filter(ContentTable::hasSelectedRows);
+    // Peek so that a file whose every row goes writes no empty file.
+    if (!nonEmpty.hasNext()) {
+      nonEmpty.close();
+      return;
+    }
+    writeData(txnState, nonEmpty, actions, written);
+  }
+
+  private static FilteredColumnarBatch withoutRows(
+      FilteredColumnarBatch batch, Set<Long> dropped, int rowIndexOrdinal) {
+    ColumnarBatch data = batch.getData();
+    ColumnVector rowIndex = data.getColumnVector(rowIndexOrdinal);
+    Optional<ColumnVector> current = batch.getSelectionVector();
+    boolean[] keep = new boolean[data.getSize()];
+    for (int i = 0; i < keep.length; i++) {
+      boolean live =
+          current.isEmpty() || (!current.get().isNullAt(i) && current.get().getBoolean(i));
+      keep[i] = live && !dropped.contains(rowIndex.getLong(i));
+    }
+    return new FilteredColumnarBatch(
+        data.withDeletedColumnAt(rowIndexOrdinal), Optional.of(new SelectionVector(keep)));
+  }
+
+  private static boolean hasSelectedRows(FilteredColumnarBatch batch) {
+    ColumnVector selection = batch.getSelectionVector().orElseThrow();
+    for (int i = 0; i < selection.getSize(); i++) {
+      if (selection.getBoolean(i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Map<String, Set<Long>> byFile(Collection<RowLocator> locators) {
+    Map<String, Set<Long>> byFile = new TreeMap<>();
+    for (RowLocator l : locators) {
+      byFile.computeIfAbsent(l.dataFile(), f -> new TreeSet<>()).add(l.rowIndex());
+    }
+    return byFile;
+  }
+
+  private void runPostCommitHooks(TransactionCommitResult result) {
+    for (PostCommitHook hook : result.getPostCommitHooks()) {
+      try {
+        hook.threadSafeInvoke(engine);
+      } catch (IOException | RuntimeException e) {
+        // A failed checkpoint leaves the table correct, only slower to read: log and go on.
+        log.warn("Post-commit hook {} failed on {}", hook.getType(), location, e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ContentTable[" + location + "]";
+  }
+}

@@ -1,0 +1,25 @@
+package io.lakeshelf.content.table;
+
+import io.delta.kernel.data.Row;
+import java.util.Objects;
+
+/**
+ * A data file of a snapshot, with the deletion vector that masks some of its rows if any.
+ *
+ * @param path the file's path as the Delta log names it
+ * @param sizeBytes the file's size
+ * @param deletionVectorKey a key identifying the file's deletion vector, or null when it has none;
+ *     a new key means a new set of deleted rows
+ * @param scanFileRow Delta Kernel's scan-file row, needed to read or remove the file
+ */
+public record LiveFile(String path, long sizeBytes, String deletionVectorKey, Row scanFileRow) {
+
+  public LiveFile {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(scanFileRow, "scanFileRow");
+  }
+
+  public boolean hasDeletionVector() {
+    return deletionVectorKey != null;
+  }
+}

@@ -1,0 +1,155 @@
+package io.lakeshelf.content.table;
+
+import io.delta.kernel.Scan;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.actions.AddFile;
+import io.delta.kernel.internal.actions.DeletionVectorDescriptor;
+import io.delta.kernel.internal.data.ScanStateRow;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.FileStatus;
+import io.lakeshelf.content.TableVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One version of a Delta table as Delta Kernel reads it: its schema, its live data files and the
+ * live rows of each file (deletion vectors applied, column mapping and partition values resolved).
+ * Immutable; the list of live files is read from the log once, on first use.
+ */
+public final class TableSnapshot {
+
+  /** Name of the row-index column {@link #readRows} appends to the requested columns. */
+  public static final String ROW_INDEX_COLUMN = StructField.DEFAULT_ROW_INDEX_COLUMN.getName();
+
+  private final Engine engine;
+  private final Snapshot snapshot;
+  private volatile Map<String, LiveFile> liveFiles;
+
+  TableSnapshot(Engine engine, Snapshot snapshot) {
+    this.engine = engine;
+    this.snapshot = snapshot;
+  }
+
+  public TableVersion version() {
+    return TableVersion.of(snapshot.getVersion());
+  }
+
+  /** The table's id from its metadata: a new id means the table was replaced. */
+  public String tableId() {
+    return snapshot.getMetadata().getId();
+  }
+
+  public StructType schema() {
+    return snapshot.getSchema();
+  }
+
+  public List<String> partitionColumns() {
+    return snapshot.getPartitionColumnNames();
+  }
+
+  Snapshot kernelSnapshot() {
+    return snapshot;
+  }
+
+  Engine engine() {
+    return engine;
+  }
+
+  /** The live data files of this version, in log order, keyed by their path in the log. */
+  public Map<String, LiveFile> liveFiles() {
+    Map<String, LiveFile> files = liveFiles;
+    if (files == null) {
+      files = Collections.unmodifiableMap(loadLiveFiles());
+      liveFiles = files;
+    }
+    return files;
+  }
+
+  public Optional<LiveFile> file(String path) {
+    return Optional.ofNullable(liveFiles().get(path));
+  }
+
+  private Map<String, LiveFile> loadLiveFiles() {
+    Map<String, LiveFile> files = new LinkedHashMap<>();
+    Scan scan = snapshot.getScanBuilder().build();
+    try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine)) {
+      while (batches.hasNext()) {
+        try (CloseableIterator<Row> rows = batches.next().getRows()) {
+          while (rows.hasNext()) {
+            Row scanFileRow = rows.next();
+            AddFile add = new AddFile(scanFileRow.getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL));
+            String dvKey =
+                add.getDeletionVector().map(DeletionVectorDescriptor::getUniqueId).orElse(null);
+            files.put(add.getPath(), new LiveFile(add.getPath(), add.getSize(), dvKey, scanFileRow));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the files of " + snapshot.getPath(), e);
+    }
+    return files;
+  }
+
+  /**
+   * Reads the live rows of one file: the given logical columns followed by {@link
+   * #ROW_INDEX_COLUMN}, the row's position in the file. Rows deleted by a deletion vector are
+   * unselected in each batch's selection vector.
+   */
+  public void readRows(LiveFile file, List<String> columns, BatchConsumer consumer)
+      throws IOException {
+    try (CloseableIterator<FilteredColumnarBatch> batches = openRows(file, columns)) {
+      while (batches.hasNext()) {
+        consumer.accept(batches.next());
+      }
+    }
+  }
+
+  /** Like {@link #readRows}, as an iterator the caller closes. */
+  public CloseableIterator<FilteredColumnarBatch> openRows(LiveFile file, List<String> columns)
+      throws IOException {
+    StructType tableSchema = snapshot.getSchema();
+    List<StructField> fields = new ArrayList<>();
+    for (String column : columns) {
+      int index = tableSchema.indexOf(column);
+      if (index < 0) {
+        throw new IllegalArgumentException(
+            "table " + snapshot.getPath() + " has no column '" + column + "'");
+      }
+      fields.add(tableSchema.at(index));
+    }
+    fields.add(StructField.DEFAULT_ROW_INDEX_COLUMN);
+    Scan scan = snapshot.getScanBuilder().withReadSchema(new StructType(fields)).build();
+    Row scanState = scan.getScanState(engine);
+    StructType physicalSchema = ScanStateRow.getPhysicalDataReadSchema(scanState);
+    FileStatus status = InternalScanFileUtils.getAddFileStatus(file.scanFileRow());
+    CloseableIterator<ColumnarBatch> physical =
+        engine
+            .getParquetHandler()
+            .readParquetFiles(single(status), physicalSchema, Optional.empty())
+            .map(result -> result.getData());
+    return Scan.transformPhysicalData(engine, scanState, file.scanFileRow(), physical);
+  }
+
+  private static CloseableIterator<FileStatus> single(FileStatus status) {
+    return io.delta.kernel.internal.util.Utils.singletonCloseableIterator(status);
+  }
+
+  /** Receives the batches {@link #readRows} reads. */
+  @FunctionalInterface
+  public interface BatchConsumer {
+    void accept(FilteredColumnarBatch batch) throws IOException;
+  }
+}
