@@ -41,11 +41,17 @@ public record VectorSpec(String name, String column, int dimensions, Similarity 
     if (vector.length != dimensions) {
       throw new DimensionMismatchException(name, dimensions, vector.length);
     }
+    boolean allZero = true;
     for (int i = 0; i < vector.length; i++) {
       if (!Float.isFinite(vector[i])) {
         throw new IllegalArgumentException(
             "vector '" + name + "' has a non-finite value at position " + i);
       }
+      allZero &= vector[i] == 0;
+    }
+    if (allZero && similarity == Similarity.COSINE) {
+      throw new IllegalArgumentException(
+          "vector '" + name + "' is all zeros, which has no cosine similarity");
     }
   }
 }

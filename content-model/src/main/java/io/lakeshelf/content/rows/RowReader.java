@@ -255,3 +255,4 @@ public final class RowReader {
     return imagePhysical.getOrDefault(field, field);
   }
 
+}

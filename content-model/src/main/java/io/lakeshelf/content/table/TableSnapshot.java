@@ -52,6 +52,11 @@ public final class TableSnapshot {
     return snapshot.getMetadata().getId();
   }
 
+  /** The table's root location. */
+  public String location() {
+    return snapshot.getPath();
+  }
+
   public StructType schema() {
     return snapshot.getSchema();
   }

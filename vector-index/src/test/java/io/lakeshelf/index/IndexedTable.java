@@ -1,0 +1,61 @@
+package io.lakeshelf.index;
+
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.lakeshelf.content.Document;
+import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.content.table.CommitResult;
+import io.lakeshelf.content.table.ContentColumns;
+import io.lakeshelf.content.table.ContentTable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.hadoop.conf.Configuration;
+
+/** A real Delta table on disk with a real index beside it, written the way the service does. */
+final class IndexedTable implements AutoCloseable {
+
+  final ContentTable table;
+  final Path indexDir;
+  final VectorSpec spec;
+  final ExecutorService executor = Executors.newFixedThreadPool(2);
+  VectorIndex index;
+
+  IndexedTable(Path dir, VectorSpec spec) throws IOException {
+    this.spec = spec;
+    this.table = ContentTable.createManaged(
+        DefaultEngine.create(new Configuration()), dir.resolve("table").toString(), List.of(spec));
+    this.indexDir = dir.resolve("index");
+    this.index = VectorIndex.open(indexDir, spec);
+    sync();
+  }
+
+  SyncResult sync() throws IOException {
+    return index.syncTo(table.latest(), ContentColumns.MANAGED, executor, SyncProgress.NONE);
+  }
+
+  CommitResult upsert(List<Document> docs) throws IOException {
+    CommitResult r = table.upsert(docs, index.rowFinder());
+    sync();
+    return r;
+  }
+
+  CommitResult delete(Collection<String> ids) throws IOException {
+    CommitResult r = table.delete(ids, index.rowFinder());
+    sync();
+    return r;
+  }
+
+  void reopen() throws IOException {
+    index.close();
+    index = VectorIndex.open(indexDir, spec);
+  }
+
+  @Override
+  public void close() throws IOException {
+    index.close();
+    executor.shutdownNow();
+  }
+}
