@@ -1,0 +1,250 @@
+package io.lakeshelf.api.catalog;
+
+import io.delta.kernel.engine.Engine;
+import io.lakeshelf.api.error.ApiException;
+import io.lakeshelf.api.error.ErrorCode;
+import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.content.rows.RowReader;
+import io.lakeshelf.content.table.ContentTable;
+import io.lakeshelf.index.VectorIndex;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collections this service serves. Opens every stored definition at start, creates, changes
+ * and drops collections, and hands out the served state for reads and writes.
+ */
+public final class CollectionRegistry implements Closeable {
+
+  private static final Logger log = LoggerFactory.getLogger(CollectionRegistry.class);
+
+  /** What a PUT did. */
+  public enum PutOutcome {
+    CREATED,
+    UNCHANGED,
+    UPDATED
+  }
+
+  private final CollectionCatalog catalog;
+  private final Engine engine;
+  private final Executor buildExecutor;
+  private final Executor readExecutor;
+  private final Map<String, ServedCollection> served = new ConcurrentHashMap<>();
+  private final Object changes = new Object();
+
+  public CollectionRegistry(
+      CollectionCatalog catalog, Engine engine, Executor buildExecutor, Executor readExecutor) {
+    this.catalog = catalog;
+    this.engine = engine;
+    this.buildExecutor = buildExecutor;
+    this.readExecutor = readExecutor;
+  }
+
+  public CollectionCatalog catalog() {
+    return catalog;
+  }
+
+  /** Opens every stored collection; their indexes catch up in the background. */
+  public void openAll() {
+    for (CollectionDefinition d : catalog.load()) {
+      try {
+        served.put(d.name(), open(d));
+        log.info("Serving collection {} ({} table {})", d.name(), d.mode().wireName(), d.table());
+      } catch (IOException | RuntimeException e) {
+        log.error("Cannot open collection {}: it is not served", d.name(), e);
+      }
+    }
+  }
+
+  public List<ServedCollection> all() {
+    List<ServedCollection> list = new ArrayList<>(served.values());
+    list.sort(java.util.Comparator.comparing(ServedCollection::name));
+    return list;
+  }
+
+  public Optional<ServedCollection> find(String name) {
+    return Optional.ofNullable(served.get(name));
+  }
+
+  /** The collection, or a 404 {@code COLLECTION_NOT_FOUND}. */
+  public ServedCollection get(String name) {
+    ServedCollection c = served.get(name);
+    if (c == null) {
+      throw new ApiException(ErrorCode.COLLECTION_NOT_FOUND, "no collection named '" + name + "'");
+    }
+    return c;
+  }
+
+  /** The table location used when a managed collection names none. */
+  public String defaultTableLocation(String name) {
+    return catalog.defaultTable(name).toAbsolutePath().toString();
+  }
+
+  static String indexDirName(VectorSpec spec) {
+    return spec.name() + "-" + spec.dimensions() + "-" + spec.similarity().wireName();
+  }
+
+  private ServedCollection open(CollectionDefinition d) throws IOException {
+    return open(d, Map.of());
+  }
+
+  /** Opens a collection, reusing already open indexes of identical specs. */
+  private ServedCollection open(CollectionDefinition d, Map<VectorSpec, VectorIndex> reuse)
+      throws IOException {
+    List<VectorSpec> specs = d.vectorSpecs();
+    ContentTable table =
+        d.mode() == CollectionMode.MANAGED
+            ? ContentTable.createManaged(engine, d.table(), specs)
+            : ContentTable.open(engine, d.table(), io.lakeshelf.content.table.ContentColumns.MANAGED, specs);
+    Map<String, VectorIndex> indexes = new LinkedHashMap<>();
+    try {
+      for (VectorSpec spec : specs) {
+        VectorIndex index = reuse.get(spec);
+        if (index == null) {
+          index = VectorIndex.open(catalog.indexDirectory(d.name(), indexDirName(spec)), spec);
+        }
+        indexes.put(spec.name(), index);
+      }
+    } catch (IOException | RuntimeException e) {
+      for (Map.Entry<String, VectorIndex> opened : indexes.entrySet()) {
+        if (!reuse.containsValue(opened.getValue())) {
+          opened.getValue().close();
+        }
+      }
+      throw e;
+    }
+    RowReader rows =
+        new RowReader(table.location(), table.latest().schema(), table.columns(), specs, readExecutor);
+    return new ServedCollection(d, table, indexes, rows, buildExecutor);
+  }
+
+  /**
+   * Creates or changes a collection. A change of a vector's dimensions or similarity needs {@code
+   * reindex}: the new index is built beside the old one, which serves until the new one is
+   * complete; if the build fails, nothing changes.
+   */
+  public PutOutcome put(CollectionDefinition d, boolean reindex) throws IOException, InterruptedException {
+    synchronized (changes) {
+      ServedCollection existing = served.get(d.name());
+      if (existing == null) {
+        ServedCollection created = open(d);
+        try {
+          created.catchUpNow();
+        } catch (IOException | RuntimeException e) {
+          created.close();
+          throw e;
+        }
+        catalog.save(d);
+        served.put(d.name(), created);
+        log.info("Created collection {} ({} table {})", d.name(), d.mode().wireName(), d.table());
+        return PutOutcome.CREATED;
+      }
+      CollectionDefinition old = existing.definition();
+      if (old.equals(d)) {
+        return PutOutcome.UNCHANGED;
+      }
+      checkChangeAllowed(old, d, reindex);
+      Map<VectorSpec, VectorIndex> reuse = new LinkedHashMap<>();
+      for (VectorIndex i : existing.indexes().values()) {
+        reuse.put(i.spec(), i);
+      }
+      ServedCollection next = open(d, reuse);
+      try {
+        next.catchUpNow();
+      } catch (IOException | RuntimeException e) {
+        for (VectorIndex i : next.indexes().values()) {
+          if (!reuse.containsValue(i)) {
+            i.close();
+            CollectionCatalog.deleteTree(i.path());
+          }
+        }
+        throw e;
+      }
+      catalog.save(d);
+      served.put(d.name(), next);
+      for (VectorIndex i : existing.indexes().values()) {
+        if (!next.indexes().containsValue(i)) {
+          i.close();
+          CollectionCatalog.deleteTree(i.path());
+        }
+      }
+      log.info("Updated collection {}", d.name());
+      return PutOutcome.UPDATED;
+    }
+  }
+
+  private static void checkChangeAllowed(CollectionDefinition old, CollectionDefinition d, boolean reindex) {
+    if (old.mode() != d.mode() || !Objects.equals(old.table(), d.table())) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "a collection's mode and table cannot change; delete it and create it again");
+    }
+    if (!old.vectors().keySet().equals(d.vectors().keySet())) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "a collection's named vectors cannot be added or removed; create another collection");
+    }
+    for (Map.Entry<String, VectorDefinition> e : d.vectors().entrySet()) {
+      VectorDefinition before = old.vectors().get(e.getKey());
+      if (!before.column().equals(e.getValue().column())) {
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST, "the column of vector '" + e.getKey() + "' cannot change");
+      }
+      if (!before.equals(e.getValue()) && !reindex) {
+        throw new ApiException(
+            ErrorCode.REINDEX_REQUIRED,
+            "changing the dimensions or similarity of vector '"
+                + e.getKey()
+                + "' rebuilds its index: repeat the request with ?reindex=true");
+      }
+    }
+  }
+
+  /**
+   * Stops serving a collection and drops its indexes; with {@code purge}, a managed collection's
+   * table under the data directory is deleted too.
+   */
+  public void delete(String name, boolean purge) throws IOException {
+    synchronized (changes) {
+      ServedCollection c = get(name);
+      if (purge && c.definition().mode() != CollectionMode.MANAGED) {
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST, "purge deletes data only of managed collections");
+      }
+      catalog.remove(name);
+      served.remove(name);
+      c.close();
+      Path dir = catalog.directory(name);
+      CollectionCatalog.deleteTree(dir.resolve("index"));
+      if (purge) {
+        Path table = Path.of(c.table().location().replaceFirst("^file:", ""));
+        CollectionCatalog.deleteTree(table);
+        CollectionCatalog.deleteTree(dir);
+      }
+      log.info("Deleted collection {}{}", name, purge ? " and its table" : " (table kept)");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (ServedCollection c : served.values()) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        log.warn("Closing collection {} failed", c.name(), e);
+      }
+    }
+    served.clear();
+  }
+}

@@ -1,0 +1,101 @@
+package io.lakeshelf.api.catalog;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Follows every collection's table: every sync interval, reads the latest table version and
+ * applies to the indexes what they have not seen (commits of other writers, ingests answered with
+ * {@code refresh=false}, and at start the catch-up or first build). Also publishes the
+ * {@code lakeshelf.index.lag} gauge per collection.
+ */
+public final class IndexSyncScheduler implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(IndexSyncScheduler.class);
+
+  private final CollectionRegistry registry;
+  private final Duration interval;
+  private final MeterRegistry meters;
+  private final Map<String, String> reportedFailures = new ConcurrentHashMap<>();
+  private final Set<String> gauged = ConcurrentHashMap.newKeySet();
+  private ScheduledExecutorService scheduler;
+
+  public IndexSyncScheduler(CollectionRegistry registry, Duration interval, MeterRegistry meters) {
+    this.registry = registry;
+    this.interval = interval;
+    this.meters = meters;
+  }
+
+  @Override
+  public synchronized void start() {
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "lakeshelf-index-sync");
+              t.setDaemon(true);
+              return t;
+            });
+    scheduler.scheduleWithFixedDelay(this::syncAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One round: every collection that is not busy catches up. */
+  void syncAll() {
+    Set<String> names = new HashSet<>();
+    for (ServedCollection c : registry.all()) {
+      names.add(c.name());
+      gauge(c.name());
+      try {
+        c.catchUp();
+        if (reportedFailures.remove(c.name()) != null) {
+          log.info("Collection {} syncs again", c.name());
+        }
+      } catch (Exception e) {
+        String reason = String.valueOf(e.getMessage());
+        if (!reason.equals(reportedFailures.put(c.name(), reason))) {
+          log.error("Collection {} failed to sync: {}", c.name(), reason, e);
+        }
+      }
+    }
+    reportedFailures.keySet().retainAll(names);
+  }
+
+  private void gauge(String name) {
+    if (gauged.add(name)) {
+      Gauge.builder("lakeshelf.index.lag", registry, r -> r.find(name)
+              .map(c -> (double) Math.max(0, c.tableVersion().value() - c.indexedVersion().value()))
+              .orElse(0.0))
+          .tag("collection", name)
+          .description("Table versions the collection's index has not applied yet")
+          .register(meters);
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      try {
+        scheduler.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      scheduler = null;
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return scheduler != null;
+  }
+}

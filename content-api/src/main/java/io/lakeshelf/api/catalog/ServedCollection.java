@@ -1,0 +1,280 @@
+package io.lakeshelf.api.catalog;
+
+import io.lakeshelf.content.Document;
+import io.lakeshelf.content.RowLocator;
+import io.lakeshelf.content.TableVersion;
+import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.content.rows.RowReader;
+import io.lakeshelf.content.table.CommitResult;
+import io.lakeshelf.content.table.ContentTable;
+import io.lakeshelf.content.table.RowFinder;
+import io.lakeshelf.content.table.TableSnapshot;
+import io.lakeshelf.index.SyncResult;
+import io.lakeshelf.index.VectorIndex;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A collection being served: its table, one index per named vector, and the reader that joins hits
+ * back to rows. Writes and syncs hold the collection's lock, so the indexes move from one table
+ * version to the next together; searches take no lock.
+ */
+public final class ServedCollection implements Closeable {
+
+  private static final Logger log = LoggerFactory.getLogger(ServedCollection.class);
+
+  private final CollectionDefinition definition;
+  private final ContentTable table;
+  private final Map<String, VectorIndex> indexes;
+  private final RowReader rows;
+  private final Executor buildExecutor;
+  private final ReentrantLock lock = new ReentrantLock();
+  private volatile TableVersion tableVersion = TableVersion.NONE;
+  private volatile Instant inStepSince = Instant.now();
+  private volatile String failure;
+  private volatile boolean syncing;
+
+  ServedCollection(
+      CollectionDefinition definition,
+      ContentTable table,
+      Map<String, VectorIndex> indexes,
+      RowReader rows,
+      Executor buildExecutor) {
+    this.definition = definition;
+    this.table = table;
+    this.indexes = new LinkedHashMap<>(indexes);
+    this.rows = rows;
+    this.buildExecutor = buildExecutor;
+  }
+
+  public CollectionDefinition definition() {
+    return definition;
+  }
+
+  public String name() {
+    return definition.name();
+  }
+
+  public ContentTable table() {
+    return table;
+  }
+
+  public RowReader rows() {
+    return rows;
+  }
+
+  public Map<String, VectorIndex> indexes() {
+    return indexes;
+  }
+
+  /** The index of the vector named {@code using}, or of the only vector when it is null. */
+  public VectorIndex index(String using) {
+    if (using == null) {
+      if (indexes.size() == 1) {
+        return indexes.values().iterator().next();
+      }
+      throw new IllegalArgumentException(
+          "collection '" + name() + "' has several vectors " + indexes.keySet() + ": say which with 'using'");
+    }
+    VectorIndex index = indexes.get(using);
+    if (index == null) {
+      throw new IllegalArgumentException(
+          "collection '" + name() + "' has no vector '" + using + "'; it has " + indexes.keySet());
+    }
+    return index;
+  }
+
+  /** The index used for id lookups: the first vector's. */
+  public VectorIndex primaryIndex() {
+    return indexes.values().iterator().next();
+  }
+
+  public TableVersion indexedVersion() {
+    TableVersion lowest = null;
+    for (VectorIndex i : indexes.values()) {
+      if (lowest == null || i.version().compareTo(lowest) < 0) {
+        lowest = i.version();
+      }
+    }
+    return lowest;
+  }
+
+  /** The latest table version seen by the last sync. */
+  public TableVersion tableVersion() {
+    return tableVersion;
+  }
+
+  public long documents() {
+    return primaryIndex().rowCount();
+  }
+
+  public String failure() {
+    return failure;
+  }
+
+  public CollectionStatus status() {
+    if (failure != null) {
+      return CollectionStatus.FAILED;
+    }
+    if (indexedVersion().isNone()) {
+      return CollectionStatus.BUILDING;
+    }
+    return indexedVersion().compareTo(tableVersion) < 0 ? CollectionStatus.STALE : CollectionStatus.READY;
+  }
+
+  /** How long the index has been behind the table; zero when in step. */
+  public Duration lag() {
+    if (indexedVersion().compareTo(tableVersion) >= 0) {
+      return Duration.ZERO;
+    }
+    return Duration.between(inStepSince, Instant.now());
+  }
+
+  /**
+   * Reads the table's latest version and applies what the indexes have not seen. Skips (returns
+   * false) when a write or another sync holds the collection.
+   */
+  public boolean catchUp() throws IOException {
+    if (!lock.tryLock()) {
+      return false;
+    }
+    try {
+      syncIndexes(table.latest());
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Like {@link #catchUp}, but waits for the collection. */
+  public void catchUpNow() throws IOException, InterruptedException {
+    if (!lock.tryLock(5, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("collection " + name() + " stayed busy");
+    }
+    try {
+      syncIndexes(table.latest());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void syncIndexes(TableSnapshot snapshot) throws IOException {
+    tableVersion = snapshot.version();
+    syncing = true;
+    try {
+      for (VectorIndex index : indexes.values()) {
+        boolean first = index.version().isNone();
+        if (first) {
+          log.info("Building index {} of collection {} from table version {}",
+              index.spec().name(), name(), snapshot.version());
+        }
+        SyncResult r =
+            index.syncTo(
+                snapshot,
+                table.columns(),
+                buildExecutor,
+                (done, total, rowsDone) -> {
+                  if (first && (done % 10 == 0 || done == total)) {
+                    log.info("Index {}/{}: {} of {} files, {} rows",
+                        name(), index.spec().name(), done, total, rowsDone);
+                  }
+                });
+        if (r.changed()) {
+          log.debug("Index {}/{} synced {} -> {}: +{} files, -{} files, +{} rows",
+              name(), index.spec().name(), r.from(), r.to(), r.filesAdded(), r.filesRemoved(), r.rowsAdded());
+        }
+      }
+      failure = null;
+      inStepSince = Instant.now();
+    } catch (IOException | RuntimeException e) {
+      failure = e.getMessage() == null ? e.toString() : e.getMessage();
+      throw e;
+    } finally {
+      syncing = false;
+    }
+  }
+
+  public boolean syncing() {
+    return syncing;
+  }
+
+  /**
+   * Upserts a batch in one commit. With {@code refresh}, the indexes show the batch before this
+   * returns.
+   */
+  public CommitResult upsert(List<Document> docs, boolean refresh) throws IOException, InterruptedException {
+    return write(() -> table.upsert(docs, rowFinder()), refresh);
+  }
+
+  /** Deletes rows by id in one commit; absent ids are ignored. */
+  public CommitResult delete(Collection<String> ids, boolean refresh) throws IOException, InterruptedException {
+    return write(() -> table.delete(ids, rowFinder()), refresh);
+  }
+
+  private interface Write {
+    CommitResult run() throws IOException;
+  }
+
+  private CommitResult write(Write write, boolean refresh) throws IOException, InterruptedException {
+    if (!lock.tryLock(5, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("collection " + name() + " stayed busy");
+    }
+    try {
+      CommitResult result = write.run();
+      if (result.committed()) {
+        tableVersion = result.version();
+        if (refresh) {
+          syncIndexes(table.at(result.version()));
+        }
+      }
+      return result;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Finds rows through the primary index, first bringing it to the version asked about. */
+  private RowFinder rowFinder() {
+    return (ids, version) -> {
+      VectorIndex index = primaryIndex();
+      if (!index.version().equals(version)) {
+        syncIndexes(table.at(version));
+      }
+      return index.rowFinder().find(ids, version);
+    };
+  }
+
+  /** Where the row with this id is, as of the primary index's version. */
+  public Map<String, RowLocator> locate(Collection<String> ids) throws IOException {
+    try (VectorIndex.View view = primaryIndex().acquire()) {
+      return view.find(ids);
+    }
+  }
+
+  public List<VectorSpec> vectorSpecs() {
+    return definition.vectorSpecs();
+  }
+
+  @Override
+  public void close() throws IOException {
+    lock.lock();
+    try {
+      for (VectorIndex index : indexes.values()) {
+        index.close();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.lakeshelf.api.config;
+
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import io.lakeshelf.api.catalog.CollectionCatalog;
+import io.lakeshelf.api.catalog.CollectionRegistry;
+import io.lakeshelf.api.catalog.IndexSyncScheduler;
+import io.lakeshelf.api.error.RequestSizeLimit;
+import io.lakeshelf.api.health.IndexHealthIndicator;
+import io.lakeshelf.api.health.LakeshelfInfoContributor;
+import io.lakeshelf.api.health.StorageHealthIndicator;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Wires the plain libraries into the service: the Delta engine, the collection registry over the
+ * data directory, index sync, health and info contributions, strict JSON and the body size limit.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(LakeshelfProperties.class)
+public class LakeshelfAutoConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(LakeshelfAutoConfiguration.class);
+
+  @Bean
+  Engine lakeshelfDeltaEngine() {
+    return DefaultEngine.create(new Configuration());
+  }
+
+  @Bean(destroyMethod = "shutdownNow")
+  ExecutorService lakeshelfIndexBuildExecutor(LakeshelfProperties properties) {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        properties.index().buildThreads(),
+        r -> {
+          Thread t = new Thread(r, "lakeshelf-index-build-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  @Bean(destroyMethod = "close")
+  CollectionRegistry lakeshelfCollections(
+      LakeshelfProperties properties, Engine engine, ExecutorService lakeshelfIndexBuildExecutor, JsonMapper json)
+      throws IOException {
+    Files.createDirectories(properties.dataDir());
+    log.info("Lakeshelf data directory: {}", properties.dataDir().toAbsolutePath());
+    CollectionRegistry registry =
+        new CollectionRegistry(
+            new CollectionCatalog(properties.dataDir(), json),
+            engine,
+            lakeshelfIndexBuildExecutor,
+            Executors.newVirtualThreadPerTaskExecutor());
+    registry.openAll();
+    return registry;
+  }
+
+  @Bean
+  IndexSyncScheduler lakeshelfIndexSync(
+      CollectionRegistry registry, LakeshelfProperties properties, MeterRegistry meters) {
+    return new IndexSyncScheduler(registry, properties.index().syncInterval(), meters);
+  }
+
+  @Bean
+  StorageHealthIndicator storageHealthIndicator(LakeshelfProperties properties) {
+    return new StorageHealthIndicator(properties.dataDir());
+  }
+
+  @Bean
+  IndexHealthIndicator indexHealthIndicator(CollectionRegistry registry) {
+    return new IndexHealthIndicator(registry);
+  }
+
+  @Bean
+  LakeshelfInfoContributor lakeshelfInfoContributor() {
+    return new LakeshelfInfoContributor();
+  }
+
+  /** Strict JSON: unknown fields, numbers for strings and fractions for integers are refused. */
+  @Bean
+  JsonMapperBuilderCustomizer lakeshelfStrictJson() {
+    return builder ->
+        builder
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
+  }
+
+  @Bean
+  FilterRegistrationBean<RequestSizeLimit> lakeshelfRequestSizeLimit(
+      LakeshelfProperties properties, JsonMapper json) {
+    FilterRegistrationBean<RequestSizeLimit> bean =
+        new FilterRegistrationBean<>(
+            new RequestSizeLimit(properties.ingest().maxRequestSize().toBytes(), json));
+    bean.addUrlPatterns("/v1/*");
+    return bean;
+  }
+}

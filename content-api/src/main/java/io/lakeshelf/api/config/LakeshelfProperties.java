@@ -1,0 +1,65 @@
+package io.lakeshelf.api.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Lakeshelf's settings, under {@code lakeshelf.*}. Every one has a default: the embedded service
+ * needs no configuration.
+ *
+ * @param dataDir where managed tables, indexes and collection definitions live
+ * @param index index maintenance settings
+ * @param search search settings
+ * @param ingest ingest limits
+ */
+@ConfigurationProperties("lakeshelf")
+public record LakeshelfProperties(
+    @DefaultValue("./lakeshelf-data") Path dataDir,
+    @DefaultValue Index index,
+    @DefaultValue Search search,
+    @DefaultValue Ingest ingest) {
+
+  /**
+   * @param syncInterval how often each collection's table log is polled for commits the index has
+   *     not seen (other writers, or ingests answered with {@code refresh=false})
+   * @param buildThreads how many data files an index build reads at once
+   */
+  public record Index(
+      @DefaultValue("2s") Duration syncInterval, @DefaultValue("2") int buildThreads) {
+    public Index {
+      if (syncInterval.isNegative() || syncInterval.isZero()) {
+        throw new IllegalArgumentException("lakeshelf.index.sync-interval must be positive");
+      }
+      if (buildThreads < 1) {
+        throw new IllegalArgumentException("lakeshelf.index.build-threads must be at least 1");
+      }
+    }
+  }
+
+  /**
+   * @param candidates how many candidates HNSW explores for each search (at least k): 100 reaches
+   *     recall@10 of about 0.98 on sentence embeddings, where 10 reaches 0.8
+   */
+  public record Search(@DefaultValue("100") int candidates) {
+    public Search {
+      if (candidates < 1 || candidates > 10_000) {
+        throw new IllegalArgumentException("lakeshelf.search.candidates must be 1..10000");
+      }
+    }
+  }
+
+  /**
+   * @param maxDocuments the most documents one ingest request may carry
+   * @param maxRequestSize the largest ingest or search body accepted, in bytes
+   */
+  public record Ingest(
+      @DefaultValue("1000") int maxDocuments, @DefaultValue("64MB") org.springframework.util.unit.DataSize maxRequestSize) {
+    public Ingest {
+      if (maxDocuments < 1) {
+        throw new IllegalArgumentException("lakeshelf.ingest.max-documents must be at least 1");
+      }
+    }
+  }
+}

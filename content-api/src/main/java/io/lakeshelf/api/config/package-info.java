@@ -1,0 +1,2 @@
+/** Typed settings and the auto-configuration that wires the libraries into Spring. */
+package io.lakeshelf.api.config;

@@ -1,0 +1,47 @@
+package io.lakeshelf.api.error;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * Every error the API answers with: a stable code clients switch on, and its HTTP status. The
+ * codes are those of the HTTP contract ({@code src/docs/api-v1.md}).
+ */
+public enum ErrorCode {
+  COLLECTION_NOT_FOUND(HttpStatus.NOT_FOUND),
+  DOCUMENT_NOT_FOUND(HttpStatus.NOT_FOUND),
+  JOB_NOT_FOUND(HttpStatus.NOT_FOUND),
+  NOT_FOUND(HttpStatus.NOT_FOUND),
+  METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED),
+  UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
+  NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE),
+  INVALID_REQUEST(HttpStatus.BAD_REQUEST),
+  DIMENSION_MISMATCH(HttpStatus.BAD_REQUEST),
+  FIELD_NOT_FILTERABLE(HttpStatus.BAD_REQUEST),
+  INVALID_FILTER(HttpStatus.BAD_REQUEST),
+  PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE),
+  COLLECTION_READ_ONLY(HttpStatus.CONFLICT),
+  REINDEX_REQUIRED(HttpStatus.CONFLICT),
+  REINDEX_IN_PROGRESS(HttpStatus.CONFLICT),
+  WRITE_CONFLICT(HttpStatus.CONFLICT),
+  VERSION_NOT_AVAILABLE(HttpStatus.NOT_FOUND),
+  TABLE_UNREADABLE(HttpStatus.UNPROCESSABLE_CONTENT),
+  UNAUTHORIZED(HttpStatus.UNAUTHORIZED),
+  FORBIDDEN(HttpStatus.FORBIDDEN),
+  STORAGE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
+  INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR);
+
+  private final HttpStatus status;
+
+  ErrorCode(HttpStatus status) {
+    this.status = status;
+  }
+
+  public HttpStatus status() {
+    return status;
+  }
+
+  /** The problem's {@code type} URI. */
+  public String typeUri() {
+    return "https://lakeshelf.io/problems/" + name().toLowerCase().replace('_', '-');
+  }
+}

@@ -1,0 +1,165 @@
+package io.lakeshelf.api.error;
+
+import io.lakeshelf.content.DimensionMismatchException;
+import io.lakeshelf.content.table.MissingTableException;
+import io.lakeshelf.content.table.WriteConflictException;
+import io.lakeshelf.index.TableUnreadableException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Turns every failure into an RFC 9457 {@code application/problem+json} answer with a stable
+ * {@code code}: refusals the API raises, the ones Spring MVC raises before a controller runs, and,
+ * as a last resort, unexpected failures (500, logged, with no stack trace in the answer).
+ */
+@RestControllerAdvice
+public class ProblemAdvice extends ResponseEntityExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
+
+  /** Builds the problem body for a code; also used by filters outside MVC. */
+  public static ProblemDetail problem(ErrorCode code, String detail, String instance) {
+    ProblemDetail p = ProblemDetail.forStatusAndDetail(code.status(), detail);
+    p.setType(URI.create(code.typeUri()));
+    p.setTitle(code.status().getReasonPhrase());
+    p.setProperty("code", code.name());
+    if (instance != null) {
+      p.setInstance(URI.create(instance));
+    }
+    return p;
+  }
+
+  private static ResponseEntity<Object> answer(ErrorCode code, String detail, String path, List<FieldError> errors) {
+    ProblemDetail p = problem(code, detail, path);
+    if (!errors.isEmpty()) {
+      p.setProperty("errors", errors);
+    }
+    return ResponseEntity.status(code.status())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(p);
+  }
+
+  @ExceptionHandler(ApiException.class)
+  ResponseEntity<Object> api(ApiException e, HttpServletRequest request) {
+    return answer(e.code(), e.getMessage(), request.getRequestURI(), e.errors());
+  }
+
+  @ExceptionHandler(DimensionMismatchException.class)
+  ResponseEntity<Object> dimensions(DimensionMismatchException e, HttpServletRequest request) {
+    return answer(ErrorCode.DIMENSION_MISMATCH, e.getMessage(), request.getRequestURI(), List.of());
+  }
+
+  @ExceptionHandler(TableUnreadableException.class)
+  ResponseEntity<Object> unreadable(TableUnreadableException e, HttpServletRequest request) {
+    return answer(ErrorCode.TABLE_UNREADABLE, e.getMessage(), request.getRequestURI(), List.of());
+  }
+
+  @ExceptionHandler(WriteConflictException.class)
+  ResponseEntity<Object> conflict(WriteConflictException e, HttpServletRequest request) {
+    return answer(ErrorCode.WRITE_CONFLICT, e.getMessage(), request.getRequestURI(), List.of());
+  }
+
+  @ExceptionHandler(MissingTableException.class)
+  ResponseEntity<Object> missingTable(MissingTableException e, HttpServletRequest request) {
+    return answer(ErrorCode.TABLE_UNREADABLE, e.getMessage(), request.getRequestURI(), List.of());
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+    return answer(
+        ErrorCode.INVALID_REQUEST,
+        "parameter '" + e.getName() + "' has an invalid value",
+        request.getRequestURI(),
+        List.of());
+  }
+
+  @ExceptionHandler(IllegalArgumentException.class)
+  ResponseEntity<Object> illegalArgument(IllegalArgumentException e, HttpServletRequest request) {
+    return answer(ErrorCode.INVALID_REQUEST, e.getMessage(), request.getRequestURI(), List.of());
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
+    log.error("Unexpected failure answering {} {}", request.getMethod(), request.getRequestURI(), e);
+    return answer(
+        ErrorCode.INTERNAL_ERROR,
+        "the request failed unexpectedly; the server log has the details",
+        request.getRequestURI(),
+        List.of());
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+    String path =
+        request instanceof ServletWebRequest swr ? swr.getRequest().getRequestURI() : null;
+    ErrorCode code = codeFor(ex, statusCode);
+    String detail = detailFor(ex, code);
+    ProblemDetail p = problem(code, detail, path);
+    return ResponseEntity.status(code.status())
+        .headers(headers)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(p);
+  }
+
+  private static ErrorCode codeFor(Exception ex, HttpStatusCode status) {
+    if (RequestSizeLimit.isTooLarge(ex)) {
+      return ErrorCode.PAYLOAD_TOO_LARGE;
+    }
+    if (ex instanceof NoResourceFoundException) {
+      return ErrorCode.NOT_FOUND;
+    }
+    if (ex instanceof HttpRequestMethodNotSupportedException) {
+      return ErrorCode.METHOD_NOT_ALLOWED;
+    }
+    if (ex instanceof HttpMediaTypeNotSupportedException) {
+      return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+    }
+    if (ex instanceof HttpMediaTypeNotAcceptableException) {
+      return ErrorCode.NOT_ACCEPTABLE;
+    }
+    if (status.value() == HttpStatus.CONTENT_TOO_LARGE.value()) {
+      return ErrorCode.PAYLOAD_TOO_LARGE;
+    }
+    if (status.is4xxClientError()) {
+      return ErrorCode.INVALID_REQUEST;
+    }
+    return ErrorCode.INTERNAL_ERROR;
+  }
+
+  private static String detailFor(Exception ex, ErrorCode code) {
+    if (code == ErrorCode.PAYLOAD_TOO_LARGE) {
+      return "the request body is larger than the configured limit";
+    }
+    if (ex instanceof HttpMessageNotReadableException unreadable) {
+      return RequestBodyErrors.describe(unreadable);
+    }
+    return switch (code) {
+      case NOT_FOUND -> "no such endpoint";
+      case METHOD_NOT_ALLOWED -> ex.getMessage();
+      case UNSUPPORTED_MEDIA_TYPE -> "send application/json";
+      case INTERNAL_ERROR -> "the request failed unexpectedly";
+      default -> ex.getMessage();
+    };
+  }
+}

@@ -1,0 +1,150 @@
+package io.lakeshelf.api.web;
+
+import io.lakeshelf.api.catalog.CollectionDefinition;
+import io.lakeshelf.api.catalog.CollectionMode;
+import io.lakeshelf.api.catalog.CollectionRegistry;
+import io.lakeshelf.api.catalog.VectorDefinition;
+import io.lakeshelf.api.error.ApiException;
+import io.lakeshelf.api.error.ErrorCode;
+import io.lakeshelf.content.Similarity;
+import io.lakeshelf.content.VectorSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /v1/collections}: create, change, list and drop collections. */
+@RestController
+@RequestMapping("/v1/collections")
+public class CollectionController {
+
+  private final CollectionRegistry registry;
+
+  public CollectionController(CollectionRegistry registry) {
+    this.registry = registry;
+  }
+
+  @GetMapping
+  public Map<String, List<CollectionView>> list() {
+    return Map.of("collections", registry.all().stream().map(CollectionView::of).toList());
+  }
+
+  @GetMapping("/{name}")
+  public CollectionView get(@PathVariable String name) {
+    return CollectionView.of(registry.get(name));
+  }
+
+  @PutMapping("/{name}")
+  public ResponseEntity<CollectionView> put(
+      @PathVariable String name,
+      @RequestParam(defaultValue = "false") boolean reindex,
+      @RequestBody CollectionRequest request)
+      throws IOException, InterruptedException {
+    CollectionDefinition definition = toDefinition(name, request);
+    CollectionRegistry.PutOutcome outcome = registry.put(definition, reindex);
+    CollectionView view = CollectionView.of(registry.get(name));
+    if (outcome == CollectionRegistry.PutOutcome.CREATED) {
+      return ResponseEntity.created(URI.create("/v1/collections/" + name)).body(view);
+    }
+    return ResponseEntity.ok(view);
+  }
+
+  @DeleteMapping("/{name}")
+  public ResponseEntity<Void> delete(
+      @PathVariable String name, @RequestParam(defaultValue = "false") boolean purge)
+      throws IOException {
+    registry.delete(name, purge);
+    return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
+  }
+
+  private CollectionDefinition toDefinition(String name, CollectionRequest request) {
+    if (!CollectionDefinition.NAME.matcher(name).matches()) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "collection name must match " + CollectionDefinition.NAME.pattern());
+    }
+    if (request == null) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "a body is required");
+    }
+    CollectionMode mode;
+    try {
+      mode = request.mode() == null ? CollectionMode.MANAGED : CollectionMode.fromWireName(request.mode());
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, e.getMessage());
+    }
+    if (mode == CollectionMode.EXTERNAL) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "external collections are not available in this version; use mode 'managed'");
+    }
+    if (request.columns() != null && !request.columns().isEmpty()) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST, "'columns' applies to external collections only");
+    }
+    if (request.filterable() != null && !request.filterable().isEmpty()) {
+      throw new ApiException(
+          ErrorCode.FIELD_NOT_FILTERABLE, "filters are not available in this version; leave 'filterable' empty");
+    }
+    String table = tableLocation(name, request.table());
+    if (request.vectors() == null || request.vectors().isEmpty()) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "'vectors' must name at least one vector");
+    }
+    Map<String, VectorDefinition> vectors = new LinkedHashMap<>();
+    for (Map.Entry<String, CollectionRequest.VectorRequest> e : request.vectors().entrySet()) {
+      CollectionRequest.VectorRequest v = e.getValue();
+      if (v == null) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' must be an object");
+      }
+      if (v.embed() != null) {
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST, "embedding models are not available in this version; send vectors");
+      }
+      if (v.dimensions() == null) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' needs 'dimensions'");
+      }
+      try {
+        Similarity similarity = Similarity.fromWireName(v.similarity() == null ? "cosine" : v.similarity());
+        String column = v.column() == null ? e.getKey() + "_embedding" : v.column();
+        VectorSpec spec = new VectorSpec(e.getKey(), column, v.dimensions(), similarity);
+        vectors.put(e.getKey(), VectorDefinition.of(spec));
+      } catch (IllegalArgumentException ex) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, ex.getMessage());
+      }
+    }
+    try {
+      io.lakeshelf.content.table.ManagedTableSchema.of(
+          new CollectionDefinition(name, mode, table, vectors, List.of()).vectorSpecs());
+      return new CollectionDefinition(name, mode, table, vectors, List.of());
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, e.getMessage());
+    }
+  }
+
+  private String tableLocation(String name, String table) {
+    if (table == null || table.isBlank()) {
+      return registry.defaultTableLocation(name);
+    }
+    if (table.startsWith("s3://") || table.startsWith("s3a://")) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST, "tables on S3 are not available in this version");
+    }
+    String path = table.startsWith("file:") ? URI.create(table).getPath() : table;
+    if (path == null || !Path.of(path).isAbsolute()) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST, "'table' must be an absolute path or a file: URI");
+    }
+    return Path.of(path).normalize().toString();
+  }
+}

@@ -1,0 +1,33 @@
+package io.lakeshelf.api.web;
+
+import io.lakeshelf.api.catalog.CollectionStatus;
+import io.lakeshelf.api.catalog.ServedCollection;
+import io.lakeshelf.api.catalog.VectorDefinition;
+import java.util.List;
+import java.util.Map;
+
+/** A collection as {@code GET /v1/collections/{name}} shows it. */
+public record CollectionView(
+    String name,
+    String mode,
+    String table,
+    long tableVersion,
+    long indexedVersion,
+    long documents,
+    CollectionStatus status,
+    Map<String, VectorDefinition> vectors,
+    List<String> filterable) {
+
+  static CollectionView of(ServedCollection c) {
+    return new CollectionView(
+        c.name(),
+        c.definition().mode().wireName(),
+        c.definition().table(),
+        c.tableVersion().value(),
+        c.indexedVersion().value(),
+        c.documents(),
+        c.status(),
+        c.definition().vectors(),
+        c.definition().filterable());
+  }
+}

@@ -1,0 +1,141 @@
+package io.lakeshelf.api.web;
+
+import io.lakeshelf.api.catalog.CollectionMode;
+import io.lakeshelf.api.catalog.CollectionRegistry;
+import io.lakeshelf.api.catalog.ServedCollection;
+import io.lakeshelf.api.config.LakeshelfProperties;
+import io.lakeshelf.api.error.ApiException;
+import io.lakeshelf.api.error.ErrorCode;
+import io.lakeshelf.content.Document;
+import io.lakeshelf.content.RowLocator;
+import io.lakeshelf.content.rows.Projection;
+import io.lakeshelf.content.table.CommitResult;
+import io.lakeshelf.index.VectorIndex;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /v1/collections/{name}/documents}: upsert, get and delete documents. */
+@RestController
+@RequestMapping("/v1/collections/{name}/documents")
+public class DocumentController {
+
+  private final CollectionRegistry registry;
+  private final LakeshelfProperties properties;
+  private final MeterRegistry meters;
+
+  public DocumentController(
+      CollectionRegistry registry, LakeshelfProperties properties, MeterRegistry meters) {
+    this.registry = registry;
+    this.properties = properties;
+    this.meters = meters;
+  }
+
+  private ServedCollection writable(String name) {
+    ServedCollection c = registry.get(name);
+    if (c.definition().mode() != CollectionMode.MANAGED) {
+      throw new ApiException(
+          ErrorCode.COLLECTION_READ_ONLY, "collection '" + name + "' is external: Lakeshelf only reads it");
+    }
+    return c;
+  }
+
+  @PostMapping
+  public WriteResponses.Upserted upsert(
+      @PathVariable String name,
+      @RequestParam(defaultValue = "true") boolean refresh,
+      @RequestBody IngestRequest request)
+      throws IOException, InterruptedException {
+    ServedCollection c = writable(name);
+    List<Document> docs =
+        DocumentValidator.validate(request, c.vectorSpecs(), properties.ingest().maxDocuments());
+    CommitResult result = c.upsert(docs, refresh);
+    meters.counter("lakeshelf.ingest.rows", "collection", name).increment(result.rows());
+    return new WriteResponses.Upserted(result.version().value(), result.rows());
+  }
+
+  @GetMapping("/{id}")
+  public Map<String, Object> get(
+      @PathVariable String name,
+      @PathVariable String id,
+      @RequestParam(required = false) List<String> include)
+      throws IOException {
+    ServedCollection c = registry.get(name);
+    Projection projection =
+        include != null && include.contains("vectors") ? Projection.ALL : Projection.DEFAULT;
+    try (VectorIndex.View view = c.primaryIndex().acquire()) {
+      RowLocator locator = view.find(List.of(id)).get(id);
+      if (locator == null) {
+        throw notFound(name, id);
+      }
+      Document d = c.rows().read(List.of(locator), projection).get(locator);
+      if (d == null) {
+        throw notFound(name, id);
+      }
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("id", d.id());
+      json.putAll(DocumentJson.of(d, projection));
+      json.put("tableVersion", view.version().value());
+      return json;
+    }
+  }
+
+  @DeleteMapping("/{id}")
+  public WriteResponses.Deleted delete(
+      @PathVariable String name,
+      @PathVariable String id,
+      @RequestParam(defaultValue = "true") boolean refresh)
+      throws IOException, InterruptedException {
+    ServedCollection c = writable(name);
+    CommitResult result = c.delete(List.of(id), refresh);
+    if (result.rows() == 0) {
+      throw notFound(name, id);
+    }
+    return new WriteResponses.Deleted(result.version().value(), result.rows());
+  }
+
+  @PostMapping("/delete")
+  public WriteResponses.Deleted deleteMany(
+      @PathVariable String name,
+      @RequestParam(defaultValue = "true") boolean refresh,
+      @RequestBody DeleteRequest request)
+      throws IOException, InterruptedException {
+    ServedCollection c = writable(name);
+    if (request == null || (request.ids() == null && request.filter() == null)) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "send 'ids' (a list of ids) or 'filter'");
+    }
+    if (request.filter() != null) {
+      throw new ApiException(
+          ErrorCode.INVALID_FILTER, "deleting by filter is not available in this version; send 'ids'");
+    }
+    if (request.ids().isEmpty() || request.ids().size() > properties.ingest().maxDocuments()) {
+      throw new ApiException(
+          request.ids().isEmpty() ? ErrorCode.INVALID_REQUEST : ErrorCode.PAYLOAD_TOO_LARGE,
+          "'ids' must hold 1 to " + properties.ingest().maxDocuments() + " ids");
+    }
+    for (String id : request.ids()) {
+      if (id == null || id.isBlank()) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "'ids' must not hold null or blank ids");
+      }
+    }
+    CommitResult result = c.delete(new LinkedHashSet<>(request.ids()), refresh);
+    return new WriteResponses.Deleted(
+        (result.committed() ? result.version() : c.tableVersion()).value(), result.rows());
+  }
+
+  private static ApiException notFound(String name, String id) {
+    return new ApiException(
+        ErrorCode.DOCUMENT_NOT_FOUND, "collection '" + name + "' has no document '" + id + "'");
+  }
+}

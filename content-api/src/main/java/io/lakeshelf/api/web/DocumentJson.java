@@ -1,0 +1,35 @@
+package io.lakeshelf.api.web;
+
+import io.lakeshelf.content.Document;
+import io.lakeshelf.content.rows.Projection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The JSON shape of a document: only the parts a projection asked for. */
+final class DocumentJson {
+
+  private DocumentJson() {}
+
+  static Map<String, Object> of(Document d, Projection p) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    if (p.title()) {
+      json.put("title", d.title());
+    }
+    if (p.text()) {
+      json.put("text", d.text());
+    }
+    if (p.images()) {
+      json.put("images", d.images());
+    }
+    if (p.metadata()) {
+      json.put("metadata", d.metadata());
+    }
+    if (p.vectors()) {
+      json.put("vectors", d.vectors());
+    }
+    if (d.ingestedAt() != null) {
+      json.put("ingestedAt", d.ingestedAt().toString());
+    }
+    return json;
+  }
+}

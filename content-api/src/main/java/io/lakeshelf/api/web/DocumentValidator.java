@@ -1,0 +1,119 @@
+package io.lakeshelf.api.web;
+
+import io.lakeshelf.api.error.ApiException;
+import io.lakeshelf.api.error.ErrorCode;
+import io.lakeshelf.api.error.FieldError;
+import io.lakeshelf.content.DimensionMismatchException;
+import io.lakeshelf.content.Document;
+import io.lakeshelf.content.ImageAnchor;
+import io.lakeshelf.content.VectorSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks an ingest batch against a collection's vectors and turns it into documents. A batch is
+ * all or nothing: every bad document is named in the problem's {@code errors}, and none is written.
+ */
+final class DocumentValidator {
+
+  /** The longest title or text accepted, in characters. */
+  static final int MAX_TEXT_LENGTH = 1_000_000;
+
+  private DocumentValidator() {}
+
+  static List<Document> validate(IngestRequest request, List<VectorSpec> vectors, int maxDocuments) {
+    if (request == null || request.documents() == null || request.documents().isEmpty()) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "'documents' must hold at least one document");
+    }
+    if (request.documents().size() > maxDocuments) {
+      throw new ApiException(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          "a batch holds at most " + maxDocuments + " documents, this one " + request.documents().size());
+    }
+    List<FieldError> errors = new ArrayList<>();
+    int dimensionErrors = 0;
+    List<Document> docs = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < request.documents().size(); i++) {
+      DocumentInput in = request.documents().get(i);
+      int before = errors.size();
+      if (in == null) {
+        errors.add(new FieldError(i, null, "", "a document must be an object"));
+        continue;
+      }
+      String id = in.id();
+      if (id == null || id.isBlank()) {
+        errors.add(new FieldError(i, id, "id", "id is required"));
+      } else if (id.length() > Document.MAX_ID_LENGTH) {
+        errors.add(new FieldError(i, null, "id", "id is longer than " + Document.MAX_ID_LENGTH));
+      } else if (!seen.add(id)) {
+        errors.add(new FieldError(i, id, "id", "id appears more than once in the batch"));
+      }
+      if (in.title() != null && in.title().length() > MAX_TEXT_LENGTH) {
+        errors.add(new FieldError(i, id, "title", "title is longer than " + MAX_TEXT_LENGTH));
+      }
+      if (in.text() != null && in.text().length() > MAX_TEXT_LENGTH) {
+        errors.add(new FieldError(i, id, "text", "text is longer than " + MAX_TEXT_LENGTH));
+      }
+      Map<String, float[]> given = in.vectors() == null ? Map.of() : in.vectors();
+      for (String name : given.keySet()) {
+        if (vectors.stream().noneMatch(v -> v.name().equals(name))) {
+          errors.add(new FieldError(i, id, "vectors." + name, "the collection has no vector '" + name + "'"));
+        }
+      }
+      Map<String, float[]> checked = new LinkedHashMap<>();
+      for (VectorSpec spec : vectors) {
+        float[] v = given.get(spec.name());
+        if (v == null) {
+          errors.add(new FieldError(i, id, "vectors." + spec.name(), "vector '" + spec.name() + "' is required"));
+          continue;
+        }
+        try {
+          spec.check(v);
+          checked.put(spec.name(), v);
+        } catch (DimensionMismatchException e) {
+          errors.add(new FieldError(i, id, "vectors." + spec.name(), e.getMessage()));
+          dimensionErrors++;
+        } catch (IllegalArgumentException e) {
+          errors.add(new FieldError(i, id, "vectors." + spec.name(), e.getMessage()));
+        }
+      }
+      List<ImageAnchor> images = new ArrayList<>();
+      if (in.images() != null) {
+        for (int j = 0; j < in.images().size(); j++) {
+          DocumentInput.ImageInput img = in.images().get(j);
+          try {
+            if (img == null) {
+              throw new IllegalArgumentException("an image must be an object");
+            }
+            images.add(new ImageAnchor(img.uri(), img.contentType(), img.sizeBytes(), img.checksum(), img.checksumAlgorithm()));
+          } catch (RuntimeException e) {
+            errors.add(new FieldError(i, id, "images[" + j + "]", e.getMessage()));
+          }
+        }
+      }
+      if (in.metadata() != null) {
+        for (Map.Entry<String, String> e : in.metadata().entrySet()) {
+          if (e.getValue() == null) {
+            errors.add(new FieldError(i, id, "metadata." + e.getKey(), "metadata values must be strings, not null"));
+          }
+        }
+      }
+      if (errors.size() > before) {
+        continue;
+      }
+      docs.add(new Document(id, in.title(), in.text(), images, checked, in.metadata(), null));
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(
+          dimensionErrors == errors.size() ? ErrorCode.DIMENSION_MISMATCH : ErrorCode.INVALID_REQUEST,
+          errors.size() + " problem(s) in the batch; nothing was written",
+          errors);
+    }
+    return docs;
+  }
+}
