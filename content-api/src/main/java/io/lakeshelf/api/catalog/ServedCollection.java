@@ -227,8 +227,10 @@ public final class ServedCollection implements Closeable {
   }
 
   private CommitResult write(Write write, boolean refresh) throws IOException, InterruptedException {
-    if (!lock.tryLock(5, TimeUnit.MINUTES)) {
-      throw new IllegalStateException("collection " + name() + " stayed busy");
+    if (!lock.tryLock(2, TimeUnit.MINUTES)) {
+      throw new io.lakeshelf.api.error.ApiException(
+          io.lakeshelf.api.error.ErrorCode.REINDEX_IN_PROGRESS,
+          "collection '" + name() + "' is busy building its index; retry later");
     }
     try {
       CommitResult result = write.run();

@@ -73,11 +73,14 @@ final class DocumentBatch {
     if (values == null) {
       return null;
     }
-    FloatArrayVector elements = new FloatArrayVector(values);
+    return arrayOf(new FloatArrayVector(values));
+  }
+
+  private static ArrayValue arrayOf(ColumnVector elements) {
     return new ArrayValue() {
       @Override
       public int getSize() {
-        return values.length;
+        return elements.getSize();
       }
 
       @Override
@@ -99,18 +102,7 @@ final class DocumentBatch {
       values.put(4, a.checksumAlgorithm());
       rows[i] = new GenericRow(ImageStruct.TYPE, values);
     }
-    ColumnVector elements = DefaultGenericVector.fromArray(ImageStruct.TYPE, rows);
-    return new ArrayValue() {
-      @Override
-      public int getSize() {
-        return rows.length;
-      }
-
-      @Override
-      public ColumnVector getElements() {
-        return elements;
-      }
-    };
+    return arrayOf(DefaultGenericVector.fromArray(ImageStruct.TYPE, rows));
   }
 
   private static MapValue stringMap(Map<String, String> map) {
