@@ -4,7 +4,7 @@ import io.delta.kernel.engine.Engine;
 import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
 import io.lakeshelf.content.VectorSpec;
-import io.lakeshelf.content.rows.RowReader;
+import io.lakeshelf.content.rows.DocumentReader;
 import io.lakeshelf.content.table.ContentTable;
 import io.lakeshelf.index.VectorIndex;
 import java.io.Closeable;
@@ -124,9 +124,8 @@ public final class CollectionRegistry implements Closeable {
       }
       throw e;
     }
-    RowReader rows =
-        new RowReader(table.location(), table.latest().schema(), table.columns(), specs, readExecutor);
-    return new ServedCollection(d, table, indexes, rows, buildExecutor);
+    DocumentReader rows = new DocumentReader(table.latest(), table.columns(), specs, readExecutor);
+    return new ServedCollection(d, table, indexes, rows, buildExecutor, readExecutor);
   }
 
   /**

@@ -4,7 +4,7 @@ import io.lakeshelf.content.Document;
 import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.TableVersion;
 import io.lakeshelf.content.VectorSpec;
-import io.lakeshelf.content.rows.RowReader;
+import io.lakeshelf.content.rows.DocumentReader;
 import io.lakeshelf.content.table.CommitResult;
 import io.lakeshelf.content.table.ContentTable;
 import io.lakeshelf.content.table.RowFinder;
@@ -37,8 +37,9 @@ public final class ServedCollection implements Closeable {
   private final CollectionDefinition definition;
   private final ContentTable table;
   private final Map<String, VectorIndex> indexes;
-  private final RowReader rows;
+  private volatile DocumentReader rows;
   private final Executor buildExecutor;
+  private final Executor readExecutor;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile TableVersion tableVersion = TableVersion.NONE;
   private volatile Instant inStepSince = Instant.now();
@@ -49,13 +50,15 @@ public final class ServedCollection implements Closeable {
       CollectionDefinition definition,
       ContentTable table,
       Map<String, VectorIndex> indexes,
-      RowReader rows,
-      Executor buildExecutor) {
+      DocumentReader rows,
+      Executor buildExecutor,
+      Executor readExecutor) {
     this.definition = definition;
     this.table = table;
     this.indexes = new LinkedHashMap<>(indexes);
     this.rows = rows;
     this.buildExecutor = buildExecutor;
+    this.readExecutor = readExecutor;
   }
 
   public CollectionDefinition definition() {
@@ -70,7 +73,7 @@ public final class ServedCollection implements Closeable {
     return table;
   }
 
-  public RowReader rows() {
+  public DocumentReader rows() {
     return rows;
   }
 
@@ -173,6 +176,11 @@ public final class ServedCollection implements Closeable {
     tableVersion = snapshot.version();
     syncing = true;
     try {
+      if (!rows.fits(snapshot)) {
+        rows = new DocumentReader(snapshot, table.columns(), vectorSpecs(), readExecutor);
+      } else {
+        rows.learnFiles(snapshot);
+      }
       for (VectorIndex index : indexes.values()) {
         boolean first = index.version().isNone();
         if (first) {

@@ -1,6 +1,7 @@
 package io.lakeshelf.content.table;
 
 import io.delta.kernel.data.Row;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -10,13 +11,22 @@ import java.util.Objects;
  * @param sizeBytes the file's size
  * @param deletionVectorKey a key identifying the file's deletion vector, or null when it has none;
  *     a new key means a new set of deleted rows
+ * @param partitionValues the file's partition values as the log holds them (physical names)
+ * @param numRecords rows in the file (before its deletion vector) from its statistics, or -1
  * @param scanFileRow Delta Kernel's scan-file row, needed to read or remove the file
  */
-public record LiveFile(String path, long sizeBytes, String deletionVectorKey, Row scanFileRow) {
+public record LiveFile(
+    String path,
+    long sizeBytes,
+    String deletionVectorKey,
+    Map<String, String> partitionValues,
+    long numRecords,
+    Row scanFileRow) {
 
   public LiveFile {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(scanFileRow, "scanFileRow");
+    partitionValues = partitionValues == null ? Map.of() : Map.copyOf(partitionValues);
   }
 
   public boolean hasDeletionVector() {

@@ -90,7 +90,7 @@ public final class TableSnapshot {
   private Map<String, LiveFile> loadLiveFiles() {
     Map<String, LiveFile> files = new LinkedHashMap<>();
     Scan scan = snapshot.getScanBuilder().build();
-    try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine)) {
+    try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine, true)) {
       while (batches.hasNext()) {
         try (CloseableIterator<Row> rows = batches.next().getRows()) {
           while (rows.hasNext()) {
@@ -98,7 +98,15 @@ public final class TableSnapshot {
             AddFile add = new AddFile(scanFileRow.getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL));
             String dvKey =
                 add.getDeletionVector().map(DeletionVectorDescriptor::getUniqueId).orElse(null);
-            files.put(add.getPath(), new LiveFile(add.getPath(), add.getSize(), dvKey, scanFileRow));
+            files.put(
+                add.getPath(),
+                new LiveFile(
+                    add.getPath(),
+                    add.getSize(),
+                    dvKey,
+                    nonNullValues(InternalScanFileUtils.getPartitionValues(scanFileRow)),
+                    numRecords(add),
+                    scanFileRow));
           }
         }
       }
@@ -106,6 +114,37 @@ public final class TableSnapshot {
       throw new UncheckedIOException("cannot list the files of " + snapshot.getPath(), e);
     }
     return files;
+  }
+
+  private static Map<String, String> nonNullValues(Map<String, String> values) {
+    Map<String, String> out = new java.util.HashMap<>();
+    values.forEach((k, v) -> out.put(k, v));
+    return out;
+  }
+
+  private static long numRecords(AddFile add) {
+    try {
+      return add.getNumRecords().orElse(-1L);
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** The table's column mapping mode ({@code none}, {@code name} or {@code id}). */
+  public String columnMappingMode() {
+    return snapshot.getMetadata().getConfiguration().getOrDefault("delta.columnMapping.mode", "none");
+  }
+
+  /** Rows in the live files, before deletion vectors, from their statistics (-1 if unknown). */
+  public long rowCountEstimate() {
+    long total = 0;
+    for (LiveFile f : liveFiles().values()) {
+      if (f.numRecords() < 0) {
+        return -1;
+      }
+      total += f.numRecords();
+    }
+    return total;
   }
 
   /**

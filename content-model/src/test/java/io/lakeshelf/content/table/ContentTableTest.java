@@ -10,7 +10,7 @@ import io.lakeshelf.content.Document;
 import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.TableVersion;
 import io.lakeshelf.content.rows.Projection;
-import io.lakeshelf.content.rows.RowReader;
+import io.lakeshelf.content.rows.DocumentReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,7 @@ class ContentTableTest {
     }
     Map<String, RowLocator> locators = finder.find(ids, snapshot.version());
     assertThat(locators).hasSize(ids.size());
-    RowReader reader = new RowReader(table.location(), snapshot.schema(), ContentColumns.MANAGED,
+    DocumentReader reader = new DocumentReader(snapshot, ContentColumns.MANAGED,
         List.of(BODY_4D), Executors.newVirtualThreadPerTaskExecutor());
     Map<RowLocator, Document> rows = reader.read(List.copyOf(locators.values()), Projection.ALL);
     Map<String, Document> byId = new java.util.TreeMap<>();
