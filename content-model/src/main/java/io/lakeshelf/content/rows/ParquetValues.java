@@ -175,6 +175,9 @@ final class ParquetValues {
       return instant(g, field, i, physical, logical);
     }
     if (type instanceof TimestampNTZType) {
+      if (physical == PrimitiveType.PrimitiveTypeName.INT32) { // widened from date
+        return LocalDate.ofEpochDay(g.getInteger(field, i)).atStartOfDay();
+      }
       return LocalDateTime.ofInstant(instant(g, field, i, physical, logical), ZoneOffset.UTC);
     }
     if (type instanceof DecimalType decimal) {
@@ -183,7 +186,7 @@ final class ParquetValues {
         case INT64 -> BigInteger.valueOf(g.getLong(field, i));
         default -> new BigInteger(g.getBinary(field, i).getBytes());
       };
-      int scale = logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d ? d.getScale() : decimal.getScale();
+      int scale = logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d ? d.getScale() : 0;
       return new BigDecimal(unscaled, scale).setScale(decimal.getScale());
     }
     throw new IllegalStateException("unsupported Delta type " + type);
@@ -197,6 +200,9 @@ final class ParquetValues {
       long nanosOfDay = buf.getLong();
       long julianDay = Integer.toUnsignedLong(buf.getInt());
       return micros((julianDay - JULIAN_EPOCH_DAY) * MICROS_PER_DAY + nanosOfDay / 1000);
+    }
+    if (physical == PrimitiveType.PrimitiveTypeName.INT32) { // widened from date
+      return LocalDate.ofEpochDay(g.getInteger(field, i)).atStartOfDay().toInstant(ZoneOffset.UTC);
     }
     long value = g.getLong(field, i);
     if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {

@@ -26,7 +26,10 @@ public record LiveFile(
   public LiveFile {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(scanFileRow, "scanFileRow");
-    partitionValues = partitionValues == null ? Map.of() : Map.copyOf(partitionValues);
+    partitionValues =
+        partitionValues == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.HashMap<>(partitionValues));
   }
 
   public boolean hasDeletionVector() {
