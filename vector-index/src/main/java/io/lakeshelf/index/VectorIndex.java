@@ -440,12 +440,13 @@ public final class VectorIndex implements Closeable {
               + " dimensions");
     }
     ColumnVector elements = array.getElements();
+    boolean doubles = elements.getDataType() instanceof io.delta.kernel.types.DoubleType;
     float[] v = new float[array.getSize()];
     for (int j = 0; j < v.length; j++) {
       if (elements.isNullAt(j)) {
         return null;
       }
-      v[j] = elements.getFloat(j);
+      v[j] = doubles ? (float) elements.getDouble(j) : elements.getFloat(j);
       if (!Float.isFinite(v[j])) {
         return null;
       }

@@ -18,8 +18,12 @@ public record CollectionDefinition(
     String name,
     CollectionMode mode,
     String table,
+    Map<String, String> columns,
     Map<String, VectorDefinition> vectors,
     List<String> filterable) {
+
+  /** The roles {@code columns} may map: the id column is required for external collections. */
+  public static final List<String> ROLES = List.of("id", "title", "text", "images", "metadata");
 
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
@@ -34,7 +38,26 @@ public record CollectionDefinition(
       throw new IllegalArgumentException("a collection needs at least one named vector");
     }
     vectors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vectors));
+    columns = columns == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    if (mode == CollectionMode.EXTERNAL && !columns.containsKey("id")) {
+      throw new IllegalArgumentException("an external collection must map its 'id' column");
+    }
+    for (String role : columns.keySet()) {
+      if (!ROLES.contains(role)) {
+        throw new IllegalArgumentException("unknown column role '" + role + "': expected one of " + ROLES);
+      }
+    }
     filterable = filterable == null ? List.of() : List.copyOf(filterable);
+  }
+
+  /** Which table columns play which role. */
+  public io.lakeshelf.content.table.ContentColumns contentColumns() {
+    if (mode == CollectionMode.MANAGED) {
+      return io.lakeshelf.content.table.ContentColumns.MANAGED;
+    }
+    return new io.lakeshelf.content.table.ContentColumns(
+        columns.get("id"), columns.get("title"), columns.get("text"), columns.get("images"),
+        columns.get("metadata"), null);
   }
 
   public List<VectorSpec> vectorSpecs() {

@@ -4,7 +4,10 @@ import io.delta.kernel.engine.Engine;
 import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
 import io.lakeshelf.content.VectorSpec;
+import io.delta.kernel.exceptions.KernelException;
 import io.lakeshelf.content.rows.DocumentReader;
+import io.lakeshelf.content.table.MissingTableException;
+import io.lakeshelf.content.table.SchemaMismatchException;
 import io.lakeshelf.content.table.ContentTable;
 import io.lakeshelf.index.VectorIndex;
 import java.io.Closeable;
@@ -103,10 +106,7 @@ public final class CollectionRegistry implements Closeable {
   private ServedCollection open(CollectionDefinition d, Map<VectorSpec, VectorIndex> reuse)
       throws IOException {
     List<VectorSpec> specs = d.vectorSpecs();
-    ContentTable table =
-        d.mode() == CollectionMode.MANAGED
-            ? ContentTable.createManaged(engine, d.table(), specs)
-            : ContentTable.open(engine, d.table(), io.lakeshelf.content.table.ContentColumns.MANAGED, specs);
+    ContentTable table = openTable(d, specs);
     Map<String, VectorIndex> indexes = new LinkedHashMap<>();
     try {
       for (VectorSpec spec : specs) {
@@ -128,6 +128,24 @@ public final class CollectionRegistry implements Closeable {
     return new ServedCollection(d, table, indexes, rows, buildExecutor, readExecutor);
   }
 
+  private ContentTable openTable(CollectionDefinition d, List<VectorSpec> specs) {
+    try {
+      return d.mode() == CollectionMode.MANAGED
+          ? ContentTable.createManaged(engine, d.table(), specs)
+          : ContentTable.open(engine, d.table(), d.contentColumns(), specs);
+    } catch (MissingTableException | SchemaMismatchException | KernelException e) {
+      throw new ApiException(
+          ErrorCode.TABLE_UNREADABLE, "cannot serve " + d.table() + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      if (d.mode() == CollectionMode.EXTERNAL) {
+        log.warn("Cannot read table {}", d.table(), e);
+        throw new ApiException(
+            ErrorCode.TABLE_UNREADABLE, "cannot read " + d.table() + ": " + e.getMessage());
+      }
+      throw e;
+    }
+  }
+
   /**
    * Creates or changes a collection. A change of a vector's dimensions or similarity needs {@code
    * reindex}: the new index is built beside the old one, which serves until the new one is
@@ -138,12 +156,15 @@ public final class CollectionRegistry implements Closeable {
       ServedCollection existing = served.get(d.name());
       if (existing == null) {
         ServedCollection created = open(d);
-        try {
-          created.catchUpNow();
-        } catch (IOException | RuntimeException e) {
-          created.close();
-          throw e;
+        if (d.mode() == CollectionMode.MANAGED) {
+          try {
+            created.catchUpNow();
+          } catch (IOException | RuntimeException e) {
+            created.close();
+            throw e;
+          }
         }
+        // An external table's first build runs in the background (status "building").
         catalog.save(d);
         served.put(d.name(), created);
         log.info("Created collection {} ({} table {})", d.name(), d.mode().wireName(), d.table());

@@ -176,6 +176,7 @@ public final class ServedCollection implements Closeable {
     tableVersion = snapshot.version();
     syncing = true;
     try {
+      table.checkSchema(snapshot);
       if (!rows.fits(snapshot)) {
         rows = new DocumentReader(snapshot, table.columns(), vectorSpecs(), readExecutor);
       } else {

@@ -79,6 +79,14 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     return answer(ErrorCode.WRITE_CONFLICT, e.getMessage(), request.getRequestURI(), List.of());
   }
 
+  @ExceptionHandler({
+    io.lakeshelf.content.table.SchemaMismatchException.class,
+    io.delta.kernel.exceptions.KernelException.class
+  })
+  ResponseEntity<Object> schema(RuntimeException e, HttpServletRequest request) {
+    return answer(ErrorCode.TABLE_UNREADABLE, e.getMessage(), request.getRequestURI(), List.of());
+  }
+
   @ExceptionHandler(MissingTableException.class)
   ResponseEntity<Object> missingTable(MissingTableException e, HttpServletRequest request) {
     return answer(ErrorCode.TABLE_UNREADABLE, e.getMessage(), request.getRequestURI(), List.of());

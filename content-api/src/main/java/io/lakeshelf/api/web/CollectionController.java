@@ -85,11 +85,14 @@ public class CollectionController {
       throw new ApiException(ErrorCode.INVALID_REQUEST, e.getMessage());
     }
     if (mode == CollectionMode.EXTERNAL) {
-      throw new ApiException(
-          ErrorCode.INVALID_REQUEST,
-          "external collections are not available in this version; use mode 'managed'");
-    }
-    if (request.columns() != null && !request.columns().isEmpty()) {
+      if (request.table() == null || request.table().isBlank()) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "an external collection needs 'table'");
+      }
+      if (request.columns() == null || request.columns().get("id") == null) {
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST, "an external collection needs 'columns' with at least 'id'");
+      }
+    } else if (request.columns() != null && !request.columns().isEmpty()) {
       throw new ApiException(
           ErrorCode.INVALID_REQUEST, "'columns' applies to external collections only");
     }
@@ -116,6 +119,10 @@ public class CollectionController {
       }
       try {
         Similarity similarity = Similarity.fromWireName(v.similarity() == null ? "cosine" : v.similarity());
+        if (v.column() == null && mode == CollectionMode.EXTERNAL) {
+          throw new ApiException(
+              ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' of an external collection needs 'column'");
+        }
         String column = v.column() == null ? e.getKey() + "_embedding" : v.column();
         VectorSpec spec = new VectorSpec(e.getKey(), column, v.dimensions(), similarity);
         vectors.put(e.getKey(), VectorDefinition.of(spec));
@@ -124,9 +131,12 @@ public class CollectionController {
       }
     }
     try {
-      io.lakeshelf.content.table.ManagedTableSchema.of(
-          new CollectionDefinition(name, mode, table, vectors, List.of()).vectorSpecs());
-      return new CollectionDefinition(name, mode, table, vectors, List.of());
+      CollectionDefinition d = new CollectionDefinition(
+          name, mode, table, mode == CollectionMode.EXTERNAL ? request.columns() : null, vectors, List.of());
+      if (mode == CollectionMode.MANAGED) {
+        io.lakeshelf.content.table.ManagedTableSchema.of(d.vectorSpecs());
+      }
+      return d;
     } catch (IllegalArgumentException e) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, e.getMessage());
     }

@@ -6,11 +6,13 @@ import io.lakeshelf.api.catalog.VectorDefinition;
 import java.util.List;
 import java.util.Map;
 
-/** A collection as {@code GET /v1/collections/{name}} shows it. */
+/** A collection as {@code GET /v1/collections/{name}} shows it ({@code columns}: external only). */
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record CollectionView(
     String name,
     String mode,
     String table,
+    Map<String, String> columns,
     long tableVersion,
     long indexedVersion,
     long documents,
@@ -23,6 +25,7 @@ public record CollectionView(
         c.name(),
         c.definition().mode().wireName(),
         c.definition().table(),
+        c.definition().columns().isEmpty() ? null : c.definition().columns(),
         c.tableVersion().value(),
         c.indexedVersion().value(),
         c.documents(),

@@ -90,6 +90,13 @@ public class SearchController {
       throw new ApiException(ErrorCode.INVALID_REQUEST, e.getMessage());
     }
     index.spec().check(request.vector());
+    if (index.version().isNone()) {
+      if (c.failure() != null) {
+        throw new ApiException(ErrorCode.TABLE_UNREADABLE, "cannot index the table: " + c.failure());
+      }
+      throw new ApiException(
+          ErrorCode.REINDEX_IN_PROGRESS, "the index of collection '" + name + "' is being built; retry soon");
+    }
     List<SearchHit> hits;
     long version;
     try (VectorIndex.View view = index.acquire()) {

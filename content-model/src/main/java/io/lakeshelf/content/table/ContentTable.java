@@ -158,22 +158,30 @@ public final class ContentTable {
   }
 
   private void checkSchema(StructType schema) {
-    if (schema.indexOf(columns.id()) < 0) {
-      throw new IllegalStateException(
-          "table " + location + " has no id column '" + columns.id() + "'");
+    for (String role : new String[] {columns.id(), columns.title(), columns.text(), columns.images(), columns.metadata()}) {
+      if (role != null && schema.indexOf(role) < 0) {
+        throw new SchemaMismatchException("table " + location + " has no column '" + role + "'");
+      }
     }
     for (VectorSpec v : vectors) {
       int index = schema.indexOf(v.column());
       if (index < 0) {
-        throw new IllegalStateException(
+        throw new SchemaMismatchException(
             "table " + location + " has no vector column '" + v.column() + "'");
       }
       DataType type = schema.at(index).getDataType();
-      if (!(type instanceof ArrayType array) || !(array.getElementType() instanceof FloatType)) {
-        throw new IllegalStateException(
+      if (!(type instanceof ArrayType array)
+          || !(array.getElementType() instanceof FloatType
+              || array.getElementType() instanceof io.delta.kernel.types.DoubleType)) {
+        throw new SchemaMismatchException(
             "column '" + v.column() + "' of " + location + " is " + type + ", not array<float>");
       }
     }
+  }
+
+  /** Checks that the table (still) has the columns this content table reads. */
+  public void checkSchema(TableSnapshot snapshot) {
+    checkSchema(snapshot.schema());
   }
 
   /**
