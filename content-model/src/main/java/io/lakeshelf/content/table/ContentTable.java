@@ -273,6 +273,37 @@ public final class ContentTable {
     return new CommitResult(TableVersion.of(result.getVersion()), rowCount, true);
   }
 
+  /**
+   * Rewrites all live files into as few files as the Parquet writer makes (like Delta's {@code
+   * OPTIMIZE}), in one commit; rows and their contents do not change, their locators do.
+   */
+  public CommitResult compact() throws IOException {
+    TableSnapshot snapshot = latest();
+    if (snapshot.liveFiles().size() < 2) {
+      return new CommitResult(snapshot.version(), 0, false);
+    }
+    Transaction txn =
+        snapshot.kernelSnapshot().buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE).build(engine);
+    Row txnState = txn.getTransactionState(engine);
+    List<String> all = snapshot.schema().fieldNames();
+    CloseableIterator<FilteredColumnarBatch> rows = Utils.toCloseableIterator(java.util.Collections.emptyIterator());
+    for (LiveFile file : snapshot.liveFiles().values()) {
+      rows = rows.combine(snapshot.openRows(file, all).map(b -> withoutRows(b, Set.of(), all.size())));
+    }
+    List<Row> actions = new ArrayList<>();
+    List<String> written = new ArrayList<>();
+    writeData(txnState, rows, actions, written);
+    long removedAt = System.currentTimeMillis();
+    for (LiveFile file : snapshot.liveFiles().values()) {
+      AddFile add = new AddFile(file.scanFileRow().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL));
+      actions.add(SingleAction.createRemoveFileSingleAction(add.toRemoveFileRow(false, Optional.of(removedAt))));
+    }
+    TransactionCommitResult result =
+        txn.commit(engine, CloseableIterable.inMemoryIterable(Utils.toCloseableIterator(actions.iterator())));
+    runPostCommitHooks(result);
+    return new CommitResult(TableVersion.of(result.getVersion()), 0, true);
+  }
+
   private void writeData(
       Row txnState,
       CloseableIterator<FilteredColumnarBatch> data,
