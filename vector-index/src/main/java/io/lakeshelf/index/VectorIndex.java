@@ -342,7 +342,8 @@ public final class VectorIndex implements Closeable {
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
                 }
-                progress.update(filesDone.incrementAndGet(), added.size(), rowsAdded.get());
+                progress.update(
+                    filesDone.incrementAndGet(), added.size(), rowsAdded.get() + rowsSkipped.get());
               },
               executor));
     }
@@ -566,6 +567,17 @@ public final class VectorIndex implements Closeable {
         return new View(g);
       }
     }
+  }
+
+  /** Like {@link #acquire}, but null once the index is closed (replaced by a reindex, say). */
+  public View tryAcquire() {
+    while (!closed) {
+      Generation g = current;
+      if (g.reader().tryIncRef()) {
+        return new View(g);
+      }
+    }
+    return null;
   }
 
   /** A {@link RowFinder} over this index; it refuses versions the index does not reflect. */

@@ -15,8 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The collection definitions under {@code <data-dir>/collections}: one directory per collection,
- * holding {@code collection.json} (replaced atomically), and for managed collections the table
- * ({@code table/}) and the indexes ({@code index/<vector>-<dimensions>-<similarity>/}).
+ * holding {@code collection.json} (replaced atomically), the indexes ({@code index/}, see {@link
+ * IndexDirectories}) and, for managed collections by default, the table ({@code table/}).
  */
 public final class CollectionCatalog {
 
@@ -39,8 +39,8 @@ public final class CollectionCatalog {
     return directory(name).resolve("table");
   }
 
-  public Path indexDirectory(String collection, String vectorDirName) {
-    return directory(collection).resolve("index").resolve(vectorDirName);
+  IndexDirectories indexDirectories(String collection) {
+    return new IndexDirectories(directory(collection).resolve("index"));
   }
 
   /** Every stored definition; unreadable ones are logged and left out. */

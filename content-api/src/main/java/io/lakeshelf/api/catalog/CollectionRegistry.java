@@ -54,6 +54,11 @@ public final class CollectionRegistry implements Closeable {
     this.readExecutor = readExecutor;
   }
 
+  /** Where the indexes of a collection live. */
+  public IndexDirectories indexDirectoriesOf(String collection) {
+    return catalog.indexDirectories(collection);
+  }
+
   public CollectionCatalog catalog() {
     return catalog;
   }
@@ -94,10 +99,6 @@ public final class CollectionRegistry implements Closeable {
     return catalog.defaultTable(name).toAbsolutePath().toString();
   }
 
-  static String indexDirName(VectorSpec spec) {
-    return spec.name() + "-" + spec.dimensions() + "-" + spec.similarity().wireName();
-  }
-
   private ServedCollection open(CollectionDefinition d) throws IOException {
     return open(d, Map.of());
   }
@@ -108,11 +109,17 @@ public final class CollectionRegistry implements Closeable {
     List<VectorSpec> specs = d.vectorSpecs();
     ContentTable table = openTable(d, specs);
     Map<String, VectorIndex> indexes = new LinkedHashMap<>();
+    IndexDirectories dirs = catalog.indexDirectories(d.name());
     try {
       for (VectorSpec spec : specs) {
         VectorIndex index = reuse.get(spec);
         if (index == null) {
-          index = VectorIndex.open(catalog.indexDirectory(d.name(), indexDirName(spec)), spec);
+          if (reuse.isEmpty()) {
+            dirs.removeOthers(spec.name());
+            index = VectorIndex.open(dirs.current(spec.name()), spec);
+          } else {
+            index = VectorIndex.open(dirs.newGeneration(spec.name()), spec);
+          }
         }
         indexes.put(spec.name(), index);
       }
@@ -190,6 +197,10 @@ public final class CollectionRegistry implements Closeable {
           }
         }
         throw e;
+      }
+      IndexDirectories dirs = catalog.indexDirectories(d.name());
+      for (Map.Entry<String, VectorIndex> e : next.indexes().entrySet()) {
+        dirs.makeCurrent(e.getKey(), e.getValue().path());
       }
       catalog.save(d);
       served.put(d.name(), next);

@@ -36,7 +36,7 @@ public final class ServedCollection implements Closeable {
 
   private final CollectionDefinition definition;
   private final ContentTable table;
-  private final Map<String, VectorIndex> indexes;
+  private volatile Map<String, VectorIndex> indexes;
   private volatile DocumentReader rows;
   private final Executor buildExecutor;
   private final Executor readExecutor;
@@ -55,7 +55,7 @@ public final class ServedCollection implements Closeable {
       Executor readExecutor) {
     this.definition = definition;
     this.table = table;
-    this.indexes = new LinkedHashMap<>(indexes);
+    this.indexes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(indexes));
     this.rows = rows;
     this.buildExecutor = buildExecutor;
     this.readExecutor = readExecutor;
@@ -96,6 +96,59 @@ public final class ServedCollection implements Closeable {
           "collection '" + name() + "' has no vector '" + using + "'; it has " + indexes.keySet());
     }
     return index;
+  }
+
+  /**
+   * A view of the serving index of the vector named {@code using} (the only vector when null);
+   * close it when done. Never fails because a reindex swapped the index meanwhile.
+   */
+  public VectorIndex.View acquire(String using) {
+    while (true) {
+      VectorIndex.View view = index(using).tryAcquire();
+      if (view != null) {
+        return view;
+      }
+    }
+  }
+
+  /** A view of the primary index, as {@link #acquire}. */
+  public VectorIndex.View acquirePrimary() {
+    while (true) {
+      VectorIndex.View view = primaryIndex().tryAcquire();
+      if (view != null) {
+        return view;
+      }
+    }
+  }
+
+  /**
+   * Replaces the serving indexes with complete ones built beside them: under the collection's
+   * lock, brings the new indexes up to the table's latest version, then switches atomically.
+   * Returns the replaced indexes, which the caller closes once the switch is recorded.
+   */
+  public Map<String, VectorIndex> swap(Map<String, VectorIndex> replacements)
+      throws IOException, InterruptedException {
+    if (!lock.tryLock(2, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("collection " + name() + " stayed busy");
+    }
+    try {
+      TableSnapshot snapshot = table.latest();
+      for (VectorIndex index : replacements.values()) {
+        index.syncTo(snapshot, table.columns(), buildExecutor, io.lakeshelf.index.SyncProgress.NONE);
+      }
+      Map<String, VectorIndex> next = new LinkedHashMap<>(indexes);
+      Map<String, VectorIndex> replaced = new LinkedHashMap<>();
+      replacements.forEach((name, index) -> replaced.put(name, next.put(name, index)));
+      tableVersion = snapshot.version();
+      indexes = java.util.Collections.unmodifiableMap(next);
+      return replaced;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public Executor buildExecutor() {
+    return buildExecutor;
   }
 
   /** The index used for id lookups: the first vector's. */
@@ -268,7 +321,7 @@ public final class ServedCollection implements Closeable {
 
   /** Where the row with this id is, as of the primary index's version. */
   public Map<String, RowLocator> locate(Collection<String> ids) throws IOException {
-    try (VectorIndex.View view = primaryIndex().acquire()) {
+    try (VectorIndex.View view = acquirePrimary()) {
       return view.find(ids);
     }
   }

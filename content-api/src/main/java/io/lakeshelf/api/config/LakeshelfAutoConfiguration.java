@@ -7,6 +7,7 @@ import io.lakeshelf.api.catalog.CollectionRegistry;
 import io.lakeshelf.api.catalog.IndexSyncScheduler;
 import io.lakeshelf.api.error.RequestSizeLimit;
 import io.lakeshelf.api.health.IndexHealthIndicator;
+import io.lakeshelf.api.jobs.ReindexJobs;
 import io.lakeshelf.api.health.LakeshelfInfoContributor;
 import io.lakeshelf.api.health.StorageHealthIndicator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,6 +69,22 @@ public class LakeshelfAutoConfiguration {
             Executors.newVirtualThreadPerTaskExecutor());
     registry.openAll();
     return registry;
+  }
+
+  @Bean(destroyMethod = "shutdownNow")
+  ExecutorService lakeshelfJobRunner() {
+    return Executors.newFixedThreadPool(1, r -> {
+      Thread t = new Thread(r, "lakeshelf-jobs");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Bean
+  ReindexJobs lakeshelfReindexJobs(
+      CollectionRegistry registry, LakeshelfProperties properties, JsonMapper json, ExecutorService lakeshelfJobRunner) {
+    return new ReindexJobs(registry, properties.dataDir().resolve("jobs"), json, lakeshelfJobRunner,
+        properties.index().reindexRowsPerSecond());
   }
 
   @Bean

@@ -25,12 +25,19 @@ public record LakeshelfProperties(
    * @param syncInterval how often each collection's table log is polled for commits the index has
    *     not seen (other writers, or ingests answered with {@code refresh=false})
    * @param buildThreads how many data files an index build reads at once
+   * @param reindexRowsPerSecond the most rows a reindex job reads per second, to bound the load it
+   *     puts on the table's storage and the CPU while the old index serves; 0 for no limit
    */
   public record Index(
-      @DefaultValue("2s") Duration syncInterval, @DefaultValue("2") int buildThreads) {
+      @DefaultValue("2s") Duration syncInterval,
+      @DefaultValue("2") int buildThreads,
+      @DefaultValue("0") double reindexRowsPerSecond) {
     public Index {
       if (syncInterval.isNegative() || syncInterval.isZero()) {
         throw new IllegalArgumentException("lakeshelf.index.sync-interval must be positive");
+      }
+      if (reindexRowsPerSecond < 0) {
+        throw new IllegalArgumentException("lakeshelf.index.reindex-rows-per-second must be >= 0");
       }
       if (buildThreads < 1) {
         throw new IllegalArgumentException("lakeshelf.index.build-threads must be at least 1");

@@ -74,7 +74,7 @@ public class DocumentController {
     ServedCollection c = registry.get(name);
     Projection projection =
         include != null && include.contains("vectors") ? Projection.ALL : Projection.DEFAULT;
-    try (VectorIndex.View view = c.primaryIndex().acquire()) {
+    try (VectorIndex.View view = c.acquirePrimary()) {
       RowLocator locator = view.find(List.of(id)).get(id);
       if (locator == null) {
         throw notFound(name, id);

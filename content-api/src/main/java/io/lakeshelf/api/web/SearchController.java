@@ -99,7 +99,7 @@ public class SearchController {
     }
     List<SearchHit> hits;
     long version;
-    try (VectorIndex.View view = index.acquire()) {
+    try (VectorIndex.View view = c.acquire(request.using())) {
       version = view.version().value();
       if (request.asOfVersion() != null && request.asOfVersion() != version) {
         throw new ApiException(

@@ -13,6 +13,7 @@ import java.util.Objects;
  *     a new key means a new set of deleted rows
  * @param partitionValues the file's partition values as the log holds them (physical names)
  * @param numRecords rows in the file (before its deletion vector) from its statistics, or -1
+ * @param deletedRows rows its deletion vector hides (0 without one)
  * @param scanFileRow Delta Kernel's scan-file row, needed to read or remove the file
  */
 public record LiveFile(
@@ -21,6 +22,7 @@ public record LiveFile(
     String deletionVectorKey,
     Map<String, String> partitionValues,
     long numRecords,
+    long deletedRows,
     Row scanFileRow) {
 
   public LiveFile {

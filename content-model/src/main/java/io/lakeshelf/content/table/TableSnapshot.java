@@ -106,6 +106,7 @@ public final class TableSnapshot {
                     dvKey,
                     nonNullValues(InternalScanFileUtils.getPartitionValues(scanFileRow)),
                     numRecords(add),
+                    add.getDeletionVector().map(DeletionVectorDescriptor::getCardinality).orElse(0L),
                     scanFileRow));
           }
         }
@@ -135,14 +136,14 @@ public final class TableSnapshot {
     return snapshot.getMetadata().getConfiguration().getOrDefault("delta.columnMapping.mode", "none");
   }
 
-  /** Rows in the live files, before deletion vectors, from their statistics (-1 if unknown). */
-  public long rowCountEstimate() {
+  /** Live rows, from the files' statistics and deletion vectors (-1 if a file has no stats). */
+  public long rowCount() {
     long total = 0;
     for (LiveFile f : liveFiles().values()) {
       if (f.numRecords() < 0) {
         return -1;
       }
-      total += f.numRecords();
+      total += f.numRecords() - f.deletedRows();
     }
     return total;
   }

@@ -1,0 +1,86 @@
+package io.lakeshelf.api.catalog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/**
+ * Where a collection's indexes live: {@code index/<vector>/<generation>/}, with {@code
+ * index/<vector>/CURRENT} naming the generation that serves. A rebuild writes a new generation
+ * beside the serving one and switches {@code CURRENT} (an atomic file replace) only when it is
+ * complete; generations not named by {@code CURRENT} are leftovers of rebuilds that did not finish
+ * and are removed.
+ */
+public final class IndexDirectories {
+
+  private static final String CURRENT = "CURRENT";
+
+  private final Path root;
+
+  IndexDirectories(Path root) {
+    this.root = root;
+  }
+
+  /** The serving generation of a vector's index (the first one if none was recorded). */
+  public Path current(String vector) {
+    Path pointer = root.resolve(vector).resolve(CURRENT);
+    try {
+      if (Files.isRegularFile(pointer)) {
+        String name = Files.readString(pointer).trim();
+        if (!name.isEmpty() && !name.contains("/") && !name.contains("..")) {
+          return root.resolve(vector).resolve(name);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + pointer, e);
+    }
+    return root.resolve(vector).resolve("g0");
+  }
+
+  /** A fresh directory for a new generation of a vector's index. */
+  public Path newGeneration(String vector) {
+    return root.resolve(vector).resolve("g" + System.currentTimeMillis() + "-" + Long.toHexString(System.nanoTime() & 0xffffff));
+  }
+
+  /** Makes {@code generation} the serving one, atomically. */
+  public void makeCurrent(String vector, Path generation) {
+    Path dir = root.resolve(vector);
+    try {
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, CURRENT, ".tmp");
+      Files.writeString(tmp, generation.getFileName().toString());
+      try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      try {
+        Files.move(tmp, dir.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, dir.resolve(CURRENT), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot switch the index of " + vector, e);
+    }
+  }
+
+  /** Deletes every generation of a vector's index but the serving one. */
+  public void removeOthers(String vector) {
+    Path dir = root.resolve(vector);
+    Path keep = current(vector);
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> children = Files.list(dir)) {
+      for (Path child : children.toList()) {
+        if (Files.isDirectory(child) && !child.equals(keep)) {
+          CollectionCatalog.deleteTree(child);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean " + dir, e);
+    }
+  }
+}

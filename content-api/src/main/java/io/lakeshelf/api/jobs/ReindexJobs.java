@@ -1,0 +1,245 @@
+package io.lakeshelf.api.jobs;
+
+import io.lakeshelf.api.catalog.CollectionRegistry;
+import io.lakeshelf.api.catalog.ServedCollection;
+import io.lakeshelf.api.error.ApiException;
+import io.lakeshelf.api.error.ErrorCode;
+import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.content.table.TableSnapshot;
+import io.lakeshelf.index.VectorIndex;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reindex jobs: each rebuilds a collection's indexes from its table beside the serving ones, which
+ * keep serving until the new ones are complete; then the switch is atomic. One job per collection
+ * at a time. A job reports rows done of rows total while it runs, can be cancelled, and a job a
+ * restart interrupts is marked failed on the next start (its half-built index is discarded).
+ */
+public final class ReindexJobs {
+
+  private static final Logger log = LoggerFactory.getLogger(ReindexJobs.class);
+
+  private final CollectionRegistry registry;
+  private final Path dir;
+  private final JsonMapper json;
+  private final ExecutorService runner;
+  private final double rowsPerSecond;
+  private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
+
+  /**
+   * @param rowsPerSecond the most rows a job reads per second, to bound its load; 0 for no limit
+   */
+  public ReindexJobs(
+      CollectionRegistry registry, Path dir, JsonMapper json, ExecutorService runner, double rowsPerSecond) {
+    this.registry = registry;
+    this.dir = dir;
+    this.json = json;
+    this.runner = runner;
+    this.rowsPerSecond = rowsPerSecond;
+    load();
+  }
+
+  /** Loads stored jobs; those a restart interrupted are marked failed. */
+  private void load() {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+        try {
+          Job job = json.readValue(f.toFile(), Job.class);
+          if (job.state().isActive()) {
+            job = job.with(JobState.FAILED, job.rowsDone(), job.rowsTotal(), job.tableVersion(),
+                Instant.now(), "the service stopped while the job ran; the previous index kept serving");
+            save(job);
+            log.warn("Reindex job {} of collection {} was interrupted by a restart: marked failed",
+                job.id(), job.collection());
+          }
+          jobs.put(job.id(), job);
+        } catch (RuntimeException e) {
+          log.warn("Cannot read job file {}: skipped", f, e);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public List<Job> all() {
+    List<Job> list = new ArrayList<>(jobs.values());
+    list.sort(Comparator.comparing(Job::startedAt).reversed());
+    return list;
+  }
+
+  public Optional<Job> find(String id) {
+    return Optional.ofNullable(jobs.get(id));
+  }
+
+  /** Starts a reindex of a collection: 409 {@code REINDEX_IN_PROGRESS} if one runs. */
+  public synchronized Job start(String collection) {
+    ServedCollection c = registry.get(collection);
+    for (Job j : jobs.values()) {
+      if (j.collection().equals(collection) && j.state().isActive()) {
+        throw new ApiException(
+            ErrorCode.REINDEX_IN_PROGRESS,
+            "collection '" + collection + "' is being reindexed by job " + j.id());
+      }
+    }
+    Job job = new Job(UUID.randomUUID().toString(), collection, "reindex", JobState.QUEUED,
+        0, -1, c.tableVersion().value(), Instant.now(), null, null);
+    update(job);
+    runner.submit(() -> run(job.id(), c));
+    log.info("Reindex job {} of collection {} queued", job.id(), collection);
+    return job;
+  }
+
+  /** Asks a running job to stop; it ends cancelled and the serving index stays as it was. */
+  public Job cancel(String id) {
+    Job job = find(id).orElseThrow(() -> new ApiException(ErrorCode.JOB_NOT_FOUND, "no job '" + id + "'"));
+    if (job.state().isActive()) {
+      cancelled.put(id, true);
+    }
+    return jobs.get(id);
+  }
+
+  private void run(String id, ServedCollection c) {
+    Map<String, VectorIndex> fresh = new LinkedHashMap<>();
+    long started = System.nanoTime();
+    AtomicLong done = new AtomicLong();
+    try {
+      TableSnapshot snapshot = c.table().latest();
+      long perVector = snapshot.rowCount();
+      List<VectorSpec> specs = c.vectorSpecs();
+      long total = perVector < 0 ? -1 : perVector * specs.size();
+      Job job = jobs.get(id).with(JobState.RUNNING, 0, total, snapshot.version().value(), null, null);
+      update(job);
+      log.info("Reindex job {}: rebuilding {} from table version {} ({} rows)", id, c.name(), snapshot.version(), total);
+      long base = 0;
+      for (VectorSpec spec : specs) {
+        Path generation = registry.indexDirectoriesOf(c.name()).newGeneration(spec.name());
+        VectorIndex index = VectorIndex.open(generation, spec);
+        fresh.put(spec.name(), index);
+        long offset = base;
+        AtomicLong lastSave = new AtomicLong(System.nanoTime());
+        index.syncTo(snapshot, c.table().columns(), c.buildExecutor(), (files, filesTotal, rows) -> {
+          if (cancelled.containsKey(id)) {
+            throw new CancellationException("cancelled");
+          }
+          done.set(offset + rows);
+          throttle(started, done.get());
+          if (System.nanoTime() - lastSave.get() > 1_000_000_000L) {
+            lastSave.set(System.nanoTime());
+            update(jobs.get(id).with(JobState.RUNNING, done.get(), total, snapshot.version().value(), null, null));
+          }
+        });
+        base += Math.max(0, perVector);
+        done.set(base);
+      }
+      if (cancelled.containsKey(id)) {
+        throw new CancellationException("cancelled");
+      }
+      if (registry.find(c.name()).orElse(null) != c) {
+        throw new IllegalStateException("collection " + c.name() + " was deleted or changed meanwhile");
+      }
+      Map<String, VectorIndex> replaced = c.swap(fresh);
+      for (Map.Entry<String, VectorIndex> e : fresh.entrySet()) {
+        registry.indexDirectoriesOf(c.name()).makeCurrent(e.getKey(), e.getValue().path());
+      }
+      fresh.clear();
+      for (VectorIndex old : replaced.values()) {
+        old.close();
+        deleteQuietly(old.path());
+      }
+      update(jobs.get(id).with(JobState.SUCCEEDED, total < 0 ? done.get() : total, total,
+          c.indexedVersion().value(), Instant.now(), null));
+      log.info("Reindex job {} of {} succeeded: now serving version {}", id, c.name(), c.indexedVersion());
+    } catch (CancellationException e) {
+      discard(fresh);
+      Job j = jobs.get(id);
+      update(j.with(JobState.CANCELLED, done.get(), j.rowsTotal(), j.tableVersion(), Instant.now(), null));
+      log.info("Reindex job {} of {} cancelled; the previous index keeps serving", id, c.name());
+    } catch (Exception e) {
+      discard(fresh);
+      Job j = jobs.get(id);
+      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      update(j.with(JobState.FAILED, done.get(), j.rowsTotal(), j.tableVersion(), Instant.now(), reason));
+      log.error("Reindex job {} of {} failed; the previous index keeps serving", id, c.name(), e);
+    } finally {
+      cancelled.remove(id);
+    }
+  }
+
+  private void throttle(long startedNanos, long rows) {
+    if (rowsPerSecond <= 0) {
+      return;
+    }
+    long dueNanos = startedNanos + (long) (rows / rowsPerSecond * 1e9);
+    long wait = dueNanos - System.nanoTime();
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("interrupted");
+      }
+    }
+  }
+
+  private static void discard(Map<String, VectorIndex> fresh) {
+    for (VectorIndex index : fresh.values()) {
+      try {
+        index.close();
+      } catch (IOException | RuntimeException e) {
+        log.warn("Closing discarded index {} failed", index.path(), e);
+      }
+      deleteQuietly(index.path());
+    }
+  }
+
+  private static void deleteQuietly(Path path) {
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      log.warn("Cannot delete {}: it is removed at the next start", path, e);
+    }
+  }
+
+  private void update(Job job) {
+    jobs.put(job.id(), job);
+    save(job);
+  }
+
+  private void save(Job job) {
+    try {
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, job.id(), ".tmp");
+      json.writeValue(tmp.toFile(), job);
+      Files.move(tmp, dir.resolve(job.id() + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      log.warn("Cannot save job {}", job.id(), e);
+    }
+  }
+}

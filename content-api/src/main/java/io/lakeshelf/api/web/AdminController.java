@@ -1,0 +1,49 @@
+package io.lakeshelf.api.web;
+
+import io.lakeshelf.api.error.ApiException;
+import io.lakeshelf.api.error.ErrorCode;
+import io.lakeshelf.api.jobs.Job;
+import io.lakeshelf.api.jobs.ReindexJobs;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /v1/admin}: reindex jobs. */
+@RestController
+@RequestMapping("/v1/admin")
+public class AdminController {
+
+  private final ReindexJobs jobs;
+
+  public AdminController(ReindexJobs jobs) {
+    this.jobs = jobs;
+  }
+
+  @PostMapping("/collections/{name}/reindex")
+  public ResponseEntity<Job> reindex(@PathVariable String name) {
+    Job job = jobs.start(name);
+    return ResponseEntity.accepted().location(URI.create("/v1/admin/jobs/" + job.id())).body(job);
+  }
+
+  @GetMapping("/jobs")
+  public Map<String, List<Job>> list() {
+    return Map.of("jobs", jobs.all());
+  }
+
+  @GetMapping("/jobs/{id}")
+  public Job get(@PathVariable String id) {
+    return jobs.find(id).orElseThrow(() -> new ApiException(ErrorCode.JOB_NOT_FOUND, "no job '" + id + "'"));
+  }
+
+  @DeleteMapping("/jobs/{id}")
+  public Job cancel(@PathVariable String id) {
+    return jobs.cancel(id);
+  }
+}
