@@ -45,6 +45,7 @@ public final class ServedCollection implements Closeable {
   private volatile Instant inStepSince = Instant.now();
   private volatile String failure;
   private volatile boolean syncing;
+  private volatile long skippedRows;
 
   ServedCollection(
       CollectionDefinition definition,
@@ -175,6 +176,11 @@ public final class ServedCollection implements Closeable {
     return primaryIndex().rowCount();
   }
 
+  /** Live rows the index holds no vector for (a null vector in the table). */
+  public long skippedRows() {
+    return skippedRows;
+  }
+
   public String failure() {
     return failure;
   }
@@ -206,10 +212,20 @@ public final class ServedCollection implements Closeable {
       return false;
     }
     try {
-      syncIndexes(table.latest());
+      syncIndexes(latestOrFail());
       return true;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** The table's latest snapshot; a table that vanished marks the collection failed. */
+  private TableSnapshot latestOrFail() {
+    try {
+      return table.latest();
+    } catch (RuntimeException e) {
+      failure = e.getMessage() == null ? e.toString() : e.getMessage();
+      throw e;
     }
   }
 
@@ -257,6 +273,8 @@ public final class ServedCollection implements Closeable {
               name(), index.spec().name(), r.from(), r.to(), r.filesAdded(), r.filesRemoved(), r.rowsAdded());
         }
       }
+      long live = snapshot.rowCount();
+      skippedRows = live < 0 ? 0 : Math.max(0, live - primaryIndex().rowCount());
       failure = null;
       inStepSince = Instant.now();
     } catch (IOException | RuntimeException e) {

@@ -38,6 +38,7 @@ public final class IndexHealthIndicator extends AbstractHealthIndicator {
       d.put("lagVersions", Math.max(0, table - indexed));
       d.put("lagSeconds", c.lag().toSeconds());
       d.put("documents", c.documents());
+      d.put("skippedRows", c.skippedRows());
       if (c.failure() != null) {
         d.put("error", c.failure());
       }

@@ -16,7 +16,9 @@ public record CollectionView(
     long tableVersion,
     long indexedVersion,
     long documents,
+    long skippedRows,
     CollectionStatus status,
+    String error,
     Map<String, VectorDefinition> vectors,
     List<String> filterable) {
 
@@ -29,7 +31,9 @@ public record CollectionView(
         c.tableVersion().value(),
         c.indexedVersion().value(),
         c.documents(),
+        c.skippedRows(),
         c.status(),
+        c.failure(),
         c.definition().vectors(),
         c.definition().filterable());
   }
