@@ -2,7 +2,6 @@ package io.lakeshelf.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.lakeshelf.api.RunningService.Answer;
 import io.lakeshelf.content.Document;
 import io.lakeshelf.content.Similarity;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -29,7 +27,7 @@ class ExternalTableIT {
 
   /** A table written by "someone else": plain Delta with the managed layout. */
   static ContentTable writeTable(Path location, List<Document> docs) throws Exception {
-    ContentTable t = ContentTable.createManaged(DefaultEngine.create(new Configuration()), location.toString(), List.of(VEC4));
+    ContentTable t = ContentTable.createManaged(io.lakeshelf.content.storage.TableEngines.local(), location.toString(), List.of(VEC4));
     if (!docs.isEmpty()) {
       t.upsert(docs, new ScanningRowFinder(t));
     }
@@ -149,7 +147,7 @@ class ExternalTableIT {
   }
 
   private static String tableId(Path table) {
-    DefaultEngine engine = DefaultEngine.create(new Configuration());
+    io.delta.kernel.engine.Engine engine = io.lakeshelf.content.storage.TableEngines.local();
     return ContentTable.open(engine, table.toString(), io.lakeshelf.content.table.ContentColumns.MANAGED, List.of(VEC4))
         .latest().tableId();
   }

@@ -2,7 +2,6 @@ package io.lakeshelf.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.lakeshelf.api.RunningService.Answer;
 import io.lakeshelf.content.Similarity;
 import io.lakeshelf.content.TableVersion;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +49,7 @@ class TableSyncIT {
         }
       }
     }
-    ContentTable truth = ContentTable.open(DefaultEngine.create(new Configuration()), table.toString(),
+    ContentTable truth = ContentTable.open(io.lakeshelf.content.storage.TableEngines.local(), table.toString(),
         new ContentColumns("doc_id", "title", "body", null, null, null),
         List.of(new VectorSpec("body", "body_embedding", 16, Similarity.COSINE)));
     try (RunningService s = RunningService.start(dir.resolve("data"))) {
@@ -87,7 +85,7 @@ class TableSyncIT {
       s.send("PUT", "/v1/collections/articles", LakeshelfServiceIT.COLLECTION);
       s.send("POST", "/v1/collections/articles/documents", LakeshelfServiceIT.THREE_DOCS);
       String location = s.get("/v1/collections/articles").json().get("table").asString();
-      ContentTable other = ContentTable.createManaged(DefaultEngine.create(new Configuration()), location,
+      ContentTable other = ContentTable.createManaged(io.lakeshelf.content.storage.TableEngines.local(), location,
           List.of(new VectorSpec("body", "body_embedding", 3, Similarity.COSINE)));
       other.upsert(List.of(new io.lakeshelf.content.Document("doc-4", "Seas", "Seas are big.", null,
           Map.of("body", new float[] {0.5f, 0.5f, 0.5f}), null, null)),

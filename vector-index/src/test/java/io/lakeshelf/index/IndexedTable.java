@@ -1,6 +1,5 @@
 package io.lakeshelf.index;
 
-import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.lakeshelf.content.Document;
 import io.lakeshelf.content.VectorSpec;
 import io.lakeshelf.content.table.CommitResult;
@@ -12,7 +11,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.apache.hadoop.conf.Configuration;
 
 /** A real Delta table on disk with a real index beside it, written the way the service does. */
 final class IndexedTable implements AutoCloseable {
@@ -26,7 +24,7 @@ final class IndexedTable implements AutoCloseable {
   IndexedTable(Path dir, VectorSpec spec) throws IOException {
     this.spec = spec;
     this.table = ContentTable.createManaged(
-        DefaultEngine.create(new Configuration()), dir.resolve("table").toString(), List.of(spec));
+        io.lakeshelf.content.storage.TableEngines.local(), dir.resolve("table").toString(), List.of(spec));
     this.indexDir = dir.resolve("index");
     this.index = VectorIndex.open(indexDir, spec);
     sync();

@@ -1,6 +1,5 @@
 package io.lakeshelf.api.config;
 
-import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.lakeshelf.api.catalog.CollectionCatalog;
 import io.lakeshelf.api.catalog.CollectionRegistry;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -40,7 +38,7 @@ public class LakeshelfAutoConfiguration {
 
   @Bean
   Engine lakeshelfDeltaEngine() {
-    return DefaultEngine.create(new Configuration());
+    return io.lakeshelf.content.storage.TableEngines.local();
   }
 
   @Bean(destroyMethod = "shutdownNow")

@@ -77,7 +77,7 @@ public final class RowReader {
 
   /**
    * Reads these columns of the rows at these locators. Each row maps column names to values;
-   * locators past the end of their file are left out.
+   * locators past the end of their file, or into a file that no longer exists, are left out.
    *
    * @param partitionValues the partition values of a data file, as its add action holds them (keyed
    *     by physical or logical column name); unused for unpartitioned tables
@@ -139,7 +139,7 @@ public final class RowReader {
       }
     }
     try (ParquetFileReader reader =
-        ParquetFileReader.open(inputFile(uri), ParquetReadOptions.builder().build())) {
+        ParquetFileReader.open(inputFile(uri), readOptions())) {
       MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
       List<Type> requestedFields = new ArrayList<>();
       for (StructField f : dataFields) {
@@ -185,9 +185,22 @@ public final class RowReader {
         }
       }
       return out;
+    } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+      // The file left the table and was deleted (VACUUM, a replaced table) after the index that
+      // named it was published: its rows are no longer in the table, so none is returned.
+      return Map.of();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read rows of " + uri, e);
     }
+  }
+
+  /**
+   * Options for one file read. Not shared: they hold the codec factory, whose decompressors are
+   * not thread-safe. Built on a plain configuration, not Hadoop's, which re-parses its XML
+   * defaults every time one is made.
+   */
+  private static ParquetReadOptions readOptions() {
+    return ParquetReadOptions.builder(new org.apache.parquet.conf.PlainParquetConfiguration()).build();
   }
 
   private boolean isPartitionColumn(String name) {

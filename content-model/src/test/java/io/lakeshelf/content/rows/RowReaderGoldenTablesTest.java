@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
-import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.types.StructType;
 import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.table.ContentColumns;
@@ -18,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -58,7 +56,7 @@ class RowReaderGoldenTablesTest {
         ? Fixtures.copy("spark-content-table/table", dir)
         : Fixtures.copy("delta-golden/" + name, dir);
     TableSnapshot snapshot = ContentTable.open(
-        DefaultEngine.create(new Configuration()), table.toString(), new ContentColumns(firstColumn(table), null, null, null, null, null), List.of())
+        io.lakeshelf.content.storage.TableEngines.local(), table.toString(), new ContentColumns(firstColumn(table), null, null, null, null, null), List.of())
         .latest();
     StructType schema = snapshot.schema();
     List<String> columns = schema.fieldNames();
@@ -93,7 +91,7 @@ class RowReaderGoldenTablesTest {
   }
 
   private static String firstColumn(Path table) {
-    DefaultEngine engine = DefaultEngine.create(new Configuration());
+    io.delta.kernel.engine.Engine engine = io.lakeshelf.content.storage.TableEngines.local();
     return io.delta.kernel.Table.forPath(engine, table.toString()).getLatestSnapshot(engine).getSchema().at(0).getName();
   }
 

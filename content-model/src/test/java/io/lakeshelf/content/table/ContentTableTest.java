@@ -5,7 +5,6 @@ import static io.lakeshelf.content.testing.TestDocuments.doc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.lakeshelf.content.Document;
 import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.TableVersion;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +24,7 @@ class ContentTableTest {
 
   private ContentTable create() {
     return ContentTable.createManaged(
-        DefaultEngine.create(new Configuration()), dir.resolve("t").toString(), List.of(BODY_4D));
+        io.lakeshelf.content.storage.TableEngines.local(), dir.resolve("t").toString(), List.of(BODY_4D));
   }
 
   private Map<String, Document> liveRows(ContentTable table) throws Exception {
@@ -113,6 +111,31 @@ class ContentTableTest {
     CommitResult none = table.delete(List.of("zzz"), finder);
     assertThat(none.committed()).isFalse();
     assertThat(table.latest().version()).isEqualTo(TableVersion.of(2));
+  }
+
+  @Test
+  void twoWritersRacingOnOneTableLoseNoBatch() throws Exception {
+    create();
+    int batches = 15;
+    java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
+    for (String writer : List.of("w1", "w2")) {
+      // Each writer has its own table handle and engine, as two processes would.
+      ContentTable own = create();
+      writers.add(pool.submit(() -> {
+        for (int b = 0; b < batches; b++) {
+          own.upsert(List.of(doc(writer + "-" + b, 1, b, 0, 0)), (ids, v) -> Map.of());
+        }
+        return null;
+      }));
+    }
+    for (var w : writers) {
+      w.get();
+    }
+    pool.shutdown();
+    ContentTable table = create();
+    assertThat(table.latest().version()).isEqualTo(TableVersion.of(2L * batches));
+    assertThat(liveRows(table)).hasSize(2 * batches);
   }
 
   @Test
