@@ -131,6 +131,54 @@ class ExternalTableIT {
     }
   }
 
+  /** Like Spark's ALTER TABLE ADD COLUMNS: a commit that only changes the schema, then appends. */
+  @Test
+  void aTableWhoseSchemaGrewKeepsServingOldAndNewRows() throws Exception {
+    Path table = dir.resolve("t");
+    ContentTable writer = writeTable(table, List.of(doc("a", 1, 0, 0, 0), doc("b", 0, 1, 0, 0)));
+    try (RunningService s = RunningService.start(dir.resolve("data"))) {
+      s.send("PUT", "/v1/collections/t", external(table, 4, "id"));
+      awaitStatus(s, "t", "ready");
+      addColumn(table, 2, "lang");
+      ContentTable grown = ContentTable.createManaged(io.lakeshelf.content.storage.TableEngines.local(),
+          table.toString(), List.of(VEC4));
+      assertThat(grown.latest().schema().fieldNames()).contains("lang");
+      grown.upsert(List.of(doc("c", 0, 0, 1, 0)), (ids, v) -> Map.of());
+      for (int i = 0; i < 300 && s.get("/v1/collections/t").json().get("indexedVersion").asLong() < 3; i++) {
+        Thread.sleep(100);
+      }
+      JsonNode c = s.get("/v1/collections/t").json();
+      assertThat(c.get("status").asString()).isEqualTo("ready");
+      assertThat(c.get("documents").asLong()).isEqualTo(3);
+      for (String id : List.of("a", "b", "c")) {
+        Answer d = s.get("/v1/collections/t/documents/" + id);
+        assertThat(d.status()).isEqualTo(200);
+        assertThat(d.json().get("title").asString()).isEqualTo("T" + id);
+      }
+    }
+  }
+
+  /** Commits a metadata action adding a nullable string column, as Spark's ADD COLUMNS does. */
+  static void addColumn(Path table, long version, String column) throws Exception {
+    Path log = table.resolve("_delta_log");
+    JsonNode metadata = null;
+    for (String line : Files.readAllLines(log.resolve("00000000000000000000.json"))) {
+      JsonNode action = RunningService.JSON.readTree(line);
+      if (action.has("metaData")) {
+        metadata = action.get("metaData");
+      }
+    }
+    tools.jackson.databind.node.ObjectNode schema =
+        (tools.jackson.databind.node.ObjectNode) RunningService.JSON.readTree(metadata.get("schemaString").asString());
+    schema.withArray("fields").addObject()
+        .put("name", column).put("type", "string").put("nullable", true).putObject("metadata");
+    tools.jackson.databind.node.ObjectNode grown = ((tools.jackson.databind.node.ObjectNode) metadata).deepCopy();
+    grown.put("schemaString", RunningService.JSON.writeValueAsString(schema));
+    String commit = "{\"commitInfo\":{\"timestamp\":" + System.currentTimeMillis()
+        + ",\"operation\":\"ADD COLUMNS\"}}\n{\"metaData\":" + RunningService.JSON.writeValueAsString(grown) + "}\n";
+    Files.writeString(log.resolve(String.format("%020d.json", version)), commit);
+  }
+
   @Test
   void aTableThatVanishesTurnsHealthDownWithTheReason() throws Exception {
     Path table = dir.resolve("t");
