@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -113,7 +112,9 @@ public final class ExternalTableBenchmark {
       Latencies lag = new Latencies(appends);
       int next = rows;
       for (int a = 0; a < appends; a++) {
-        Thread.sleep(ThreadLocalRandom.current().nextLong(0, Duration.parse("PT" + syncInterval.toUpperCase(Locale.ROOT)).toMillis() + 1));
+        // Commit at a random moment of the sync cycle, so the lag is not in phase with it.
+        long intervalMs = org.springframework.boot.convert.DurationStyle.detectAndParse(syncInterval).toMillis();
+        Thread.sleep(ThreadLocalRandom.current().nextLong(0, intervalMs + 1));
         List<Document> batch = docs(vectors, next, next + appendRows);
         String probe = batch.get(batch.size() - 1).id();
         next += appendRows;
