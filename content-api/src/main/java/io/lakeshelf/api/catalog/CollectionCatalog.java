@@ -2,10 +2,8 @@ package io.lakeshelf.api.catalog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -69,19 +67,10 @@ public final class CollectionCatalog {
 
   /** Writes a definition: to a temporary file, then moved over the old one atomically. */
   public void save(CollectionDefinition definition) {
-    Path dir = directory(definition.name());
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, FILE, ".tmp");
-      json.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), definition);
-      try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      try {
-        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFile.replace(
+          directory(definition.name()).resolve(FILE),
+          json.writerWithDefaultPrettyPrinter().writeValueAsBytes(definition));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save collection " + definition.name(), e);
     }

@@ -2,10 +2,8 @@ package io.lakeshelf.api.catalog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
 /**
@@ -48,19 +46,10 @@ public final class IndexDirectories {
 
   /** Makes {@code generation} the serving one, atomically. */
   public void makeCurrent(String vector, Path generation) {
-    Path dir = root.resolve(vector);
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, CURRENT, ".tmp");
-      Files.writeString(tmp, generation.getFileName().toString());
-      try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      try {
-        Files.move(tmp, dir.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, dir.resolve(CURRENT), StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFile.replace(
+          root.resolve(vector).resolve(CURRENT),
+          generation.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot switch the index of " + vector, e);
     }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -234,10 +233,7 @@ public final class ReindexJobs {
 
   private void save(Job job) {
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, job.id(), ".tmp");
-      json.writeValue(tmp.toFile(), job);
-      Files.move(tmp, dir.resolve(job.id() + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      io.lakeshelf.api.catalog.AtomicFile.replace(dir.resolve(job.id() + ".json"), json.writeValueAsBytes(job));
     } catch (IOException | RuntimeException e) {
       log.warn("Cannot save job {}", job.id(), e);
     }
