@@ -243,6 +243,11 @@ public final class ServedCollection implements Closeable {
 
   private void syncIndexes(TableSnapshot snapshot) throws IOException {
     tableVersion = snapshot.version();
+    if (failure == null && inStep(snapshot)) {
+      // Nothing to apply: skip the log replay that listing the live files would cost.
+      inStepSince = Instant.now();
+      return;
+    }
     syncing = true;
     try {
       table.checkSchema(snapshot);
@@ -283,6 +288,16 @@ public final class ServedCollection implements Closeable {
     } finally {
       syncing = false;
     }
+  }
+
+  private boolean inStep(TableSnapshot snapshot) {
+    for (VectorIndex index : indexes.values()) {
+      if (!index.version().equals(snapshot.version())
+          || !index.manifest().tableId().equals(snapshot.tableId())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public boolean syncing() {
