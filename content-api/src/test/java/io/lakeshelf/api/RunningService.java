@@ -50,8 +50,14 @@ final class RunningService implements AutoCloseable {
   }
 
   Answer send(String method, String path, String body, String contentType) throws IOException, InterruptedException {
+    return send(method, path, body, contentType, java.util.Map.of());
+  }
+
+  Answer send(String method, String path, String body, String contentType, java.util.Map<String, String> headers)
+      throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
         .timeout(Duration.ofSeconds(60));
+    headers.forEach(b::header);
     if (body == null) {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     } else {

@@ -7,6 +7,8 @@ import io.lakeshelf.api.catalog.IndexSyncScheduler;
 import io.lakeshelf.api.error.RequestSizeLimit;
 import io.lakeshelf.api.health.IndexHealthIndicator;
 import io.lakeshelf.api.jobs.ReindexJobs;
+import io.lakeshelf.api.security.ApiKeyFilter;
+import io.lakeshelf.api.security.ApiKeys;
 import io.lakeshelf.api.health.LakeshelfInfoContributor;
 import io.lakeshelf.api.health.StorageHealthIndicator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -119,12 +121,27 @@ public class LakeshelfAutoConfiguration {
   }
 
   @Bean
+  FilterRegistrationBean<ApiKeyFilter> lakeshelfApiKeys(LakeshelfProperties properties, JsonMapper json) {
+    ApiKeys keys = new ApiKeys(properties.security().apiKeys());
+    if (keys.open()) {
+      log.warn("No API keys configured (lakeshelf.security.api-keys): the API is open to anyone who can reach it");
+    } else {
+      log.info("API keys required: {} configured", keys.size());
+    }
+    FilterRegistrationBean<ApiKeyFilter> bean = new FilterRegistrationBean<>(new ApiKeyFilter(keys, json));
+    bean.addUrlPatterns("/*");
+    bean.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 10);
+    return bean;
+  }
+
+  @Bean
   FilterRegistrationBean<RequestSizeLimit> lakeshelfRequestSizeLimit(
       LakeshelfProperties properties, JsonMapper json) {
     FilterRegistrationBean<RequestSizeLimit> bean =
         new FilterRegistrationBean<>(
             new RequestSizeLimit(properties.ingest().maxRequestSize().toBytes(), json));
     bean.addUrlPatterns("/v1/*");
+    bean.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 20);
     return bean;
   }
 }

@@ -13,13 +13,25 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param index index maintenance settings
  * @param search search settings
  * @param ingest ingest limits
+ * @param security API keys
  */
 @ConfigurationProperties("lakeshelf")
 public record LakeshelfProperties(
     @DefaultValue("./lakeshelf-data") Path dataDir,
     @DefaultValue Index index,
     @DefaultValue Search search,
-    @DefaultValue Ingest ingest) {
+    @DefaultValue Ingest ingest,
+    @DefaultValue Security security) {
+
+  /**
+   * @param apiKeys the keys that may call the API, each a name, the SHA-256 of the key and its
+   *     roles; none means the API is open to anyone who can reach it
+   */
+  public record Security(java.util.List<io.lakeshelf.api.security.ApiKey> apiKeys) {
+    public Security {
+      apiKeys = apiKeys == null ? java.util.List.of() : java.util.List.copyOf(apiKeys);
+    }
+  }
 
   /**
    * @param syncInterval how often each collection's table log is polled for commits the index has
