@@ -25,8 +25,11 @@ class BadInputIT {
   static void start() throws Exception {
     service = RunningService.start(
         dataDir,
-        "--lakeshelf.ingest.max-documents=5",
-        "--lakeshelf.ingest.max-request-size=64KB");
+        "--lakeshelf.limits.max-documents=5",
+        "--lakeshelf.limits.max-request-size=64KB",
+        "--lakeshelf.limits.max-k=50",
+        "--lakeshelf.limits.max-dimensions=1024",
+        "--lakeshelf.limits.max-text-length=1000");
     service.send("PUT", "/v1/collections/articles", LakeshelfServiceIT.COLLECTION);
     service.send("POST", "/v1/collections/articles/documents", LakeshelfServiceIT.THREE_DOCS);
   }
@@ -84,6 +87,18 @@ class BadInputIT {
         Arguments.of("body over the size limit", "POST", docs, huge, 413, "PAYLOAD_TOO_LARGE"),
         Arguments.of("k too small", "POST", search, "{\"vector\": [1,0,0], \"k\": 0}", 400, "INVALID_REQUEST"),
         Arguments.of("k too large", "POST", search, "{\"vector\": [1,0,0], \"k\": 1001}", 400, "INVALID_REQUEST"),
+        Arguments.of("k above the configured limit", "POST", search, "{\"vector\": [1,0,0], \"k\": 51}", 400, "INVALID_REQUEST"),
+        Arguments.of("more dimensions than the limit", "PUT", "/v1/collections/wide",
+            "{\"vectors\": {\"v\": {\"dimensions\": 1025}}}", 400, "INVALID_REQUEST"),
+        Arguments.of("text longer than the limit", "POST", docs,
+            "{\"documents\": [{\"id\": \"x\", \"text\": \"" + "t".repeat(1001) + "\", \"vectors\": {\"body\": [1,0,0]}}]}",
+            400, "INVALID_REQUEST"),
+        Arguments.of("huge k", "POST", search, "{\"vector\": [1,0,0], \"k\": 99999999999}", 400, "INVALID_REQUEST"),
+        Arguments.of("unknown field in a document", "POST", docs,
+            "{\"documents\": [{\"id\": \"x\", \"color\": \"red\", \"vectors\": {\"body\": [1,0,0]}}]}", 400, "INVALID_REQUEST"),
+        Arguments.of("wrong type: collection vectors", "PUT", "/v1/collections/c3", "{\"vectors\": [1, 2]}", 400, "INVALID_REQUEST"),
+        Arguments.of("malformed reindex path", "POST", "/v1/admin/collections/articles/reindex/now", null, 404, "NOT_FOUND"),
+        Arguments.of("unknown job", "DELETE", "/v1/admin/jobs/nope", null, 404, "JOB_NOT_FOUND"),
         Arguments.of("unknown include", "POST", search, "{\"vector\": [1,0,0], \"include\": [\"secrets\"]}", 400, "INVALID_REQUEST"),
         Arguments.of("unknown using", "POST", search, "{\"vector\": [1,0,0], \"using\": \"image\"}", 400, "INVALID_REQUEST"),
         Arguments.of("no vector", "POST", search, "{\"k\": 3}", 400, "INVALID_REQUEST"),

@@ -139,7 +139,7 @@ public class LakeshelfAutoConfiguration {
       LakeshelfProperties properties, JsonMapper json) {
     FilterRegistrationBean<RequestSizeLimit> bean =
         new FilterRegistrationBean<>(
-            new RequestSizeLimit(properties.ingest().maxRequestSize().toBytes(), json));
+            new RequestSizeLimit(properties.limits().maxRequestSize().toBytes(), json));
     bean.addUrlPatterns("/v1/*");
     bean.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 20);
     return bean;

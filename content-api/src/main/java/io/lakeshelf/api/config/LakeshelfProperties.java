@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir where managed tables, indexes and collection definitions live
  * @param index index maintenance settings
  * @param search search settings
- * @param ingest ingest limits
+ * @param limits request limits
  * @param security API keys
  */
 @ConfigurationProperties("lakeshelf")
@@ -20,7 +20,7 @@ public record LakeshelfProperties(
     @DefaultValue("./lakeshelf-data") Path dataDir,
     @DefaultValue Index index,
     @DefaultValue Search search,
-    @DefaultValue Ingest ingest,
+    @DefaultValue Limits limits,
     @DefaultValue Security security) {
 
   /**
@@ -70,15 +70,39 @@ public record LakeshelfProperties(
   }
 
   /**
-   * @param maxDocuments the most documents one ingest request may carry
-   * @param maxRequestSize the largest ingest or search body accepted, in bytes
+   * Request limits; each exceeded limit is refused with its code and nothing is written.
+   *
+   * @param maxRequestSize the largest request body under {@code /v1} (413 {@code PAYLOAD_TOO_LARGE})
+   * @param maxDocuments the most documents one ingest, or ids one delete, may carry (413)
+   * @param maxK the largest {@code k} a search may ask for, at most 1000 (400)
+   * @param maxDimensions the most dimensions a named vector may have, at most 4096 (400)
+   * @param maxTextLength the longest title or text of a document, in characters (400)
    */
-  public record Ingest(
-      @DefaultValue("1000") int maxDocuments, @DefaultValue("64MB") org.springframework.util.unit.DataSize maxRequestSize) {
-    public Ingest {
+  public record Limits(
+      @DefaultValue("64MB") org.springframework.util.unit.DataSize maxRequestSize,
+      @DefaultValue("1000") int maxDocuments,
+      @DefaultValue("1000") int maxK,
+      @DefaultValue("4096") int maxDimensions,
+      @DefaultValue("1000000") int maxTextLength) {
+    public Limits {
+      if (maxRequestSize.toBytes() < 1024) {
+        throw new IllegalArgumentException("lakeshelf.limits.max-request-size must be at least 1KB");
+      }
       if (maxDocuments < 1) {
-        throw new IllegalArgumentException("lakeshelf.ingest.max-documents must be at least 1");
+        throw new IllegalArgumentException("lakeshelf.limits.max-documents must be at least 1");
+      }
+      if (maxK < 1 || maxK > io.lakeshelf.index.VectorQuery.MAX_K) {
+        throw new IllegalArgumentException(
+            "lakeshelf.limits.max-k must be 1.." + io.lakeshelf.index.VectorQuery.MAX_K);
+      }
+      if (maxDimensions < 1 || maxDimensions > io.lakeshelf.content.VectorSpec.MAX_DIMENSIONS) {
+        throw new IllegalArgumentException(
+            "lakeshelf.limits.max-dimensions must be 1.." + io.lakeshelf.content.VectorSpec.MAX_DIMENSIONS);
+      }
+      if (maxTextLength < 1) {
+        throw new IllegalArgumentException("lakeshelf.limits.max-text-length must be at least 1");
       }
     }
   }
+
 }

@@ -31,9 +31,12 @@ import org.springframework.web.bind.annotation.RestController;
 public class CollectionController {
 
   private final CollectionRegistry registry;
+  private final io.lakeshelf.api.config.LakeshelfProperties properties;
 
-  public CollectionController(CollectionRegistry registry) {
+  public CollectionController(
+      CollectionRegistry registry, io.lakeshelf.api.config.LakeshelfProperties properties) {
     this.registry = registry;
+    this.properties = properties;
   }
 
   @GetMapping
@@ -116,6 +119,10 @@ public class CollectionController {
       }
       if (v.dimensions() == null) {
         throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' needs 'dimensions'");
+      }
+      if (v.dimensions() > properties.limits().maxDimensions()) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' has more than "
+            + properties.limits().maxDimensions() + " dimensions (lakeshelf.limits.max-dimensions)");
       }
       try {
         Similarity similarity = Similarity.fromWireName(v.similarity() == null ? "cosine" : v.similarity());

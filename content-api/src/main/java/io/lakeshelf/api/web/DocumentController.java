@@ -59,7 +59,7 @@ public class DocumentController {
       throws IOException, InterruptedException {
     ServedCollection c = writable(name);
     List<Document> docs =
-        DocumentValidator.validate(request, c.vectorSpecs(), properties.ingest().maxDocuments());
+        DocumentValidator.validate(request, c.vectorSpecs(), properties.limits());
     CommitResult result = c.upsert(docs, refresh);
     meters.counter("lakeshelf.ingest.rows", "collection", name).increment(result.rows());
     return new WriteResponses.Upserted(result.version().value(), result.rows());
@@ -119,10 +119,10 @@ public class DocumentController {
       throw new ApiException(
           ErrorCode.INVALID_FILTER, "deleting by filter is not available in this version; send 'ids'");
     }
-    if (request.ids().isEmpty() || request.ids().size() > properties.ingest().maxDocuments()) {
+    if (request.ids().isEmpty() || request.ids().size() > properties.limits().maxDocuments()) {
       throw new ApiException(
           request.ids().isEmpty() ? ErrorCode.INVALID_REQUEST : ErrorCode.PAYLOAD_TOO_LARGE,
-          "'ids' must hold 1 to " + properties.ingest().maxDocuments() + " ids");
+          "'ids' must hold 1 to " + properties.limits().maxDocuments() + " ids");
     }
     for (String id : request.ids()) {
       if (id == null || id.isBlank()) {

@@ -20,12 +20,12 @@ import java.util.Set;
  */
 final class DocumentValidator {
 
-  /** The longest title or text accepted, in characters. */
-  static final int MAX_TEXT_LENGTH = 1_000_000;
-
   private DocumentValidator() {}
 
-  static List<Document> validate(IngestRequest request, List<VectorSpec> vectors, int maxDocuments) {
+  static List<Document> validate(
+      IngestRequest request, List<VectorSpec> vectors, io.lakeshelf.api.config.LakeshelfProperties.Limits limits) {
+    int maxDocuments = limits.maxDocuments();
+    int maxText = limits.maxTextLength();
     if (request == null || request.documents() == null || request.documents().isEmpty()) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, "'documents' must hold at least one document");
     }
@@ -53,11 +53,11 @@ final class DocumentValidator {
       } else if (!seen.add(id)) {
         errors.add(new FieldError(i, id, "id", "id appears more than once in the batch"));
       }
-      if (in.title() != null && in.title().length() > MAX_TEXT_LENGTH) {
-        errors.add(new FieldError(i, id, "title", "title is longer than " + MAX_TEXT_LENGTH));
+      if (in.title() != null && in.title().length() > maxText) {
+        errors.add(new FieldError(i, id, "title", "title is longer than " + maxText));
       }
-      if (in.text() != null && in.text().length() > MAX_TEXT_LENGTH) {
-        errors.add(new FieldError(i, id, "text", "text is longer than " + MAX_TEXT_LENGTH));
+      if (in.text() != null && in.text().length() > maxText) {
+        errors.add(new FieldError(i, id, "text", "text is longer than " + maxText));
       }
       Map<String, float[]> given = in.vectors() == null ? Map.of() : in.vectors();
       for (String name : given.keySet()) {

@@ -68,8 +68,9 @@ public class SearchController {
       throw new ApiException(ErrorCode.INVALID_FILTER, "filters are not available in this version");
     }
     int k = request.k() == null ? 10 : request.k();
-    if (k < 1 || k > VectorQuery.MAX_K) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST, "'k' must be between 1 and " + VectorQuery.MAX_K);
+    int maxK = properties.limits().maxK();
+    if (k < 1 || k > maxK) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "'k' must be between 1 and " + maxK);
     }
     float minScore = request.minScore() == null ? Float.NEGATIVE_INFINITY : request.minScore();
     if (!Float.isFinite(minScore) && request.minScore() != null) {
