@@ -111,6 +111,12 @@ class SecurityIT {
   }
 
   @Test
+  void theApiDescriptionNeedsNoKey() throws Exception {
+    assertThat(as(null, "GET", "/v3/api-docs", null).status()).isEqualTo(200);
+    assertThat(as(null, "GET", "/swagger-ui/index.html", null).status()).isEqualTo(200);
+  }
+
+  @Test
   void theBearerSchemeIsCaseInsensitiveAndUnauthorizedAnswersSayHowToAuthenticate() throws Exception {
     assertThat(as("bearer " + READ, "GET", "/v1/collections", null).status()).isEqualTo(200);
     Answer a = as(null, "GET", "/v1/collections", null);

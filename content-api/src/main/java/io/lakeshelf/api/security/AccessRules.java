@@ -8,6 +8,7 @@ import java.util.Optional;
  *
  * <pre>
  * /actuator/health/**                          none (details: admin)
+ * /v3/api-docs/**, /swagger-ui/**              none (the API's description)
  * /actuator/**                                 admin
  * /v1/admin/**                                 admin
  * PUT, DELETE /v1/collections/{name}           admin
@@ -22,6 +23,9 @@ final class AccessRules {
 
   static Optional<Role> required(String method, String path) {
     if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {
+      return Optional.empty();
+    }
+    if (path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui")) {
       return Optional.empty();
     }
     if (path.startsWith("/actuator")) {

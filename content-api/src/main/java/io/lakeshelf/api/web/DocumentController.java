@@ -28,7 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /v1/collections/{name}/documents}: upsert, get and delete documents. */
 @RestController
-@RequestMapping("/v1/collections/{name}/documents")
+@io.swagger.v3.oas.annotations.tags.Tag(name = "documents")
+@RequestMapping(path = "/v1/collections/{name}/documents", produces = "application/json")
 public class DocumentController {
 
   private final CollectionRegistry registry;
@@ -51,6 +52,8 @@ public class DocumentController {
     return c;
   }
 
+  @io.swagger.v3.oas.annotations.Operation(operationId = "upsertDocuments", summary = "Upsert a batch of documents in one Delta commit")
+  @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "committed (and, unless refresh=false, searchable)", useReturnTypeSchema = true)
   @PostMapping
   public WriteResponses.Upserted upsert(
       @PathVariable String name,
@@ -65,6 +68,7 @@ public class DocumentController {
     return new WriteResponses.Upserted(result.version().value(), result.rows());
   }
 
+  @io.swagger.v3.oas.annotations.Operation(operationId = "getDocument", summary = "Get a document by id")
   @GetMapping("/{id}")
   public Map<String, Object> get(
       @PathVariable String name,
@@ -91,6 +95,7 @@ public class DocumentController {
     }
   }
 
+  @io.swagger.v3.oas.annotations.Operation(operationId = "deleteDocument", summary = "Delete a document by id")
   @DeleteMapping("/{id}")
   public WriteResponses.Deleted delete(
       @PathVariable String name,
@@ -105,6 +110,7 @@ public class DocumentController {
     return new WriteResponses.Deleted(result.version().value(), result.rows());
   }
 
+  @io.swagger.v3.oas.annotations.Operation(operationId = "deleteDocuments", summary = "Delete documents by ids in one commit")
   @PostMapping("/delete")
   public WriteResponses.Deleted deleteMany(
       @PathVariable String name,

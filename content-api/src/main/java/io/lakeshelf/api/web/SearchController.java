@@ -30,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  * holds it at the index's version.
  */
 @RestController
+@io.swagger.v3.oas.annotations.tags.Tag(name = "search")
 public class SearchController {
 
   private final CollectionRegistry registry;
@@ -43,7 +44,8 @@ public class SearchController {
     this.meters = meters;
   }
 
-  @PostMapping("/v1/collections/{name}/search")
+  @io.swagger.v3.oas.annotations.Operation(operationId = "search", summary = "Nearest documents to a vector, joined to their rows")
+  @PostMapping(path = "/v1/collections/{name}/search", produces = "application/json")
   public SearchResponse search(@PathVariable String name, @RequestBody SearchRequest request)
       throws IOException {
     long start = System.nanoTime();
