@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The served OpenAPI description equals the committed copy, {@code src/docs/openapi.json}, so
  * that every API change shows in review. After an intended change, regenerate the copy with
- * {@code ./mvnw verify -pl content-api -Dit.test=OpenApiIT -Dlakeshelf.openapi.update=true}.
+ * {@code ./mvnw install -DskipTests && ./mvnw verify -pl content-api -Dit.test=OpenApiIT -Dlakeshelf.openapi.update=true}.
  */
 class OpenApiIT {
 
