@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param search search settings
  * @param limits request limits
  * @param security API keys
+ * @param images image retrieval
  */
 @ConfigurationProperties("lakeshelf")
 public record LakeshelfProperties(
@@ -21,7 +22,23 @@ public record LakeshelfProperties(
     @DefaultValue Index index,
     @DefaultValue Search search,
     @DefaultValue Limits limits,
-    @DefaultValue Security security) {
+    @DefaultValue Security security,
+    @DefaultValue Images images) {
+
+  /**
+   * @param allowedLocations where images may be served from: absolute directories (or {@code
+   *     file:} URIs); an image anywhere else, or reached through a link out of these, is refused.
+   *     None means no image is served
+   * @param maxSize the largest image served; its bytes are read and checked against the anchor
+   *     before any is sent
+   */
+  public record Images(
+      java.util.List<String> allowedLocations,
+      @DefaultValue("64MB") org.springframework.util.unit.DataSize maxSize) {
+    public Images {
+      allowedLocations = allowedLocations == null ? java.util.List.of() : java.util.List.copyOf(allowedLocations);
+    }
+  }
 
   /**
    * @param apiKeys the keys that may call the API, each a name, the SHA-256 of the key and its

@@ -9,6 +9,8 @@ import org.springframework.http.HttpStatus;
 public enum ErrorCode {
   COLLECTION_NOT_FOUND(HttpStatus.NOT_FOUND),
   DOCUMENT_NOT_FOUND(HttpStatus.NOT_FOUND),
+  IMAGE_NOT_FOUND(HttpStatus.NOT_FOUND),
+  IMAGE_MISMATCH(HttpStatus.UNPROCESSABLE_CONTENT),
   JOB_NOT_FOUND(HttpStatus.NOT_FOUND),
   NOT_FOUND(HttpStatus.NOT_FOUND),
   METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED),

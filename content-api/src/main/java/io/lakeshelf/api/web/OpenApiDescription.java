@@ -49,6 +49,8 @@ public class OpenApiDescription {
           ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.COLLECTION_NOT_FOUND, ErrorCode.COLLECTION_READ_ONLY,
           ErrorCode.WRITE_CONFLICT, ErrorCode.REINDEX_IN_PROGRESS, ErrorCode.UNSUPPORTED_MEDIA_TYPE)),
       Map.entry("getDocument", List.of(ErrorCode.COLLECTION_NOT_FOUND, ErrorCode.DOCUMENT_NOT_FOUND)),
+      Map.entry("getImage", List.of(ErrorCode.COLLECTION_NOT_FOUND, ErrorCode.DOCUMENT_NOT_FOUND,
+          ErrorCode.IMAGE_NOT_FOUND, ErrorCode.IMAGE_MISMATCH, ErrorCode.PAYLOAD_TOO_LARGE)),
       Map.entry("deleteDocument", List.of(ErrorCode.COLLECTION_NOT_FOUND, ErrorCode.DOCUMENT_NOT_FOUND,
           ErrorCode.COLLECTION_READ_ONLY, ErrorCode.WRITE_CONFLICT, ErrorCode.REINDEX_IN_PROGRESS)),
       Map.entry("deleteDocuments", List.of(ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_FILTER,
