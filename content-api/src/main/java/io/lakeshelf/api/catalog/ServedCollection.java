@@ -352,6 +352,26 @@ public final class ServedCollection implements Closeable {
     };
   }
 
+  /** A document read by id, with the table version it was read at. */
+  public record Found(io.lakeshelf.content.Document document, TableVersion version) {}
+
+  /**
+   * The document with this id as the table holds it at the primary index's version, reading only
+   * the parts the projection asks for; empty when there is no such live row.
+   */
+  public java.util.Optional<Found> find(String id, io.lakeshelf.content.rows.Projection projection) {
+    try (VectorIndex.View view = acquirePrimary()) {
+      RowLocator locator = view.find(java.util.List.of(id)).get(id);
+      if (locator == null) {
+        return java.util.Optional.empty();
+      }
+      io.lakeshelf.content.Document d = rows.read(java.util.List.of(locator), projection).get(locator);
+      return java.util.Optional.ofNullable(d).map(doc -> new Found(doc, view.version()));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Where the row with this id is, as of the primary index's version. */
   public Map<String, RowLocator> locate(Collection<String> ids) throws IOException {
     try (VectorIndex.View view = acquirePrimary()) {

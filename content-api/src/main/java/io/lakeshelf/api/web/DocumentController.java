@@ -7,10 +7,8 @@ import io.lakeshelf.api.config.LakeshelfProperties;
 import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
 import io.lakeshelf.content.Document;
-import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.rows.Projection;
 import io.lakeshelf.content.table.CommitResult;
-import io.lakeshelf.index.VectorIndex;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -78,21 +76,12 @@ public class DocumentController {
     ServedCollection c = registry.get(name);
     Projection projection =
         include != null && include.contains("vectors") ? Projection.ALL : Projection.DEFAULT;
-    try (VectorIndex.View view = c.acquirePrimary()) {
-      RowLocator locator = view.find(List.of(id)).get(id);
-      if (locator == null) {
-        throw notFound(name, id);
-      }
-      Document d = c.rows().read(List.of(locator), projection).get(locator);
-      if (d == null) {
-        throw notFound(name, id);
-      }
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("id", d.id());
-      json.putAll(DocumentJson.of(d, projection));
-      json.put("tableVersion", view.version().value());
-      return json;
-    }
+    ServedCollection.Found found = c.find(id, projection).orElseThrow(() -> notFound(name, id));
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", found.document().id());
+    json.putAll(DocumentJson.of(found.document(), projection));
+    json.put("tableVersion", found.version().value());
+    return json;
   }
 
   @io.swagger.v3.oas.annotations.Operation(operationId = "deleteDocument", summary = "Delete a document by id")

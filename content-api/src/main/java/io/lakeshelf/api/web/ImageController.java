@@ -7,9 +7,7 @@ import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
 import io.lakeshelf.content.Document;
 import io.lakeshelf.content.ImageAnchor;
-import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.rows.Projection;
-import io.lakeshelf.index.VectorIndex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -75,15 +73,10 @@ public class ImageController {
       @RequestHeader(name = "If-None-Match", required = false) String ifNoneMatch)
       throws IOException {
     ServedCollection c = registry.get(name);
-    Document doc;
-    try (VectorIndex.View view = c.acquirePrimary()) {
-      RowLocator locator = view.find(List.of(id)).get(id);
-      doc = locator == null ? null
-          : c.rows().read(List.of(locator), new Projection(false, false, true, false, false)).get(locator);
-    }
-    if (doc == null) {
-      throw new ApiException(ErrorCode.DOCUMENT_NOT_FOUND, "collection '" + name + "' has no document '" + id + "'");
-    }
+    Document doc = c.find(id, new Projection(false, false, true, false, false))
+        .map(ServedCollection.Found::document)
+        .orElseThrow(() -> new ApiException(
+            ErrorCode.DOCUMENT_NOT_FOUND, "collection '" + name + "' has no document '" + id + "'"));
     if (n < 0 || n >= doc.images().size()) {
       throw new ApiException(ErrorCode.IMAGE_NOT_FOUND,
           "document '" + id + "' has " + doc.images().size() + " image(s); there is no image " + n);
