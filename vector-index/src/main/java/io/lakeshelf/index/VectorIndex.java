@@ -251,19 +251,6 @@ public final class VectorIndex implements Closeable {
     return current.rows();
   }
 
-  /** Bytes the index's files take on disk. */
-  public long sizeOnDisk() throws IOException {
-    long total = 0;
-    for (String file : directory.listAll()) {
-      try {
-        total += directory.fileLength(file);
-      } catch (IOException e) {
-        // merged away since listing
-      }
-    }
-    return total;
-  }
-
   /**
    * Brings the index up to {@code snapshot}: indexes new files, drops removed files and rows
    * masked by deletion vectors, commits with the new manifest and publishes the result.

@@ -59,10 +59,6 @@ public final class CollectionRegistry implements Closeable {
     return catalog.indexDirectories(collection);
   }
 
-  public CollectionCatalog catalog() {
-    return catalog;
-  }
-
   /** Opens every stored collection; their indexes catch up in the background. */
   public void openAll() {
     for (CollectionDefinition d : catalog.load()) {

@@ -44,7 +44,6 @@ public final class ServedCollection implements Closeable {
   private volatile TableVersion tableVersion = TableVersion.NONE;
   private volatile Instant inStepSince = Instant.now();
   private volatile String failure;
-  private volatile boolean syncing;
   private volatile long skippedRows;
 
   ServedCollection(
@@ -248,7 +247,6 @@ public final class ServedCollection implements Closeable {
       inStepSince = Instant.now();
       return;
     }
-    syncing = true;
     try {
       table.checkSchema(snapshot);
       if (!rows.fits(snapshot)) {
@@ -285,8 +283,6 @@ public final class ServedCollection implements Closeable {
     } catch (IOException | RuntimeException e) {
       failure = e.getMessage() == null ? e.toString() : e.getMessage();
       throw e;
-    } finally {
-      syncing = false;
     }
   }
 
@@ -298,10 +294,6 @@ public final class ServedCollection implements Closeable {
       }
     }
     return true;
-  }
-
-  public boolean syncing() {
-    return syncing;
   }
 
   /**
@@ -369,13 +361,6 @@ public final class ServedCollection implements Closeable {
       return java.util.Optional.ofNullable(d).map(doc -> new Found(doc, view.version()));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  /** Where the row with this id is, as of the primary index's version. */
-  public Map<String, RowLocator> locate(Collection<String> ids) throws IOException {
-    try (VectorIndex.View view = acquirePrimary()) {
-      return view.find(ids);
     }
   }
 

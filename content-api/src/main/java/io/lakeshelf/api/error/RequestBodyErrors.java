@@ -16,9 +16,7 @@ final class RequestBodyErrors {
       return "unknown field '" + unknown.getPropertyName() + "'" + at(unknown);
     }
     if (cause instanceof DatabindException bind) {
-      String path = bind.getPathReference();
-      return "a value has the wrong type or is out of range" + at(bind)
-          + (path == null ? "" : "");
+      return "a value has the wrong type or is out of range" + at(bind);
     }
     if (cause instanceof JacksonException) {
       return "the body is not valid JSON (numbers must be finite; NaN and Infinity are not JSON)";

@@ -13,9 +13,6 @@ public record Projection(
   /** Every part, vectors included. */
   public static final Projection ALL = new Projection(true, true, true, true, true);
 
-  /** Only the id: no column but the id is read. */
-  public static final Projection ID_ONLY = new Projection(false, false, false, false, false);
-
   /** The projection naming these parts: {@code title, text, images, metadata, vectors}. */
   public static Projection of(Set<String> parts) {
     for (String p : parts) {

@@ -119,10 +119,6 @@ public final class ContentTable {
     return vectors;
   }
 
-  Engine engine() {
-    return engine;
-  }
-
   /** Sets who is told about writes before they commit. */
   public void setWriteListener(WriteListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");

@@ -33,8 +33,4 @@ public record LiveFile(
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new java.util.HashMap<>(partitionValues));
   }
-
-  public boolean hasDeletionVector() {
-    return deletionVectorKey != null;
-  }
 }

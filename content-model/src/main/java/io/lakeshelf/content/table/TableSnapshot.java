@@ -69,10 +69,6 @@ public final class TableSnapshot {
     return snapshot;
   }
 
-  Engine engine() {
-    return engine;
-  }
-
   /** The live data files of this version, in log order, keyed by their path in the log. */
   public Map<String, LiveFile> liveFiles() {
     Map<String, LiveFile> files = liveFiles;
