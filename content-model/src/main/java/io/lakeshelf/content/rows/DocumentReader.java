@@ -11,6 +11,8 @@ import io.lakeshelf.content.table.TableSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import io.lakeshelf.content.storage.StorageEngine;
+import io.lakeshelf.content.storage.TableEngines;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,6 +33,7 @@ public final class DocumentReader {
 
   public DocumentReader(TableSnapshot snapshot, ContentColumns columns, List<VectorSpec> vectors, Executor executor) {
     this.rows = new RowReader(
+        snapshot.engine() instanceof StorageEngine storage ? storage : TableEngines.local(),
         snapshot.location(),
         snapshot.schema(),
         snapshot.columnMappingMode(),

@@ -6,7 +6,12 @@ import io.lakeshelf.content.RowLocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Path;
+import io.lakeshelf.content.storage.FileTail;
+import io.lakeshelf.content.storage.StorageEngine;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.PrimitiveIterator;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,8 +31,11 @@ import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.internal.filter2.columnindex.RowRanges;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
@@ -37,15 +45,31 @@ import org.apache.parquet.schema.Type;
  * Reads given rows of a Delta table straight from its Parquet data files: the join from search
  * hits back to the table.
  *
- * <p>Rows are grouped by data file; each file is opened once, its footer read, and only the row
- * groups that hold a requested row are decoded, with only the requested columns. Files are read in
- * parallel on the given executor. Values follow the table's schema: column mapping (by name or id),
+ * <p>Rows are grouped by data file, and files are read in parallel on the given executor. The
+ * requests one file costs, on local disk and on S3 alike (each is one {@link
+ * io.lakeshelf.content.storage.RangeReader} read):
+ *
+ * <ul>
+ *   <li><b>Cold</b> (footer not cached): one read of the file's last {@link
+ *       StorageEngine#tailReadSize()} bytes, which holds the footer and, written just before it,
+ *       the offset indexes; one more only if the footer or the offset indexes reach further back.
+ *       The tail is then cached ({@link StorageEngine#tails()}).
+ *   <li><b>Warm</b>: per row group that holds a wanted row, one read spanning just the pages of the
+ *       requested columns that hold the wanted rows (found in the offset indexes) and their
+ *       dictionary pages. Parquet's filtered row-group read then decodes those pages from memory.
+ *       Files written without offset indexes cost the requested column chunks of the row group
+ *       instead, still in one read.
+ * </ul>
+ *
+ * So a top-10 search whose hits fall in ten files costs ten reads in parallel when warm: about one
+ * round trip. Values follow the table's schema: column mapping (by name or id),
  * partition values (taken from the log, not the file) and widened types are resolved; see {@link
  * ParquetValues} for the Java types. Data files are immutable, so a locator taken from an index of
  * some table version reads the row exactly as the table held it at that version.
  */
 public final class RowReader {
 
+  private final StorageEngine storage;
   private final DataFileResolver files;
   private final StructType schema;
   private final ColumnResolver resolver;
@@ -59,11 +83,13 @@ public final class RowReader {
    * @param partitionColumns the table's partition columns
    */
   public RowReader(
+      StorageEngine storage,
       String tableLocation,
       StructType schema,
       String columnMappingMode,
       List<String> partitionColumns,
       Executor executor) {
+    this.storage = Objects.requireNonNull(storage, "storage");
     this.files = new DataFileResolver(tableLocation);
     this.schema = Objects.requireNonNull(schema, "schema");
     this.resolver = ColumnResolver.forMode(columnMappingMode);
@@ -128,6 +154,7 @@ public final class RowReader {
       List<StructField> fields,
       Function<String, Map<String, String>> partitionValues) {
     URI uri = files.resolve(dataFile);
+    String location = storageLocation(uri);
     Map<String, Object> partitions = new HashMap<>();
     List<StructField> dataFields = new ArrayList<>();
     for (StructField f : fields) {
@@ -138,59 +165,234 @@ public final class RowReader {
         dataFields.add(f);
       }
     }
-    try (ParquetFileReader reader =
-        ParquetFileReader.open(inputFile(uri), readOptions())) {
-      MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
-      List<Type> requestedFields = new ArrayList<>();
-      for (StructField f : dataFields) {
-        int i = resolver.indexIn(fileSchema, f);
-        if (i >= 0) {
-          requestedFields.add(fileSchema.getType(i));
+    try {
+      Optional<FileTail> cached = storage.tails().get(location);
+      FileTail tail = cached.isPresent() ? cached.get() : readFooter(location);
+      PrefetchedInputFile input = new PrefetchedInputFile(location, tail, storage.ranges());
+      try (ParquetFileReader reader = ParquetFileReader.open(input, readOptions())) {
+        if (cached.isEmpty()) {
+          storage.tails().put(location, withPageIndexes(location, tail, reader, input));
         }
+        return readRows(dataFile, reader, input, rows, fields, dataFields, partitions);
       }
-      MessageType requested = new MessageType(fileSchema.getName(), requestedFields);
-      reader.setRequestedSchema(requested);
-      MessageColumnIO io = new ColumnIOFactory().getColumnIO(requested, fileSchema);
-      ParquetValues values = new ParquetValues(resolver);
-      Map<RowLocator, Map<String, Object>> out = new HashMap<>();
-      long first = 0;
-      for (BlockMetaData block : reader.getRowGroups()) {
-        long end = first + block.getRowCount();
-        NavigableSet<Long> wanted = rows.subSet(first, true, end, false);
-        if (wanted.isEmpty()) {
-          reader.skipNextRowGroup();
-        } else {
-          PageReadStore pages = reader.readNextRowGroup();
-          RecordReader<Group> records =
-              io.getRecordReader(pages, new GroupRecordConverter(requested));
-          long last = wanted.last();
-          for (long row = first; row <= last; row++) {
-            Group g = records.read();
-            if (wanted.contains(row)) {
-              Map<String, Object> r = new LinkedHashMap<>();
-              for (StructField f : fields) {
-                r.put(
-                    f.getName(),
-                    partitions.containsKey(f.getName())
-                        ? partitions.get(f.getName())
-                        : values.read(g, resolver.indexIn(requested, f), f.getDataType()));
-              }
-              out.put(new RowLocator(dataFile, row), r);
-            }
-          }
-        }
-        first = end;
-        if (first > rows.last()) {
-          break;
-        }
-      }
-      return out;
     } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
       // The file left the table and was deleted (VACUUM, a replaced table) after the index that
       // named it was published: its rows are no longer in the table, so none is returned.
       return Map.of();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read rows of " + uri, e);
+    }
+  }
+
+  /** A resolved data-file URI as the store names the object: decoded, as the log's paths are encoded. */
+  static String storageLocation(URI uri) {
+    if ("file".equals(uri.getScheme())) {
+      return "file:" + java.nio.file.Path.of(uri);
+    }
+    return uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
+  }
+
+  /**
+   * A file's footer in one request: its last {@code tailReadSize} bytes, a guess that usually holds
+   * the footer and the page indexes before it. A footer larger than the guess costs one more.
+   */
+  private FileTail readFooter(String location) throws IOException {
+    FileTail tail = storage.ranges().readTail(location, -1, storage.tailReadSize());
+    byte[] b = tail.bytes();
+    int n = b.length;
+    if (n < 12 || b[n - 4] != 'P' || b[n - 3] != 'A' || b[n - 2] != 'R' || b[n - 1] != '1') {
+      throw new IOException(location + " is not a Parquet file");
+    }
+    long footerLength = (b[n - 8] & 0xffL) | (b[n - 7] & 0xffL) << 8 | (b[n - 6] & 0xffL) << 16 | (b[n - 5] & 0xffL) << 24;
+    long footerStart = tail.fileLength() - 8 - footerLength;
+    if (footerStart < tail.offset()) {
+      tail = tail.extendedBy(
+          storage.ranges().readRange(location, footerStart, (int) (tail.offset() - footerStart)));
+    }
+    return tail;
+  }
+
+  /**
+   * The tail extended back over the file's offset indexes (written just before the footer) when
+   * the first read did not reach them, so that a warm read finds every page location in memory.
+   */
+  private FileTail withPageIndexes(
+      String location, FileTail tail, ParquetFileReader reader, PrefetchedInputFile input) throws IOException {
+    long start = tail.offset();
+    for (BlockMetaData block : reader.getRowGroups()) {
+      for (ColumnChunkMetaData chunk : block.getColumns()) {
+        if (chunk.getOffsetIndexReference() != null) {
+          start = Math.min(start, chunk.getOffsetIndexReference().getOffset());
+        }
+      }
+    }
+    if (start < tail.offset()) {
+      tail = tail.extendedBy(storage.ranges().readRange(location, start, (int) (tail.offset() - start)));
+      input.tail(tail);
+    }
+    return tail;
+  }
+
+  private Map<RowLocator, Map<String, Object>> readRows(
+      String dataFile,
+      ParquetFileReader reader,
+      PrefetchedInputFile input,
+      NavigableSet<Long> rows,
+      List<StructField> fields,
+      List<StructField> dataFields,
+      Map<String, Object> partitions) throws IOException {
+    MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+    List<Type> requestedFields = new ArrayList<>();
+    for (StructField f : dataFields) {
+      int i = resolver.indexIn(fileSchema, f);
+      if (i >= 0) {
+        requestedFields.add(fileSchema.getType(i));
+      }
+    }
+    MessageType requested = new MessageType(fileSchema.getName(), requestedFields);
+    reader.setRequestedSchema(requested);
+    Set<ColumnPath> paths = new HashSet<>();
+    for (ColumnDescriptor c : requested.getColumns()) {
+      paths.add(ColumnPath.get(c.getPath()));
+    }
+    MessageColumnIO io = new ColumnIOFactory().getColumnIO(requested, fileSchema);
+    ParquetValues values = new ParquetValues(resolver);
+    Map<RowLocator, Map<String, Object>> out = new HashMap<>();
+    List<BlockMetaData> blocks = reader.getRowGroups();
+    long first = 0;
+    for (int b = 0; b < blocks.size() && first <= rows.last(); b++) {
+      BlockMetaData block = blocks.get(b);
+      long end = first + block.getRowCount();
+      NavigableSet<Long> wanted = rows.subSet(first, true, end, false);
+      if (!wanted.isEmpty()) {
+        List<ColumnChunkMetaData> chunks = new ArrayList<>();
+        boolean pageIndexed = true;
+        for (ColumnChunkMetaData chunk : block.getColumns()) {
+          if (paths.contains(chunk.getPath())) {
+            chunks.add(chunk);
+            pageIndexed &= chunk.getOffsetIndexReference() != null;
+          }
+        }
+        PageReadStore pages;
+        PrimitiveIterator.OfLong rowIndexes;
+        if (requestedFields.isEmpty()) {
+          pages = null;
+          rowIndexes = null;
+        } else if (pageIndexed) {
+          RowRanges ranges = rowRanges(wanted, first, block.getRowCount());
+          prefetchPages(reader, input, chunks, ranges, block.getRowCount());
+          pages = reader.readFilteredRowGroup(b, ranges);
+          rowIndexes = pages.getRowIndexes()
+              .orElseGet(() -> java.util.stream.LongStream.range(0, block.getRowCount()).iterator());
+        } else {
+          prefetchChunks(input, chunks);
+          pages = reader.readRowGroup(b);
+          rowIndexes = java.util.stream.LongStream.range(0, block.getRowCount()).iterator();
+        }
+        RecordReader<Group> records =
+            pages == null ? null : io.getRecordReader(pages, new GroupRecordConverter(requested));
+        if (pages == null) {
+          rowIndexes = wanted.stream().mapToLong(Long::longValue).iterator();
+        }
+        long last = wanted.last();
+        while (rowIndexes.hasNext()) {
+          long row = pages == null ? rowIndexes.nextLong() : first + rowIndexes.nextLong();
+          if (row > last) {
+            break;
+          }
+          Group g = records == null ? null : records.read();
+          if (wanted.contains(row)) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            for (StructField f : fields) {
+              r.put(
+                  f.getName(),
+                  partitions.containsKey(f.getName())
+                      ? partitions.get(f.getName())
+                      : g == null ? null : values.read(g, resolver.indexIn(requested, f), f.getDataType()));
+            }
+            out.put(new RowLocator(dataFile, row), r);
+          }
+        }
+      }
+      first = end;
+    }
+    return out;
+  }
+
+  /** The rows wanted of one row group, as Parquet's row ranges (relative to the row group). */
+  private static RowRanges rowRanges(NavigableSet<Long> wanted, long first, long rowCount) {
+    long[] rows = wanted.stream().mapToLong(r -> r - first).toArray();
+    OffsetIndex onePagePerRow = new OffsetIndex() {
+      @Override
+      public int getPageCount() {
+        return rows.length;
+      }
+
+      @Override
+      public long getOffset(int pageIndex) {
+        return 0;
+      }
+
+      @Override
+      public int getCompressedPageSize(int pageIndex) {
+        return 0;
+      }
+
+      @Override
+      public long getFirstRowIndex(int pageIndex) {
+        return rows[pageIndex];
+      }
+
+      @Override
+      public long getLastRowIndex(int pageIndex, long rowGroupRowCount) {
+        return rows[pageIndex];
+      }
+    };
+    return RowRanges.create(rowCount, java.util.stream.IntStream.range(0, rows.length).iterator(), onePagePerRow);
+  }
+
+  /**
+   * Fetches, in one request, the pages of these column chunks that hold the wanted rows (and each
+   * chunk's dictionary page): the span from the first such page to the last, which Parquet's
+   * filtered row-group read then finds in memory.
+   */
+  private static void prefetchPages(
+      ParquetFileReader reader, PrefetchedInputFile input, List<ColumnChunkMetaData> chunks,
+      RowRanges ranges, long rowCount) throws IOException {
+    long from = Long.MAX_VALUE;
+    long to = Long.MIN_VALUE;
+    for (ColumnChunkMetaData chunk : chunks) {
+      OffsetIndex pages = reader.readOffsetIndex(chunk);
+      if (pages == null || pages.getPageCount() == 0) {
+        continue;
+      }
+      if (chunk.getStartingPos() < pages.getOffset(0)) {
+        from = Math.min(from, chunk.getStartingPos());
+        to = Math.max(to, pages.getOffset(0));
+      }
+      for (int i = 0; i < pages.getPageCount(); i++) {
+        if (ranges.isOverlapping(pages.getFirstRowIndex(i), pages.getLastRowIndex(i, rowCount))) {
+          from = Math.min(from, pages.getOffset(i));
+          to = Math.max(to, pages.getOffset(i) + pages.getCompressedPageSize(i));
+        }
+      }
+    }
+    if (from < to) {
+      input.prefetch(from, to - from);
+    }
+  }
+
+  /** Fetches these whole column chunks in one request (files written without page indexes). */
+  private static void prefetchChunks(PrefetchedInputFile input, List<ColumnChunkMetaData> chunks)
+      throws IOException {
+    long from = Long.MAX_VALUE;
+    long to = Long.MIN_VALUE;
+    for (ColumnChunkMetaData chunk : chunks) {
+      from = Math.min(from, chunk.getStartingPos());
+      to = Math.max(to, chunk.getStartingPos() + chunk.getTotalSize());
+    }
+    if (from < to) {
+      input.prefetch(from, to - from);
     }
   }
 
@@ -223,12 +425,5 @@ public final class RowReader {
       }
     }
     return values.get(f.getName());
-  }
-
-  private static InputFile inputFile(URI uri) throws IOException {
-    if ("file".equals(uri.getScheme())) {
-      return new LocalInputFile(Path.of(uri));
-    }
-    throw new IOException("no reader for data files at " + uri);
   }
 }

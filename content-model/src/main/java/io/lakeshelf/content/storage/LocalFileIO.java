@@ -42,10 +42,24 @@ import java.util.stream.Stream;
 public final class LocalFileIO implements FileIO {
 
   private final Map<String, String> conf;
+  private final StorageRequestListener listener;
 
   /** @param conf settings Kernel asks for, such as {@code parquet.block.size}; may be empty */
   public LocalFileIO(Map<String, String> conf) {
+    this(conf, StorageRequestListener.NONE);
+  }
+
+  /**
+   * @param conf settings Kernel asks for; may be empty
+   * @param listener told of each file-system operation, as store {@code local}
+   */
+  public LocalFileIO(Map<String, String> conf, StorageRequestListener listener) {
     this.conf = Map.copyOf(conf);
+    this.listener = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
+  private void count(StorageOperation operation) {
+    listener.onRequest("local", operation);
   }
 
   static Path toPath(String path) {
@@ -65,6 +79,7 @@ public final class LocalFileIO implements FileIO {
 
   @Override
   public CloseableIterator<FileStatus> listFrom(String filePath) throws IOException {
+    count(StorageOperation.LIST);
     Path from = toPath(filePath);
     Path dir = from.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
@@ -89,6 +104,7 @@ public final class LocalFileIO implements FileIO {
 
   @Override
   public FileStatus getFileStatus(String path) throws IOException {
+    count(StorageOperation.HEAD);
     Path p = toPath(path);
     try {
       BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
@@ -125,6 +141,7 @@ public final class LocalFileIO implements FileIO {
 
       @Override
       public SeekableInputStream newStream() throws IOException {
+        count(StorageOperation.GET);
         try {
           return new ChannelInputStream(FileChannel.open(p, StandardOpenOption.READ));
         } catch (NoSuchFileException e) {
@@ -145,6 +162,7 @@ public final class LocalFileIO implements FileIO {
 
       @Override
       public PositionOutputStream create(boolean atomicWrite) throws IOException {
+        count(StorageOperation.PUT);
         Files.createDirectories(target.getParent());
         if (!atomicWrite) {
           return new ChannelOutputStream(
@@ -160,6 +178,7 @@ public final class LocalFileIO implements FileIO {
 
       @Override
       public void writeAtomically(CloseableIterator<String> data, boolean overwrite) throws IOException {
+        count(StorageOperation.PUT);
         Files.createDirectories(target.getParent());
         Path tmp = temporary(target);
         try (data;
@@ -212,6 +231,7 @@ public final class LocalFileIO implements FileIO {
 
   @Override
   public boolean delete(String path) throws IOException {
+    count(StorageOperation.DELETE);
     return Files.deleteIfExists(toPath(path));
   }
 

@@ -1,16 +1,83 @@
 package io.lakeshelf.content.storage;
 
-import io.delta.kernel.defaults.engine.DefaultEngine;
-import io.delta.kernel.engine.Engine;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The Delta Kernel engines Lakeshelf reads and writes tables with. */
 public final class TableEngines {
 
+  /** Bytes a cold footer read asks for by default. */
+  public static final int DEFAULT_TAIL_READ_SIZE = 64 << 10;
+
+  /** Tail bytes cached by default. */
+  public static final long DEFAULT_TAIL_CACHE_BYTES = 64L << 20;
+
   private TableEngines() {}
 
-  /** An engine for tables on the local file system, through {@link LocalFileIO}. */
-  public static Engine local() {
-    return DefaultEngine.create(new LocalFileIO(Map.of()));
+  /** An engine for tables on the local file system (S3 paths are refused), with default caches. */
+  public static StorageEngine local() {
+    return create(() -> {
+      throw new IllegalStateException("S3 is not configured for this engine");
+    }, StorageRequestListener.NONE, DEFAULT_TAIL_CACHE_BYTES, DEFAULT_TAIL_READ_SIZE);
+  }
+
+  /** An engine for local tables and tables on the S3 store the client talks to. */
+  public static StorageEngine withS3(S3Client s3, StorageRequestListener listener) {
+    return create(() -> s3, listener, DEFAULT_TAIL_CACHE_BYTES, DEFAULT_TAIL_READ_SIZE);
+  }
+
+  /**
+   * An engine for local tables and S3 tables.
+   *
+   * @param s3 the S3 client, asked for on the first S3 path only
+   * @param listener told of every storage request (the {@code lakeshelf.storage.requests} metric)
+   * @param tailCacheBytes the most data-file tail bytes cached for the join
+   * @param tailReadSize the bytes a cold footer read asks for
+   */
+  public static StorageEngine create(
+      Supplier<S3Client> s3, StorageRequestListener listener, long tailCacheBytes, int tailReadSize) {
+    Objects.requireNonNull(s3, "s3");
+    Objects.requireNonNull(listener, "listener");
+    Supplier<S3Client> client = memoize(s3);
+    RangeReader local = new LocalRangeReader(listener);
+    RangeReader ranges = new RangeReader() {
+      private final Supplier<RangeReader> remote = memoize(() -> new S3RangeReader(client.get()));
+
+      @Override
+      public FileTail readTail(String uri, long fileLength, int bytes) throws java.io.IOException {
+        return (S3Location.isS3(uri) ? remote.get() : local).readTail(uri, fileLength, bytes);
+      }
+
+      @Override
+      public byte[] readRange(String uri, long offset, int length) throws java.io.IOException {
+        return (S3Location.isS3(uri) ? remote.get() : local).readRange(uri, offset, length);
+      }
+    };
+    RoutingFileIO files = new RoutingFileIO(
+        new LocalFileIO(Map.of(), listener), memoize(() -> new S3FileIO(client.get(), Map.of())));
+    return new StorageEngine(files, ranges, new FileTailCache(tailCacheBytes), tailReadSize);
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private volatile T value;
+
+      @Override
+      public T get() {
+        T v = value;
+        if (v == null) {
+          synchronized (this) {
+            v = value;
+            if (v == null) {
+              v = Objects.requireNonNull(supplier.get());
+              value = v;
+            }
+          }
+        }
+        return v;
+      }
+    };
   }
 }

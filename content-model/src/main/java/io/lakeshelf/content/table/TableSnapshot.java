@@ -38,6 +38,11 @@ public final class TableSnapshot {
   private final Snapshot snapshot;
   private volatile Map<String, LiveFile> liveFiles;
 
+  /** The engine this snapshot reads through. */
+  public Engine engine() {
+    return engine;
+  }
+
   TableSnapshot(Engine engine, Snapshot snapshot) {
     this.engine = engine;
     this.snapshot = snapshot;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.types.StructType;
+import io.lakeshelf.content.storage.TableEngines;
 import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.table.ContentColumns;
 import io.lakeshelf.content.table.ContentTable;
@@ -79,7 +80,7 @@ class RowReaderGoldenTablesTest {
       });
     }
     assertThat(expected).as("live rows of " + name).isNotEmpty();
-    RowReader reader = new RowReader(snapshot.location(), schema, snapshot.columnMappingMode(),
+    RowReader reader = new RowReader(TableEngines.local(), snapshot.location(), schema, snapshot.columnMappingMode(),
         snapshot.partitionColumns(), Executors.newVirtualThreadPerTaskExecutor());
     Map<RowLocator, Map<String, Object>> actual = reader.read(
         new ArrayList<>(expected.keySet()), columns,

@@ -1,0 +1,49 @@
+package io.lakeshelf.content.storage;
+
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.defaults.engine.fileio.FileIO;
+import java.util.Objects;
+
+/**
+ * Delta Kernel's default engine over Lakeshelf's file layer, plus what the search join reads data
+ * files with: single-request {@link RangeReader range reads} and a {@link FileTailCache cache of
+ * footers}. One engine serves every table of a process, local or on S3.
+ */
+public final class StorageEngine extends DefaultEngine {
+
+  private final FileIO fileIO;
+  private final RangeReader ranges;
+  private final FileTailCache tails;
+  private final int tailReadSize;
+
+  StorageEngine(FileIO fileIO, RangeReader ranges, FileTailCache tails, int tailReadSize) {
+    super(fileIO);
+    this.fileIO = fileIO;
+    this.ranges = Objects.requireNonNull(ranges, "ranges");
+    this.tails = Objects.requireNonNull(tails, "tails");
+    if (tailReadSize < 16) {
+      throw new IllegalArgumentException("tailReadSize must be at least 16 bytes");
+    }
+    this.tailReadSize = tailReadSize;
+  }
+
+  /** The file layer Kernel reads and writes tables through. */
+  public FileIO fileIO() {
+    return fileIO;
+  }
+
+  /** Single-request reads of data-file byte ranges. */
+  public RangeReader ranges() {
+    return ranges;
+  }
+
+  /** Data-file tails (Parquet footers and page indexes) already read. */
+  public FileTailCache tails() {
+    return tails;
+  }
+
+  /** How many bytes a cold footer read asks for: a guess that usually holds footer and page indexes. */
+  public int tailReadSize() {
+    return tailReadSize;
+  }
+}

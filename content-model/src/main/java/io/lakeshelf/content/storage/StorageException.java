@@ -1,0 +1,90 @@
+package io.lakeshelf.content.storage;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.Objects;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * A store refused or failed a request after the SDK's retries: the service answers 503 {@code
+ * STORAGE_UNAVAILABLE} (or 422 when a table being registered cannot be reached), with {@link
+ * #reason()} and the message saying which.
+ */
+public final class StorageException extends IOException {
+
+  /** Why a request failed. */
+  public enum Reason {
+    /** The store did not answer in time, throttled past the retries, or failed on its side. */
+    UNAVAILABLE,
+    /** The credentials may not do this (or are not valid). */
+    ACCESS_DENIED,
+    /** The bucket does not exist. */
+    NO_SUCH_BUCKET,
+    /** The store refused the request for another reason. */
+    REJECTED
+  }
+
+  private final Reason reason;
+
+  public StorageException(Reason reason, String message, Throwable cause) {
+    super(message, cause);
+    this.reason = Objects.requireNonNull(reason, "reason");
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  /**
+   * The exception a failed SDK call on {@code location} becomes: {@link FileNotFoundException} for
+   * a missing key, a {@code StorageException} otherwise.
+   */
+  public static IOException of(String location, SdkException e) {
+    if (e instanceof S3Exception s3) {
+      String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+      int status = s3.statusCode();
+      if ("NoSuchBucket".equals(code)) {
+        return new StorageException(Reason.NO_SUCH_BUCKET, "the bucket of " + location + " does not exist", e);
+      }
+      if (status == 404) {
+        FileNotFoundException missing = new FileNotFoundException(location);
+        missing.initCause(e);
+        return missing;
+      }
+      if (status == 403 || status == 401) {
+        return new StorageException(Reason.ACCESS_DENIED,
+            "access to " + location + " was denied (" + (code == null ? status : code) + ")", e);
+      }
+      if (status == 429 || status >= 500) {
+        return new StorageException(Reason.UNAVAILABLE,
+            "the store failed on " + location + " (" + status + (code == null ? "" : " " + code) + ")", e);
+      }
+      return new StorageException(Reason.REJECTED,
+          "the store refused a request on " + location + " (" + status + (code == null ? "" : " " + code) + ")", e);
+    }
+    if (e instanceof SdkClientException) {
+      return new StorageException(Reason.UNAVAILABLE,
+          "the store could not be reached for " + location + ": " + e.getMessage(), e);
+    }
+    return new StorageException(Reason.UNAVAILABLE, "the store failed on " + location + ": " + e.getMessage(), e);
+  }
+
+  /** The first {@code StorageException} in a cause chain, if any. */
+  public static java.util.Optional<StorageException> find(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof StorageException s) {
+        return java.util.Optional.of(s);
+      }
+      if (c instanceof SdkException sdk && !(c.getCause() instanceof SdkException)) {
+        IOException io = of("a table", sdk);
+        return io instanceof StorageException s ? java.util.Optional.of(s) : java.util.Optional.empty();
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return java.util.Optional.empty();
+  }
+}
