@@ -36,7 +36,9 @@ final class RunningService implements AutoCloseable {
     List<String> args = new ArrayList<>();
     args.add("--server.port=0");
     args.add("--lakeshelf.data-dir=" + dataDir);
-    args.add("--lakeshelf.index.sync-interval=200ms");
+    if (java.util.Arrays.stream(properties).noneMatch(p -> p.startsWith("--lakeshelf.index.sync-interval="))) {
+      args.add("--lakeshelf.index.sync-interval=200ms");
+    }
     args.addAll(List.of(properties));
     ConfigurableApplicationContext context =
         new SpringApplicationBuilder(LakeshelfApplication.class).run(args.toArray(String[]::new));

@@ -1,6 +1,7 @@
 package io.lakeshelf.api.catalog;
 
-import io.delta.kernel.engine.Engine;
+import io.lakeshelf.content.storage.StorageEngine;
+import io.lakeshelf.content.storage.StorageException;
 import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
 import io.lakeshelf.content.VectorSpec;
@@ -40,14 +41,14 @@ public final class CollectionRegistry implements Closeable {
   }
 
   private final CollectionCatalog catalog;
-  private final Engine engine;
+  private final StorageEngine engine;
   private final Executor buildExecutor;
   private final Executor readExecutor;
   private final Map<String, ServedCollection> served = new ConcurrentHashMap<>();
   private final Object changes = new Object();
 
   public CollectionRegistry(
-      CollectionCatalog catalog, Engine engine, Executor buildExecutor, Executor readExecutor) {
+      CollectionCatalog catalog, StorageEngine engine, Executor buildExecutor, Executor readExecutor) {
     this.catalog = catalog;
     this.engine = engine;
     this.buildExecutor = buildExecutor;
@@ -140,6 +141,11 @@ public final class CollectionRegistry implements Closeable {
       throw new ApiException(
           ErrorCode.TABLE_UNREADABLE, "cannot serve " + d.table() + ": " + e.getMessage());
     } catch (RuntimeException e) {
+      var storage = StorageException.find(e);
+      if (storage.isPresent()) {
+        throw new ApiException(
+            ErrorCode.TABLE_UNREADABLE, "cannot reach " + d.table() + ": " + storage.get().getMessage());
+      }
       if (d.mode() == CollectionMode.EXTERNAL) {
         log.warn("Cannot read table {}", d.table(), e);
         throw new ApiException(
@@ -167,9 +173,19 @@ public final class CollectionRegistry implements Closeable {
             throw e;
           }
         }
-        // An external table's first build runs in the background (status "building").
+        // An external table's first build runs in the background (status "building"), started
+        // now rather than at the next sync round, which may be far off.
         catalog.save(d);
         served.put(d.name(), created);
+        if (d.mode() == CollectionMode.EXTERNAL) {
+          Thread.ofVirtual().name("lakeshelf-first-build-" + d.name()).start(() -> {
+            try {
+              created.catchUp();
+            } catch (Exception e) {
+              log.warn("First build of collection {} failed: {}", d.name(), e.getMessage());
+            }
+          });
+        }
         log.info("Created collection {} ({} table {})", d.name(), d.mode().wireName(), d.table());
         return PutOutcome.CREATED;
       }
@@ -255,8 +271,7 @@ public final class CollectionRegistry implements Closeable {
       Path dir = catalog.directory(name);
       CollectionCatalog.deleteTree(dir.resolve("index"));
       if (purge) {
-        Path table = Path.of(c.table().location().replaceFirst("^file:", ""));
-        CollectionCatalog.deleteTree(table);
+        engine.deleteTree(c.table().location());
         CollectionCatalog.deleteTree(dir);
       }
       log.info("Deleted collection {}{}", name, purge ? " and its table" : " (table kept)");

@@ -11,7 +11,14 @@ import io.lakeshelf.api.security.ApiKeyFilter;
 import io.lakeshelf.api.security.ApiKeys;
 import io.lakeshelf.api.health.LakeshelfInfoContributor;
 import io.lakeshelf.api.health.StorageHealthIndicator;
+import io.lakeshelf.api.storage.StorageRequestMetrics;
+import io.lakeshelf.content.storage.S3Clients;
+import io.lakeshelf.content.storage.StorageEngine;
+import io.lakeshelf.content.storage.TableEngines;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.concurrent.ExecutorService;
@@ -39,8 +46,29 @@ public class LakeshelfAutoConfiguration {
   private static final Logger log = LoggerFactory.getLogger(LakeshelfAutoConfiguration.class);
 
   @Bean
-  Engine lakeshelfDeltaEngine() {
-    return io.lakeshelf.content.storage.TableEngines.local();
+  StorageRequestMetrics lakeshelfStorageRequests(MeterRegistry meters) {
+    return new StorageRequestMetrics(meters);
+  }
+
+  /** The S3 client for {@code s3://} tables and images; it reaches the store only when first used. */
+  @Bean(destroyMethod = "close")
+  S3Client lakeshelfS3Client(LakeshelfProperties properties, StorageRequestMetrics requests) {
+    return S3Clients.create(properties.s3().settings(), requests);
+  }
+
+  @Bean(destroyMethod = "close")
+  S3Presigner lakeshelfS3Presigner(LakeshelfProperties properties) {
+    return S3Clients.presigner(properties.s3().settings());
+  }
+
+  @Bean
+  StorageEngine lakeshelfDeltaEngine(
+      LakeshelfProperties properties, ObjectProvider<S3Client> s3, StorageRequestMetrics requests) {
+    return TableEngines.create(
+        s3::getObject,
+        requests,
+        properties.storage().footerCacheSize().toBytes(),
+        (int) properties.storage().footerReadSize().toBytes());
   }
 
   @Bean(destroyMethod = "shutdownNow")
@@ -57,7 +85,7 @@ public class LakeshelfAutoConfiguration {
 
   @Bean(destroyMethod = "close")
   CollectionRegistry lakeshelfCollections(
-      LakeshelfProperties properties, Engine engine, ExecutorService lakeshelfIndexBuildExecutor, JsonMapper json)
+      LakeshelfProperties properties, StorageEngine engine, ExecutorService lakeshelfIndexBuildExecutor, JsonMapper json)
       throws IOException {
     Files.createDirectories(properties.dataDir());
     log.info("Lakeshelf data directory: {}", properties.dataDir().toAbsolutePath());
@@ -94,8 +122,9 @@ public class LakeshelfAutoConfiguration {
   }
 
   @Bean
-  StorageHealthIndicator storageHealthIndicator(LakeshelfProperties properties) {
-    return new StorageHealthIndicator(properties.dataDir());
+  StorageHealthIndicator storageHealthIndicator(
+      LakeshelfProperties properties, CollectionRegistry registry, ObjectProvider<S3Client> s3) {
+    return new StorageHealthIndicator(properties.dataDir(), registry, s3::getObject);
   }
 
   @Bean

@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param limits request limits
  * @param security API keys
  * @param images image retrieval
+ * @param s3 how to reach S3 or an S3-protocol store, for {@code s3://} tables and images
+ * @param storage how data files are read for the search join
  */
 @ConfigurationProperties("lakeshelf")
 public record LakeshelfProperties(
@@ -23,7 +25,59 @@ public record LakeshelfProperties(
     @DefaultValue Search search,
     @DefaultValue Limits limits,
     @DefaultValue Security security,
-    @DefaultValue Images images) {
+    @DefaultValue Images images,
+    @DefaultValue S3 s3,
+    @DefaultValue Storage storage) {
+
+  /**
+   * S3 access. Credentials come from the AWS SDK's default chain (environment variables {@code
+   * AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}, profiles, container and instance roles).
+   *
+   * @param endpoint an S3-protocol endpoint (MinIO, LocalStack, S3Proxy); none for AWS
+   * @param region the signing region
+   * @param pathStyleAccess address buckets as {@code endpoint/bucket} (most S3-protocol stores)
+   * @param maxConnections HTTP connections kept to the store: the parallel reads of a join
+   * @param requestTimeout the longest one request attempt may take before the SDK retries it
+   */
+  public record S3(
+      java.net.URI endpoint,
+      @DefaultValue("us-east-1") String region,
+      @DefaultValue("false") boolean pathStyleAccess,
+      @DefaultValue("64") int maxConnections,
+      @DefaultValue("30s") Duration requestTimeout) {
+    public S3 {
+      if (region.isBlank()) {
+        throw new IllegalArgumentException("lakeshelf.s3.region must not be blank");
+      }
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("lakeshelf.s3.max-connections must be at least 1");
+      }
+    }
+
+    public io.lakeshelf.content.storage.S3Settings settings() {
+      return new io.lakeshelf.content.storage.S3Settings(
+          endpoint, region, pathStyleAccess, maxConnections, requestTimeout);
+    }
+  }
+
+  /**
+   * @param footerCacheSize the most Parquet footer bytes (with page indexes) kept in memory, so a
+   *     warm join reads only the pages that hold its rows
+   * @param footerReadSize how much of a data file's end a cold join reads in its first request: a
+   *     guess that holds the footer and page indexes of most files
+   */
+  public record Storage(
+      @DefaultValue("64MB") org.springframework.util.unit.DataSize footerCacheSize,
+      @DefaultValue("64KB") org.springframework.util.unit.DataSize footerReadSize) {
+    public Storage {
+      if (footerCacheSize.isNegative()) {
+        throw new IllegalArgumentException("lakeshelf.storage.footer-cache-size must not be negative");
+      }
+      if (footerReadSize.toBytes() < 1024 || footerReadSize.toBytes() > (64 << 20)) {
+        throw new IllegalArgumentException("lakeshelf.storage.footer-read-size must be 1KB..64MB");
+      }
+    }
+  }
 
   /**
    * @param allowedLocations where images may be served from: absolute directories (or {@code
@@ -31,13 +85,30 @@ public record LakeshelfProperties(
    *     None means no image is served
    * @param maxSize the largest image served; its bytes are read and checked against the anchor
    *     before any is sent
+   * @param s3Delivery how {@code s3://} images reach the client: {@code redirect} (307 to a
+   *     presigned URL; the object's size is checked first) or {@code stream} (read, checked
+   *     against size and checksum, and sent by the service)
+   * @param presignTtl how long a presigned URL stays valid
    */
   public record Images(
       java.util.List<String> allowedLocations,
-      @DefaultValue("64MB") org.springframework.util.unit.DataSize maxSize) {
+      @DefaultValue("64MB") org.springframework.util.unit.DataSize maxSize,
+      @DefaultValue("redirect") S3Delivery s3Delivery,
+      @DefaultValue("5m") Duration presignTtl) {
     public Images {
       allowedLocations = allowedLocations == null ? java.util.List.of() : java.util.List.copyOf(allowedLocations);
+      if (presignTtl.isNegative() || presignTtl.isZero() || presignTtl.compareTo(Duration.ofDays(7)) > 0) {
+        throw new IllegalArgumentException("lakeshelf.images.presign-ttl must be positive and at most 7 days");
+      }
     }
+  }
+
+  /** How {@code s3://} images are delivered. */
+  public enum S3Delivery {
+    /** 307 to a presigned GET URL. */
+    REDIRECT,
+    /** Read by the service, checked and streamed. */
+    STREAM
   }
 
   /**

@@ -84,6 +84,10 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     io.delta.kernel.exceptions.KernelException.class
   })
   ResponseEntity<Object> schema(RuntimeException e, HttpServletRequest request) {
+    var storage = storageFailure(e, request);
+    if (storage != null) {
+      return storage;
+    }
     return answer(ErrorCode.TABLE_UNREADABLE, e.getMessage(), request.getRequestURI(), List.of());
   }
 
@@ -106,8 +110,27 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     return answer(ErrorCode.INVALID_REQUEST, e.getMessage(), request.getRequestURI(), List.of());
   }
 
+  /**
+   * 503 {@code STORAGE_UNAVAILABLE} when the store failed (after the SDK's retries), saying why:
+   * unreachable, throttled, access denied, no such bucket. Nothing was half-written: a commit that
+   * fails is not visible, and the index did not change.
+   */
+  private static ResponseEntity<Object> storageFailure(Throwable e, HttpServletRequest request) {
+    return io.lakeshelf.content.storage.StorageException.find(e)
+        .map(s -> {
+          log.warn("Storage failed answering {} {}: {}", request.getMethod(), request.getRequestURI(), s.getMessage());
+          return answer(ErrorCode.STORAGE_UNAVAILABLE,
+              "table storage failed: " + s.getMessage(), request.getRequestURI(), List.of());
+        })
+        .orElse(null);
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
+    var storage = storageFailure(e, request);
+    if (storage != null) {
+      return storage;
+    }
     log.error("Unexpected failure answering {} {}", request.getMethod(), request.getRequestURI(), e);
     return answer(
         ErrorCode.INTERNAL_ERROR,

@@ -161,9 +161,17 @@ public class CollectionController {
     if (table == null || table.isBlank()) {
       return registry.defaultTableLocation(name);
     }
-    if (table.startsWith("s3://") || table.startsWith("s3a://")) {
-      throw new ApiException(
-          ErrorCode.INVALID_REQUEST, "tables on S3 are not available in this version");
+    if (io.lakeshelf.content.storage.S3Location.isS3(table)) {
+      try {
+        io.lakeshelf.content.storage.S3Location location = io.lakeshelf.content.storage.S3Location.parse(table);
+        if (location.key().isEmpty() || location.key().contains("//") || location.key().contains("..")) {
+          throw new ApiException(ErrorCode.INVALID_REQUEST,
+              "'table' on S3 needs a prefix under the bucket, such as s3://bucket/tables/name");
+        }
+        return location.uri().endsWith("/") ? location.uri().substring(0, location.uri().length() - 1) : location.uri();
+      } catch (IllegalArgumentException e) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "'table': " + e.getMessage());
+      }
     }
     String path = table.startsWith("file:") ? URI.create(table).getPath() : table;
     if (path == null || !Path.of(path).isAbsolute()) {

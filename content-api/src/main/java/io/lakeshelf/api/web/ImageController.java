@@ -8,6 +8,8 @@ import io.lakeshelf.api.error.ErrorCode;
 import io.lakeshelf.content.Document;
 import io.lakeshelf.content.ImageAnchor;
 import io.lakeshelf.content.rows.Projection;
+import io.lakeshelf.content.storage.S3Location;
+import io.lakeshelf.content.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -25,6 +27,9 @@ import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 import java.util.zip.Checksum;
 import org.springframework.http.CacheControl;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,6 +43,12 @@ import org.springframework.web.bind.annotation.RestController;
  * served, after resolving {@code ..} and links; any other URI ({@code http:}, a path out of the
  * allowed directories) is refused and never fetched. The bytes are read whole and checked against
  * the anchor's size and checksum before any is sent, so nothing wrong is ever served.
+ *
+ * <p>{@code s3://} images are served when an allowed location is an {@code s3://bucket/prefix/}
+ * that holds them: by default with a 307 redirect to a presigned GET URL valid for {@code
+ * lakeshelf.images.presign-ttl} (the object's size is checked against the anchor first, with one
+ * HEAD), or, with {@code lakeshelf.images.s3-delivery=stream}, read by the service, checked against
+ * size and checksum, and sent like a local file.
  */
 @RestController
 @io.swagger.v3.oas.annotations.tags.Tag(name = "documents")
@@ -46,11 +57,22 @@ public class ImageController {
   private final CollectionRegistry registry;
   private final LakeshelfProperties properties;
   private final List<Path> allowed = new ArrayList<>();
+  private final List<S3Location> allowedS3 = new ArrayList<>();
+  private final S3Client s3;
+  private final S3Presigner presigner;
 
-  public ImageController(CollectionRegistry registry, LakeshelfProperties properties) {
+  public ImageController(
+      CollectionRegistry registry, LakeshelfProperties properties, S3Client s3, S3Presigner presigner) {
     this.registry = registry;
     this.properties = properties;
+    this.s3 = s3;
+    this.presigner = presigner;
     for (String location : properties.images().allowedLocations()) {
+      if (S3Location.isS3(location)) {
+        S3Location l = S3Location.parse(location);
+        allowedS3.add(l.key().isEmpty() || l.key().endsWith("/") ? l : new S3Location(l.scheme(), l.bucket(), l.key() + "/"));
+        continue;
+      }
       Path p = location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
       if (!p.isAbsolute()) {
         throw new IllegalArgumentException("lakeshelf.images.allowed-locations must be absolute: " + location);
@@ -82,12 +104,16 @@ public class ImageController {
           "document '" + id + "' has " + doc.images().size() + " image(s); there is no image " + n);
     }
     ImageAnchor anchor = doc.images().get(n);
-    Path file = allowedFile(anchor.uri());
+    S3Location object = S3Location.isS3(anchor.uri()) ? allowedObject(anchor.uri()) : null;
+    Path file = object == null ? allowedFile(anchor.uri()) : null;
     String etag = anchor.checksum() == null ? null : "\"" + anchor.checksum().toLowerCase(Locale.ROOT) + "\"";
     if (etag != null && etag.equals(ifNoneMatch)) {
       return ResponseEntity.status(304).eTag(etag).build();
     }
-    byte[] bytes = read(file);
+    if (object != null && properties.images().s3Delivery() == LakeshelfProperties.S3Delivery.REDIRECT) {
+      return redirect(anchor, object, etag);
+    }
+    byte[] bytes = object == null ? read(file) : read(object);
     verify(anchor, bytes);
     ResponseEntity.BodyBuilder ok = ResponseEntity.ok()
         .contentType(mediaType(anchor.contentType()))
@@ -97,6 +123,85 @@ public class ImageController {
       ok.eTag(etag);
     }
     return ok.body(bytes);
+  }
+
+  /** The object an {@code s3://} anchor names, if it lies under an allowed S3 prefix; else 403. */
+  private S3Location allowedObject(String uri) {
+    S3Location object;
+    try {
+      object = S3Location.parse(uri);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.FORBIDDEN, "the image's S3 URI is not valid");
+    }
+    String key = "/" + object.key() + "/";
+    if (key.contains("/../") || key.contains("/./") || object.key().contains("//")) {
+      throw new ApiException(ErrorCode.FORBIDDEN, "the image's S3 key has relative segments; it is not served");
+    }
+    for (S3Location a : allowedS3) {
+      if (a.bucket().equals(object.bucket()) && object.key().startsWith(a.key()) && object.key().length() > a.key().length()) {
+        return object;
+      }
+    }
+    throw new ApiException(ErrorCode.FORBIDDEN, "the image is outside lakeshelf.images.allowed-locations");
+  }
+
+  /** 307 to a presigned URL, after one HEAD shows the object exists with the anchor's size. */
+  private ResponseEntity<byte[]> redirect(ImageAnchor anchor, S3Location object, String etag) {
+    long size;
+    try {
+      size = s3.headObject(b -> b.bucket(object.bucket()).key(object.key())).contentLength();
+    } catch (SdkException e) {
+      throw s3Failure(object, e);
+    }
+    if (anchor.sizeBytes() != null && anchor.sizeBytes() != size) {
+      throw new ApiException(ErrorCode.IMAGE_MISMATCH, "the image has " + size
+          + " bytes; its anchor says " + anchor.sizeBytes() + ". Nothing was served");
+    }
+    URI url;
+    try {
+      url = presigner.presignGetObject(r -> r
+              .signatureDuration(properties.images().presignTtl())
+              .getObjectRequest(g -> {
+                g.bucket(object.bucket()).key(object.key());
+                if (anchor.contentType() != null) {
+                  g.responseContentType(anchor.contentType());
+                }
+              }))
+          .url().toURI();
+    } catch (java.net.URISyntaxException | SdkException e) {
+      throw new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "cannot presign a URL for the image: " + e.getMessage());
+    }
+    ResponseEntity.BodyBuilder found = ResponseEntity.status(307)
+        .location(url)
+        .cacheControl(CacheControl.noStore());
+    if (etag != null) {
+      found.eTag(etag);
+    }
+    return found.build();
+  }
+
+  private byte[] read(S3Location object) {
+    long max = properties.images().maxSize().toBytes();
+    try (InputStream in = s3.getObject(b -> b.bucket(object.bucket()).key(object.key()))) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      if (bytes.length > max) {
+        throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE,
+            "the image is larger than lakeshelf.images.max-size (" + max + " bytes)");
+      }
+      return bytes;
+    } catch (SdkException e) {
+      throw s3Failure(object, e);
+    } catch (IOException e) {
+      throw new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "reading the image failed: " + e.getMessage());
+    }
+  }
+
+  private static ApiException s3Failure(S3Location object, SdkException e) {
+    IOException failure = StorageException.of(object.uri(), e);
+    if (failure instanceof java.io.FileNotFoundException) {
+      return new ApiException(ErrorCode.IMAGE_NOT_FOUND, "the image's object does not exist");
+    }
+    return new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "cannot reach the image: " + failure.getMessage());
   }
 
   /** The local file an anchor names, if it lies under an allowed location; else 403. */
@@ -109,7 +214,8 @@ public class ImageController {
       path = Path.of(uri);
     } else {
       throw new ApiException(ErrorCode.FORBIDDEN,
-          "only local files under lakeshelf.images.allowed-locations are served; this image is at " + scheme(uri));
+          "only files and s3:// objects under lakeshelf.images.allowed-locations are served; this image is at "
+              + scheme(uri));
     }
     Path normalized = path.normalize();
     if (!under(normalized)) {

@@ -16,8 +16,17 @@ public final class StorageEngine extends DefaultEngine {
   private final FileTailCache tails;
   private final int tailReadSize;
 
-  StorageEngine(FileIO fileIO, RangeReader ranges, FileTailCache tails, int tailReadSize) {
+  /** Removes every file under a location. */
+  @FunctionalInterface
+  interface TreeDeleter {
+    void deleteTree(String location) throws java.io.IOException;
+  }
+
+  private final TreeDeleter deleter;
+
+  StorageEngine(FileIO fileIO, RangeReader ranges, FileTailCache tails, int tailReadSize, TreeDeleter deleter) {
     super(fileIO);
+    this.deleter = Objects.requireNonNull(deleter, "deleter");
     this.fileIO = fileIO;
     this.ranges = Objects.requireNonNull(ranges, "ranges");
     this.tails = Objects.requireNonNull(tails, "tails");
@@ -25,6 +34,11 @@ public final class StorageEngine extends DefaultEngine {
       throw new IllegalArgumentException("tailReadSize must be at least 16 bytes");
     }
     this.tailReadSize = tailReadSize;
+  }
+
+  /** Deletes a table's files: everything under the location (a directory, or an S3 prefix). */
+  public void deleteTree(String location) throws java.io.IOException {
+    deleter.deleteTree(location);
   }
 
   /** The file layer Kernel reads and writes tables through. */

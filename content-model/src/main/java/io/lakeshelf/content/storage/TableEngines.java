@@ -57,7 +57,41 @@ public final class TableEngines {
     };
     RoutingFileIO files = new RoutingFileIO(
         new LocalFileIO(Map.of(), listener), memoize(() -> new S3FileIO(client.get(), Map.of())));
-    return new StorageEngine(files, ranges, new FileTailCache(tailCacheBytes), tailReadSize);
+    StorageEngine.TreeDeleter deleter = location -> {
+      if (S3Location.isS3(location)) {
+        deleteS3Prefix(client.get(), S3Location.parse(location));
+      } else {
+        deleteLocalTree(LocalFileIO.toPath(location));
+      }
+    };
+    return new StorageEngine(files, ranges, new FileTailCache(tailCacheBytes), tailReadSize, deleter);
+  }
+
+  private static void deleteS3Prefix(S3Client s3, S3Location location) throws java.io.IOException {
+    String prefix = location.key().isEmpty() || location.key().endsWith("/") ? location.key() : location.key() + "/";
+    try {
+      for (var page : s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(prefix))) {
+        if (!page.contents().isEmpty()) {
+          s3.deleteObjects(b -> b.bucket(location.bucket()).delete(d -> d.objects(
+              page.contents().stream()
+                  .map(o -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key(o.key()).build())
+                  .toList())));
+        }
+      }
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      throw StorageException.of(location.uri(), e);
+    }
+  }
+
+  private static void deleteLocalTree(java.nio.file.Path root) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(root)) {
+      return;
+    }
+    try (var paths = java.nio.file.Files.walk(root)) {
+      for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static <T> Supplier<T> memoize(Supplier<T> supplier) {

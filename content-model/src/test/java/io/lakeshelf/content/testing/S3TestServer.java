@@ -78,6 +78,19 @@ public final class S3TestServer implements AutoCloseable {
     return bucket;
   }
 
+  /** Copies a directory tree (a table, a folder of images) under a prefix of a bucket. */
+  public void upload(java.nio.file.Path dir, String bucket, String prefix) {
+    try (S3Client s3 = client(StorageRequestListener.NONE);
+        var files = java.nio.file.Files.walk(dir)) {
+      for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        String key = prefix + "/" + dir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+        s3.putObject(b -> b.bucket(bucket).key(key), f);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Override
   public void close() {
     try {
