@@ -32,11 +32,20 @@ public final class S3TestServer implements AutoCloseable {
   }
 
   public static S3TestServer start() {
+    return start(new TransientNio2BlobStore());
+  }
+
+  /** A server keeping its objects in files under {@code dir}, for data larger than the heap should hold. */
+  public static S3TestServer start(java.nio.file.Path dir) {
+    return start(new org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore(dir.toString()));
+  }
+
+  private static S3TestServer start(org.gaul.s3proxy.blobstore.BlobStore store) {
     System.setProperty("aws.accessKeyId", ACCESS_KEY);
     System.setProperty("aws.secretAccessKey", SECRET_KEY);
     try {
       S3Proxy proxy = S3Proxy.builder()
-          .blobStore(new TransientNio2BlobStore())
+          .blobStore(store)
           .endpoint(URI.create("http://127.0.0.1:0"))
           .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
           .build();
