@@ -6,6 +6,7 @@ import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.Similarity;
 import io.lakeshelf.content.VectorSpec;
 import io.lakeshelf.content.rows.DocumentReader;
+import io.lakeshelf.content.rows.PrefetchedInputFile;
 import io.lakeshelf.content.rows.Projection;
 import io.lakeshelf.content.storage.FileTail;
 import io.lakeshelf.content.storage.RangeReader;
@@ -48,9 +49,7 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.RecordReader;
-import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -203,7 +202,7 @@ public final class S3JoinBenchmark {
         int footerLength = ByteBuffer.wrap(end.bytes(), 0, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
         long footerStart = end.fileLength() - 8 - footerLength;
         FileTail tail = end.extendedBy(ranges.readRange(uri, footerStart, footerLength));
-        Segments file = new Segments(tail);
+        PrefetchedInputFile file = new PrefetchedInputFile(uri, tail, ranges);
         try (ParquetFileReader reader = ParquetFileReader.open(file, ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
           MessageType schema = reader.getFooter().getFileMetaData().getSchema();
           MessageType requested = new MessageType(schema.getName(), schema.getFields().stream()
@@ -225,7 +224,7 @@ public final class S3JoinBenchmark {
                   to = Math.max(to, c.getStartingPos() + c.getTotalSize());
                 }
               }
-              file.add(from, ranges.readRange(uri, from, (int) (to - from)));
+              file.prefetch(from, to - from);
               PageReadStore pages = reader.readRowGroup(b);
               RecordReader<Group> records = new ColumnIOFactory().getColumnIO(requested, schema)
                   .getRecordReader(pages, new GroupRecordConverter(requested));
@@ -244,98 +243,6 @@ public final class S3JoinBenchmark {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    }
-  }
-
-  /** A Parquet file seen through fetched byte ranges. */
-  private static final class Segments implements InputFile {
-    private final long length;
-    private final List<long[]> offsets = new ArrayList<>();
-    private final List<byte[]> bytes = new ArrayList<>();
-
-    Segments(FileTail tail) {
-      length = tail.fileLength();
-      add(tail.offset(), tail.bytes());
-    }
-
-    void add(long offset, byte[] b) {
-      offsets.add(new long[] {offset});
-      bytes.add(b);
-    }
-
-    @Override
-    public long getLength() {
-      return length;
-    }
-
-    @Override
-    public SeekableInputStream newStream() {
-      return new SeekableInputStream() {
-        private long pos;
-
-        @Override
-        public long getPos() {
-          return pos;
-        }
-
-        @Override
-        public void seek(long p) {
-          pos = p;
-        }
-
-        @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          readFully(one, 0, 1);
-          return one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          int n = (int) Math.min(len, length - pos);
-          if (n <= 0) {
-            return -1;
-          }
-          readFully(b, off, n);
-          return n;
-        }
-
-        @Override
-        public void readFully(byte[] b) throws IOException {
-          readFully(b, 0, b.length);
-        }
-
-        @Override
-        public void readFully(byte[] b, int off, int len) throws IOException {
-          for (int i = 0; i < offsets.size(); i++) {
-            long o = offsets.get(i)[0];
-            byte[] seg = bytes.get(i);
-            if (pos >= o && pos + len <= o + seg.length) {
-              System.arraycopy(seg, (int) (pos - o), b, off, len);
-              pos += len;
-              return;
-            }
-          }
-          throw new IOException("bytes " + pos + ".." + (pos + len) + " were not fetched");
-        }
-
-        @Override
-        public int read(ByteBuffer buf) throws IOException {
-          byte[] tmp = new byte[buf.remaining()];
-          int n = read(tmp, 0, tmp.length);
-          if (n > 0) {
-            buf.put(tmp, 0, n);
-          }
-          return n;
-        }
-
-        @Override
-        public void readFully(ByteBuffer buf) throws IOException {
-          byte[] tmp = new byte[buf.remaining()];
-          readFully(tmp, 0, tmp.length);
-          buf.put(tmp);
-        }
-      };
     }
   }
 }

@@ -16,7 +16,7 @@ import org.apache.parquet.io.SeekableInputStream;
  * ranged request and is kept, so a missed prefetch shows in the request count instead of failing.
  * Confined to the thread reading the file.
  */
-final class PrefetchedInputFile implements InputFile {
+public final class PrefetchedInputFile implements InputFile {
 
   private final String uri;
   private final long length;
@@ -29,7 +29,7 @@ final class PrefetchedInputFile implements InputFile {
     }
   }
 
-  PrefetchedInputFile(String uri, FileTail tail, RangeReader ranges) {
+  public PrefetchedInputFile(String uri, FileTail tail, RangeReader ranges) {
     this.uri = uri;
     this.length = tail.fileLength();
     this.ranges = ranges;
@@ -42,7 +42,7 @@ final class PrefetchedInputFile implements InputFile {
   }
 
   /** Whether these bytes are already here. */
-  boolean holds(long offset, long len) {
+  public boolean holds(long offset, long len) {
     for (Segment s : segments) {
       if (s.covers(offset, len)) {
         return true;
@@ -52,7 +52,7 @@ final class PrefetchedInputFile implements InputFile {
   }
 
   /** Fetches these bytes in one request unless they are already here. */
-  void prefetch(long offset, long len) throws IOException {
+  public void prefetch(long offset, long len) throws IOException {
     if (len <= 0 || holds(offset, len)) {
       return;
     }
