@@ -16,7 +16,7 @@ import java.util.Objects;
 public record EmbeddingOptions(int batchSize, int threads, int queueCapacity, Duration admissionTimeout) {
 
   public static final int MAX_BATCH_SIZE = 1024;
-  public static final int DEFAULT_BATCH_SIZE = 32;
+  public static final int DEFAULT_BATCH_SIZE = 16;
   public static final Duration DEFAULT_ADMISSION_TIMEOUT = Duration.ofSeconds(30);
 
   public EmbeddingOptions {
