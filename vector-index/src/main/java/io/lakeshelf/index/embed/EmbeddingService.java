@@ -107,6 +107,10 @@ public final class EmbeddingService implements AutoCloseable {
       for (int from = 0; from < order.length && !call.result.isDone(); from += options.batchSize()) {
         int to = Math.min(order.length, from + options.batchSize());
         admit();
+        if (call.result.isDone()) { // a batch failed while this one waited for room
+          release();
+          break;
+        }
         try {
           pool.execute(new Batch(call, Arrays.copyOfRange(order, from, to)));
         } catch (RejectedExecutionException e) { // the pool shut down after admission
@@ -177,9 +181,8 @@ public final class EmbeddingService implements AutoCloseable {
     List<Runnable> queued = new ArrayList<>();
     pool.getQueue().drainTo(queued);
     for (Runnable r : queued) {
-      Batch b = (Batch) r;
-      b.call.result.completeExceptionally(closedException());
       release();
+      ((Batch) r).call.result.completeExceptionally(closedException());
     }
     try {
       while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
@@ -241,21 +244,28 @@ public final class EmbeddingService implements AutoCloseable {
 
     @Override
     public void run() {
+      float[][] vectors = null;
+      Throwable failure = null;
       try {
-        if (call.abandoned || call.result.isDone()) {
-          return;
+        if (!call.abandoned && !call.result.isDone()) {
+          List<String> texts = new ArrayList<>(indices.length);
+          for (int i : indices) {
+            texts.add(call.texts.get(i));
+          }
+          vectors = embedder.embed(texts);
+          check(vectors, texts.size());
         }
-        List<String> texts = new ArrayList<>(indices.length);
-        for (int i : indices) {
-          texts.add(call.texts.get(i));
-        }
-        float[][] vectors = embedder.embed(texts);
-        check(vectors, texts.size());
-        call.deliver(indices, vectors);
       } catch (RuntimeException | Error e) {
-        call.result.completeExceptionally(e);
+        failure = e;
       } finally {
+        // Free the room before the caller hears of the outcome, so that a caller whose call is
+        // done finds the room its batches took free again.
         release();
+      }
+      if (failure != null) {
+        call.result.completeExceptionally(failure);
+      } else if (vectors != null) {
+        call.deliver(indices, vectors);
       }
     }
 
