@@ -36,6 +36,10 @@ import org.apache.lucene.document.LongField;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import io.lakeshelf.index.filter.FilterException;
+import io.lakeshelf.index.filter.FilterField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.index.IndexNotFoundException;
@@ -51,6 +55,9 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.FieldExistsQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.RescoreTopNQuery;
+import io.lakeshelf.index.filter.FilterCompiler;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
@@ -108,9 +115,12 @@ public final class VectorIndex implements Closeable {
   static final String F_MARKER = "marker";
   static final String F_DV = "dv";
   static final String KIND_FILE = "file";
+  static final String F_TITLE = "title";
+  static final String F_TEXT = "text";
 
   private final Path path;
   private final VectorSpec spec;
+  private final IndexOptions options;
   private final Directory directory;
   private final Object writeLock = new Object();
   private IndexWriter writer;
@@ -118,13 +128,16 @@ public final class VectorIndex implements Closeable {
   private volatile IndexManifest manifest;
   private volatile Generation current;
   private volatile boolean closed;
+  private final org.apache.lucene.analysis.Analyzer queryAnalyzer;
 
   private record Generation(DirectoryReader reader, IndexManifest manifest, long rows) {}
 
-  private VectorIndex(Path path, VectorSpec spec, Directory directory) {
+  private VectorIndex(Path path, VectorSpec spec, IndexOptions options, Directory directory) {
     this.path = path;
     this.spec = spec;
+    this.options = options;
     this.directory = directory;
+    this.queryAnalyzer = options.analysis().analyzer();
   }
 
   /**
@@ -132,10 +145,19 @@ public final class VectorIndex implements Closeable {
    * version) where none is usable.
    */
   public static VectorIndex open(Path dir, VectorSpec spec) throws IOException {
+    return open(dir, spec, IndexOptions.DEFAULT);
+  }
+
+  /**
+   * Opens the index in {@code dir} for {@code spec} built with {@code options}; an index built for
+   * another spec or with other options is discarded and rebuilt from the table.
+   */
+  public static VectorIndex open(Path dir, VectorSpec spec, IndexOptions options) throws IOException {
     Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(options, "options");
     Files.createDirectories(dir);
     FSDirectory directory = FSDirectory.open(dir);
-    VectorIndex index = new VectorIndex(dir, spec, directory);
+    VectorIndex index = new VectorIndex(dir, spec, options, directory);
     try {
       index.openWriter();
     } catch (IOException | RuntimeException e) {
@@ -145,12 +167,30 @@ public final class VectorIndex implements Closeable {
     return index;
   }
 
+  /**
+   * An index held in memory only, for one search over an older table version (time travel): sync
+   * it to that version's snapshot, search it, close it. Costs a read of the whole snapshot.
+   */
+  public static VectorIndex inMemory(VectorSpec spec, IndexOptions options) throws IOException {
+    VectorIndex index = new VectorIndex(Path.of("memory:" + spec.name()), spec, options,
+        new org.apache.lucene.store.ByteBuffersDirectory());
+    index.openWriter();
+    return index;
+  }
+
   private void openWriter() throws IOException {
     Optional<IndexManifest> existing = readUsableManifest();
     if (existing.isEmpty()) {
       discardFiles();
     }
-    IndexWriterConfig config = new IndexWriterConfig();
+    IndexWriterConfig config = new IndexWriterConfig(options.analysis().analyzer());
+    KnnVectorsFormat vectorFormat = options.quantization().format();
+    config.setCodec(new org.apache.lucene.codecs.lucene104.Lucene104Codec() {
+      @Override
+      public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+        return vectorFormat;
+      }
+    });
     config.setCommitOnClose(false);
     config.setRAMBufferSizeMB(64);
     TieredMergePolicy merges = new TieredMergePolicy();
@@ -158,7 +198,7 @@ public final class VectorIndex implements Closeable {
     config.setOpenMode(
         existing.isPresent() ? IndexWriterConfig.OpenMode.APPEND : IndexWriterConfig.OpenMode.CREATE);
     writer = new IndexWriter(directory, config);
-    IndexManifest m = existing.orElseGet(() -> IndexManifest.empty(spec));
+    IndexManifest m = existing.orElseGet(() -> IndexManifest.empty(spec, options));
     if (existing.isEmpty()) {
       writer.setLiveCommitData(m.toCommitData().entrySet());
       writer.commit();
@@ -187,6 +227,10 @@ public final class VectorIndex implements Closeable {
       }
       if (!m.get().vector().equals(spec)) {
         log.warn("Index {} was built for {}, now {}: rebuilding", path, m.get().vector(), spec);
+        return Optional.empty();
+      }
+      if (!m.get().options().equals(options)) {
+        log.warn("Index {} was built with {}, now {}: rebuilding", path, m.get().options(), options);
         return Optional.empty();
       }
       try (DirectoryReader reader = DirectoryReader.open(last)) {
@@ -231,6 +275,10 @@ public final class VectorIndex implements Closeable {
 
   public VectorSpec spec() {
     return spec;
+  }
+
+  public IndexOptions options() {
+    return options;
   }
 
   public Path path() {
@@ -284,6 +332,17 @@ public final class VectorIndex implements Closeable {
       IndexManifest before)
       throws IOException {
     boolean rebuild = !before.tableId().isEmpty() && !before.tableId().equals(snapshot.tableId());
+    List<FilterField> filterFields;
+    try {
+      filterFields = List.copyOf(
+          FilterField.resolve(options.filterable(), snapshot.schema(), columns.metadata()).values());
+    } catch (FilterException e) {
+      throw new TableUnreadableException("cannot filter on the table: " + e.getMessage());
+    }
+    if (!before.tableVersion().isNone() && !filterFields.equals(before.filterFields())) {
+      log.warn("Filterable fields of {} changed type or column: rebuilding index {}", snapshot.location(), path);
+      rebuild = true;
+    }
     Map<String, String> files = new HashMap<>(indexedFiles);
     if (rebuild) {
       log.warn(
@@ -325,7 +384,7 @@ public final class VectorIndex implements Closeable {
           CompletableFuture.runAsync(
               () -> {
                 try {
-                  indexFile(snapshot, file, columns, rowsAdded, rowsSkipped);
+                  indexFile(snapshot, file, columns, filterFields, rowsAdded, rowsSkipped);
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
                 }
@@ -349,7 +408,7 @@ public final class VectorIndex implements Closeable {
     for (LiveFile file : added) {
       files.put(file.path(), dvKey(file));
     }
-    IndexManifest after = before.at(snapshot.version(), snapshot.tableId());
+    IndexManifest after = before.at(snapshot.version(), snapshot.tableId(), filterFields);
     writer.setLiveCommitData(after.toCommitData().entrySet());
     writer.commit();
     manifest = after;
@@ -374,33 +433,43 @@ public final class VectorIndex implements Closeable {
       TableSnapshot snapshot,
       LiveFile file,
       ContentColumns columns,
+      List<FilterField> filterFields,
       AtomicLong rowsAdded,
       AtomicLong rowsSkipped)
       throws IOException {
+    List<String> read = new ArrayList<>(List.of(columns.id(), spec.column()));
+    int title = addColumn(read, columns.title(), snapshot);
+    int text = addColumn(read, columns.text(), snapshot);
+    int[] filterColumn = new int[filterFields.size()];
+    for (int f = 0; f < filterFields.size(); f++) {
+      filterColumn[f] = addColumn(read, filterFields.get(f).column(), snapshot);
+    }
+    int rowIndex = read.size();
     List<Document> docs = new ArrayList<>();
     snapshot.readRows(
         file,
-        List.of(columns.id(), spec.column()),
+        read,
         batch -> {
           ColumnarBatch data = batch.getData();
           ColumnVector ids = data.getColumnVector(0);
           ColumnVector vectors = data.getColumnVector(1);
-          ColumnVector rows = data.getColumnVector(2);
+          ColumnVector rows = data.getColumnVector(rowIndex);
           for (int i = 0; i < data.getSize(); i++) {
-            if (!selected(batch, i)) {
+            if (!selected(batch, i) || ids.isNullAt(i)) {
               continue;
             }
             long row = rows.getLong(i);
-            if (ids.isNullAt(i) || vectors.isNullAt(i)) {
-              rowsSkipped.incrementAndGet();
-              continue;
-            }
-            float[] vector = toFloats(vectors.getArray(i), file, row);
+            float[] vector = vectors.isNullAt(i) ? null : toFloats(vectors.getArray(i), file, row);
             if (vector == null) {
               rowsSkipped.incrementAndGet();
-              continue;
             }
-            docs.add(rowDocument(ids.getString(i), file.path(), row, vector));
+            Document d = rowDocument(ids.getString(i), file.path(), row, vector);
+            addText(d, F_TITLE, data, title, i);
+            addText(d, F_TEXT, data, text, i);
+            for (int f = 0; f < filterFields.size(); f++) {
+              FilterValues.add(d, filterFields.get(f), data.getColumnVector(filterColumn[f]), i);
+            }
+            docs.add(d);
           }
         });
     for (Document d : docs) {
@@ -408,6 +477,29 @@ public final class VectorIndex implements Closeable {
     }
     writer.addDocument(marker(file));
     rowsAdded.addAndGet(docs.size());
+  }
+
+  /** Adds a column to read if the table has it; answers its position, or -1. */
+  private static int addColumn(List<String> read, String column, TableSnapshot snapshot) {
+    if (column == null || snapshot.schema().indexOf(column) < 0) {
+      return -1;
+    }
+    int at = read.indexOf(column);
+    if (at >= 0) {
+      return at;
+    }
+    read.add(column);
+    return read.size() - 1;
+  }
+
+  private static void addText(Document d, String field, ColumnarBatch data, int column, int i) {
+    if (column < 0) {
+      return;
+    }
+    ColumnVector v = data.getColumnVector(column);
+    if (!v.isNullAt(i) && v.getDataType() instanceof io.delta.kernel.types.StringType) {
+      d.add(new TextField(field, v.getString(i), Field.Store.NO));
+    }
   }
 
   private float[] toFloats(ArrayValue array, LiveFile file, long row) {
@@ -481,7 +573,9 @@ public final class VectorIndex implements Closeable {
     d.add(new StringField(F_ID, id, Field.Store.YES));
     d.add(new StringField(F_FILE, file, Field.Store.YES));
     d.add(new LongField(F_ROW, row, Field.Store.YES));
-    d.add(new KnnFloatVectorField(F_VECTOR, vector, luceneSimilarity(spec.similarity())));
+    if (vector != null) {
+      d.add(new KnnFloatVectorField(F_VECTOR, vector, luceneSimilarity(spec.similarity())));
+    }
     return d;
   }
 
@@ -500,6 +594,32 @@ public final class VectorIndex implements Closeable {
 
   private static String emptyToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
+  }
+
+  /** Every row document (file markers have no row field). */
+  static final Query ALL_ROWS = new FieldExistsQuery(F_ROW);
+
+  /**
+   * Reciprocal rank fusion: each row scores {@code Σ 1/(RRF_K + rank)} over the lists that hold
+   * it (ranks from 1); ties go to the smaller id, so the order is deterministic.
+   */
+  static List<SearchHit> fuse(List<SearchHit> vector, List<SearchHit> keyword, int k, float minScore) {
+    Map<RowLocator, Float> scores = new HashMap<>();
+    Map<RowLocator, SearchHit> hits = new HashMap<>();
+    for (List<SearchHit> list : List.of(vector, keyword)) {
+      for (int rank = 1; rank <= list.size(); rank++) {
+        SearchHit h = list.get(rank - 1);
+        scores.merge(h.locator(), 1f / (IndexQuery.RRF_K + rank), Float::sum);
+        hits.putIfAbsent(h.locator(), h);
+      }
+    }
+    return scores.entrySet().stream()
+        .filter(e -> e.getValue() >= minScore)
+        .sorted(java.util.Map.Entry.<RowLocator, Float>comparingByValue().reversed()
+            .thenComparing(e -> hits.get(e.getKey()).id()))
+        .limit(k)
+        .map(e -> new SearchHit(hits.get(e.getKey()).id(), e.getValue(), e.getKey()))
+        .toList();
   }
 
   static VectorSimilarityFunction luceneSimilarity(Similarity similarity) {
@@ -589,6 +709,7 @@ public final class VectorIndex implements Closeable {
       closed = true;
       try {
         writer.close();
+        queryAnalyzer.close();
       } finally {
         current.reader().decRef();
         directory.close();
@@ -617,27 +738,159 @@ public final class VectorIndex implements Closeable {
 
     /** The nearest rows to the query, best first. */
     public List<SearchHit> search(VectorQuery query) throws IOException {
-      spec.check(query.vector());
-      float[] target = query.vector();
+      return search(new IndexQuery(SearchMode.VECTOR, query.vector(), null, null, query.k(), query.candidates(),
+          query.minScore(), false, IndexQuery.DEFAULT_MAX_FILTER_DEPTH));
+    }
+
+    /**
+     * A search of any mode, with an optional filter: see {@link SearchMode} for how each ranks and
+     * scores. A filter restricts the HNSW walk itself (Lucene falls back to exact scoring of the
+     * matching rows when the filter is selective), so a filter that matches few rows still yields
+     * the {@code k} best of those rows. On a quantized index, vector candidates are oversampled and
+     * rescored with the full-precision vectors.
+     *
+     * @throws io.lakeshelf.index.filter.FilterException for a filter on a field that is not
+     *     filterable, or a malformed one
+     */
+    public List<SearchHit> search(IndexQuery query) throws IOException {
+      Query filter = query.filter() == null
+          ? null
+          : new FilterCompiler(generation.manifest().filterFieldsByName(), ALL_ROWS)
+              .compile(query.filter(), query.maxFilterDepth());
+      return switch (query.mode()) {
+        case VECTOR -> vectorHits(query.vector(), filter, query.k(), query.candidates(), query.exact(), query.minScore());
+        case KEYWORD -> keywordHits(query.text(), filter, query.k(), query.minScore());
+        case HYBRID -> fuse(
+            vectorHits(query.vector(), filter, query.candidates(), query.candidates(), query.exact(), Float.NEGATIVE_INFINITY),
+            keywordHits(query.text(), filter, query.candidates(), Float.NEGATIVE_INFINITY),
+            query.k(), query.minScore());
+      };
+    }
+
+    private List<SearchHit> vectorHits(
+        float[] vector, Query filter, int n, int candidates, boolean exact, float minScore) throws IOException {
+      spec.check(vector);
+      float[] target = vector;
       if (spec.similarity() == Similarity.COSINE) {
         target = target.clone();
         if (!VectorMath.normalizeInPlace(target)) {
           throw new IllegalArgumentException("a cosine query vector must not be all zeros");
         }
       }
-      KnnFloatVectorQuery knn = new KnnFloatVectorQuery(F_VECTOR, target, query.candidates());
-      TopDocs top = searcher.search(knn, query.k());
+      TopDocs top;
+      if (exact) {
+        top = exactTop(target, filter, n);
+      } else {
+        int explore = Math.max(candidates, n * options.quantization().oversample());
+        Query knn = new KnnFloatVectorQuery(F_VECTOR, target, explore, filter);
+        if (options.quantization() != Quantization.NONE) {
+          knn = RescoreTopNQuery.createFullPrecisionRescorerQuery(knn, target, F_VECTOR, n);
+        }
+        top = searcher.search(knn, n);
+      }
       StoredFields stored = generation.reader().storedFields();
       List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
       for (ScoreDoc sd : top.scoreDocs) {
         float score = VectorMath.toSimilarity(spec.similarity(), sd.score);
-        if (score < query.minScore()) {
+        if (score < minScore) {
           continue;
         }
         Document d = stored.document(sd.doc);
         hits.add(new SearchHit(d.get(F_ID), score, locator(d)));
       }
       return hits;
+    }
+
+    /** Brute force: every (matching) row's full-precision vector scored against the target. */
+    private TopDocs exactTop(float[] target, Query filter, int n) throws IOException {
+      VectorSimilarityFunction similarity = luceneSimilarity(spec.similarity());
+      java.util.PriorityQueue<ScoreDoc> best = new java.util.PriorityQueue<>(
+          java.util.Comparator.<ScoreDoc>comparingDouble(sd -> sd.score).thenComparing(sd -> -sd.doc));
+      org.apache.lucene.search.Weight weight = filter == null ? null : searcher.createWeight(
+          searcher.rewrite(filter), org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES, 1);
+      for (LeafReaderContext leaf : generation.reader().leaves()) {
+        org.apache.lucene.index.FloatVectorValues values = leaf.reader().getFloatVectorValues(F_VECTOR);
+        if (values == null) {
+          continue;
+        }
+        org.apache.lucene.util.Bits live = leaf.reader().getLiveDocs();
+        org.apache.lucene.util.FixedBitSet allowed = null;
+        if (weight != null) {
+          allowed = new org.apache.lucene.util.FixedBitSet(leaf.reader().maxDoc());
+          org.apache.lucene.search.Scorer scorer = weight.scorer(leaf);
+          if (scorer == null) {
+            continue;
+          }
+          allowed.or(scorer.iterator());
+        }
+        org.apache.lucene.index.KnnVectorValues.DocIndexIterator it = values.iterator();
+        for (int doc = it.nextDoc(); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+          if ((live != null && !live.get(doc)) || (allowed != null && !allowed.get(doc))) {
+            continue;
+          }
+          float score = similarity.compare(target, values.vectorValue(it.index()));
+          best.add(new ScoreDoc(leaf.docBase + doc, score));
+          if (best.size() > n) {
+            best.poll();
+          }
+        }
+      }
+      ScoreDoc[] out = new ScoreDoc[best.size()];
+      for (int i = out.length - 1; i >= 0; i--) {
+        out[i] = best.poll();
+      }
+      return new TopDocs(new org.apache.lucene.search.TotalHits(out.length,
+          org.apache.lucene.search.TotalHits.Relation.EQUAL_TO), out);
+    }
+
+    /** BM25 over title and text; the text is analyzed, never parsed, so any text is a valid query. */
+    private List<SearchHit> keywordHits(String text, Query filter, int n, float minScore) throws IOException {
+      java.util.LinkedHashSet<String> terms = new java.util.LinkedHashSet<>();
+      try (org.apache.lucene.analysis.TokenStream tokens = queryAnalyzer.tokenStream(F_TEXT, text)) {
+        org.apache.lucene.analysis.tokenattributes.CharTermAttribute term =
+            tokens.addAttribute(org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
+        tokens.reset();
+        while (tokens.incrementToken() && terms.size() < 1024) {
+          terms.add(term.toString());
+        }
+        tokens.end();
+      }
+      if (terms.isEmpty()) {
+        return List.of();
+      }
+      BooleanQuery.Builder match = new BooleanQuery.Builder();
+      for (String t : terms) {
+        match.add(new TermQuery(new Term(F_TEXT, t)), BooleanClause.Occur.SHOULD);
+        match.add(new org.apache.lucene.search.BoostQuery(new TermQuery(new Term(F_TITLE, t)), IndexQuery.TITLE_BOOST),
+            BooleanClause.Occur.SHOULD);
+      }
+      Query q = match.build();
+      if (filter != null) {
+        q = new BooleanQuery.Builder().add(q, BooleanClause.Occur.MUST).add(filter, BooleanClause.Occur.FILTER).build();
+      }
+      TopDocs top = searcher.search(q, n);
+      StoredFields stored = generation.reader().storedFields();
+      List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
+      for (ScoreDoc sd : top.scoreDocs) {
+        if (sd.score < minScore) {
+          continue;
+        }
+        Document d = stored.document(sd.doc);
+        hits.add(new SearchHit(d.get(F_ID), sd.score, locator(d)));
+      }
+      return hits;
+    }
+
+    /** The ids of every row a filter matches (delete by filter), at most {@code limit}. */
+    public List<String> matching(io.lakeshelf.index.filter.Filter filter, int maxDepth, int limit) throws IOException {
+      Query q = new FilterCompiler(generation.manifest().filterFieldsByName(), ALL_ROWS).compile(filter, maxDepth);
+      TopDocs top = searcher.search(q, Math.max(1, limit));
+      StoredFields stored = generation.reader().storedFields();
+      List<String> ids = new ArrayList<>();
+      for (ScoreDoc sd : top.scoreDocs) {
+        ids.add(stored.document(sd.doc).get(F_ID));
+      }
+      return ids;
     }
 
     /** Where the live rows with these ids are; absent ids are left out. */

@@ -131,14 +131,22 @@ class VectorIndexTest {
   }
 
   @Test
-  void rowsWithoutAVectorAreSkippedAndCounted() throws Exception {
+  void rowsWithoutAVectorAreCountedAndFoundByKeywordButNotByVector() throws Exception {
     try (IndexedTable t = new IndexedTable(dir, BODY_4D)) {
       t.table.upsert(
-          List.of(doc("a", 1, 0, 0, 0), new Document("novec", null, "x", null, null, null, null)),
+          List.of(doc("a", 1, 0, 0, 0), new Document("novec", null, "lonely words", null, null, null, null)),
           new ScanningRowFinder(t.table));
       SyncResult r = t.sync();
-      assertThat(r.rowsAdded()).isEqualTo(1);
+      assertThat(r.rowsAdded()).isEqualTo(2);
       assertThat(r.rowsSkipped()).isEqualTo(1);
+      assertThat(t.index.rowCount()).as("rows searchable by vector").isEqualTo(1);
+      try (VectorIndex.View v = t.index.acquire()) {
+        assertThat(v.search(VectorQuery.of(new float[] {0, 1, 0, 0}, 5))).extracting(SearchHit::id).containsExactly("a");
+        assertThat(v.search(new IndexQuery(SearchMode.KEYWORD, null, "lonely", null, 5, 10,
+                Float.NEGATIVE_INFINITY, false, 4)))
+            .extracting(SearchHit::id).containsExactly("novec");
+        assertThat(v.find(List.of("novec"))).containsKey("novec");
+      }
     }
   }
 }

@@ -45,6 +45,19 @@ public class LakeshelfAutoConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(LakeshelfAutoConfiguration.class);
 
+  /** The embedding models offered; a deployment may define its own bean with more registered. */
+  @Bean
+  @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
+  io.lakeshelf.index.embed.EmbeddingModels lakeshelfEmbeddingModels() {
+    return io.lakeshelf.index.embed.EmbeddingModels.withBuiltIns();
+  }
+
+  @Bean(destroyMethod = "close")
+  io.lakeshelf.api.embed.Embeddings lakeshelfEmbeddings(
+      io.lakeshelf.index.embed.EmbeddingModels models, LakeshelfProperties properties) {
+    return new io.lakeshelf.api.embed.Embeddings(models, properties.embedding().options());
+  }
+
   @Bean
   StorageRequestMetrics lakeshelfStorageRequests(MeterRegistry meters) {
     return new StorageRequestMetrics(meters);
@@ -133,8 +146,8 @@ public class LakeshelfAutoConfiguration {
   }
 
   @Bean
-  LakeshelfInfoContributor lakeshelfInfoContributor() {
-    return new LakeshelfInfoContributor();
+  LakeshelfInfoContributor lakeshelfInfoContributor(io.lakeshelf.api.embed.Embeddings embeddings) {
+    return new LakeshelfInfoContributor(embeddings);
   }
 
   /** Strict JSON: unknown fields, numbers for strings and fractions for integers are refused. */

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param images image retrieval
  * @param s3 how to reach S3 or an S3-protocol store, for {@code s3://} tables and images
  * @param storage how data files are read for the search join
+ * @param embedding in-process text embedding
  */
 @ConfigurationProperties("lakeshelf")
 public record LakeshelfProperties(
@@ -27,7 +28,30 @@ public record LakeshelfProperties(
     @DefaultValue Security security,
     @DefaultValue Images images,
     @DefaultValue S3 s3,
-    @DefaultValue Storage storage) {
+    @DefaultValue Storage storage,
+    @DefaultValue Embedding embedding) {
+
+  /**
+   * In-process text embedding (vectors with {@code "embed"}, {@code text} queries).
+   *
+   * @param batchSize texts embedded together in one model call
+   * @param threads batches embedded at once (each takes a core)
+   * @param queueCapacity batches of all callers that may wait for a thread
+   * @param admissionTimeout how long a request waits for room before it answers 503 {@code OVERLOADED}
+   */
+  public record Embedding(
+      @DefaultValue("16") int batchSize,
+      @DefaultValue("2") int threads,
+      @DefaultValue("8") int queueCapacity,
+      @DefaultValue("30s") Duration admissionTimeout) {
+    public io.lakeshelf.index.embed.EmbeddingOptions options() {
+      try {
+        return new io.lakeshelf.index.embed.EmbeddingOptions(batchSize, threads, queueCapacity, admissionTimeout);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("lakeshelf.embedding: " + e.getMessage(), e);
+      }
+    }
+  }
 
   /**
    * S3 access. Credentials come from the AWS SDK's default chain (environment variables {@code

@@ -33,11 +33,18 @@ public class CollectionController {
 
   private final CollectionRegistry registry;
   private final io.lakeshelf.api.config.LakeshelfProperties properties;
+  private final io.lakeshelf.api.embed.Embeddings embeddings;
+
+  /** How a named vector may be stored in the index. */
+  static final List<String> QUANTIZATIONS = List.of("none", "int8", "int4", "bbq");
 
   public CollectionController(
-      CollectionRegistry registry, io.lakeshelf.api.config.LakeshelfProperties properties) {
+      CollectionRegistry registry,
+      io.lakeshelf.api.config.LakeshelfProperties properties,
+      io.lakeshelf.api.embed.Embeddings embeddings) {
     this.registry = registry;
     this.properties = properties;
+    this.embeddings = embeddings;
   }
 
   @io.swagger.v3.oas.annotations.Operation(operationId = "listCollections", summary = "List collections")
@@ -121,14 +128,24 @@ public class CollectionController {
       if (v == null) {
         throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' must be an object");
       }
+      Integer dimensions = v.dimensions();
       if (v.embed() != null) {
-        throw new ApiException(
-            ErrorCode.INVALID_REQUEST, "embedding models are not available in this version; send vectors");
+        int modelDimensions = embeddings.dimensions(v.embed());
+        if (dimensions == null) {
+          dimensions = modelDimensions;
+        } else if (dimensions != modelDimensions) {
+          throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' has " + dimensions
+              + " dimensions but its model '" + v.embed() + "' makes " + modelDimensions);
+        }
       }
-      if (v.dimensions() == null) {
+      if (dimensions == null) {
         throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' needs 'dimensions'");
       }
-      if (v.dimensions() > properties.limits().maxDimensions()) {
+      if (v.quantization() != null && !QUANTIZATIONS.contains(v.quantization())) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey()
+            + "': 'quantization' must be one of " + QUANTIZATIONS);
+      }
+      if (dimensions > properties.limits().maxDimensions()) {
         throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' has more than "
             + properties.limits().maxDimensions() + " dimensions (lakeshelf.limits.max-dimensions)");
       }
@@ -139,8 +156,8 @@ public class CollectionController {
               ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' of an external collection needs 'column'");
         }
         String column = v.column() == null ? e.getKey() + "_embedding" : v.column();
-        VectorSpec spec = new VectorSpec(e.getKey(), column, v.dimensions(), similarity);
-        vectors.put(e.getKey(), VectorDefinition.of(spec));
+        VectorSpec spec = new VectorSpec(e.getKey(), column, dimensions, similarity);
+        vectors.put(e.getKey(), VectorDefinition.of(spec, v.embed(), v.quantization()));
       } catch (IllegalArgumentException ex) {
         throw new ApiException(ErrorCode.INVALID_REQUEST, ex.getMessage());
       }

@@ -12,5 +12,6 @@ public record CollectionRequest(
     List<String> filterable) {
 
   /** One named vector of a collection request. */
-  public record VectorRequest(String column, Integer dimensions, String similarity, String embed) {}
+  public record VectorRequest(
+      String column, Integer dimensions, String similarity, String embed, String quantization) {}
 }

@@ -33,12 +33,15 @@ public class DocumentController {
   private final CollectionRegistry registry;
   private final LakeshelfProperties properties;
   private final MeterRegistry meters;
+  private final io.lakeshelf.api.embed.Embeddings embeddings;
 
   public DocumentController(
-      CollectionRegistry registry, LakeshelfProperties properties, MeterRegistry meters) {
+      CollectionRegistry registry, LakeshelfProperties properties, MeterRegistry meters,
+      io.lakeshelf.api.embed.Embeddings embeddings) {
     this.registry = registry;
     this.properties = properties;
     this.meters = meters;
+    this.embeddings = embeddings;
   }
 
   private ServedCollection writable(String name) {
@@ -59,11 +62,49 @@ public class DocumentController {
       @RequestBody IngestRequest request)
       throws IOException, InterruptedException {
     ServedCollection c = writable(name);
-    List<Document> docs =
-        DocumentValidator.validate(request, c.vectorSpecs(), properties.limits());
+    Map<String, String> models = new java.util.LinkedHashMap<>();
+    c.definition().vectors().forEach((vector, d) -> {
+      if (d.embed() != null) {
+        models.put(vector, d.embed());
+      }
+    });
+    List<Document> docs = fillEmbeddings(
+        DocumentValidator.validate(request, c.vectorSpecs(), models.keySet(), properties.limits()), models);
     CommitResult result = c.upsert(docs, refresh);
     meters.counter("lakeshelf.ingest.rows", "collection", name).increment(result.rows());
     return new WriteResponses.Upserted(result.version().value(), result.rows());
+  }
+
+  /**
+   * Fills the vectors a model makes from the text that documents left out, all documents of the
+   * batch in one call per model (batched on the model's pool).
+   */
+  private List<Document> fillEmbeddings(List<Document> docs, Map<String, String> models) {
+    if (models.isEmpty()) {
+      return docs;
+    }
+    List<Map<String, float[]>> vectors = new java.util.ArrayList<>();
+    docs.forEach(d -> vectors.add(new java.util.LinkedHashMap<>(d.vectors())));
+    for (Map.Entry<String, String> m : models.entrySet()) {
+      List<Integer> missing = new java.util.ArrayList<>();
+      List<String> texts = new java.util.ArrayList<>();
+      for (int i = 0; i < docs.size(); i++) {
+        if (!docs.get(i).vectors().containsKey(m.getKey())) {
+          missing.add(i);
+          texts.add(DocumentValidator.embeddingInput(docs.get(i).title(), docs.get(i).text()));
+        }
+      }
+      float[][] made = embeddings.embed(m.getValue(), texts);
+      for (int j = 0; j < missing.size(); j++) {
+        vectors.get(missing.get(j)).put(m.getKey(), made[j]);
+      }
+    }
+    List<Document> out = new java.util.ArrayList<>(docs.size());
+    for (int i = 0; i < docs.size(); i++) {
+      Document d = docs.get(i);
+      out.add(new Document(d.id(), d.title(), d.text(), d.images(), vectors.get(i), d.metadata(), d.ingestedAt()));
+    }
+    return out;
   }
 
   @io.swagger.v3.oas.annotations.Operation(operationId = "getDocument", summary = "Get a document by id")

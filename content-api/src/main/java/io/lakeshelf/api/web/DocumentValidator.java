@@ -22,8 +22,23 @@ final class DocumentValidator {
 
   private DocumentValidator() {}
 
+  /** What a model embeds for a document: its title and text, one paragraph each; null if neither. */
+  static String embeddingInput(String title, String text) {
+    boolean hasTitle = title != null && !title.isBlank();
+    boolean hasText = text != null && !text.isBlank();
+    if (hasTitle && hasText) {
+      return title + "\n\n" + text;
+    }
+    return hasText ? text : hasTitle ? title : null;
+  }
+
+  /**
+   * @param embedded the names of the vectors a model fills from the text: a document may leave
+   *     them out if it has a text or a title; they are filled after validation
+   */
   static List<Document> validate(
-      IngestRequest request, List<VectorSpec> vectors, io.lakeshelf.api.config.LakeshelfProperties.Limits limits) {
+      IngestRequest request, List<VectorSpec> vectors, Set<String> embedded,
+      io.lakeshelf.api.config.LakeshelfProperties.Limits limits) {
     int maxDocuments = limits.maxDocuments();
     int maxText = limits.maxTextLength();
     if (request == null || request.documents() == null || request.documents().isEmpty()) {
@@ -69,7 +84,12 @@ final class DocumentValidator {
       for (VectorSpec spec : vectors) {
         float[] v = given.get(spec.name());
         if (v == null) {
-          errors.add(new FieldError(i, id, "vectors." + spec.name(), "vector '" + spec.name() + "' is required"));
+          if (!embedded.contains(spec.name())) {
+            errors.add(new FieldError(i, id, "vectors." + spec.name(), "vector '" + spec.name() + "' is required"));
+          } else if (embeddingInput(in.title(), in.text()) == null) {
+            errors.add(new FieldError(i, id, "vectors." + spec.name(), "vector '" + spec.name()
+                + "' is made from the document's text, and this document has neither text nor title"));
+          }
           continue;
         }
         try {

@@ -1,0 +1,63 @@
+package io.lakeshelf.index;
+
+import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.data.MapValue;
+import io.delta.kernel.types.ByteType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DecimalType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.FloatType;
+import io.delta.kernel.types.IntegerType;
+import io.delta.kernel.types.ShortType;
+import io.lakeshelf.index.filter.FilterField;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoubleField;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KeywordField;
+import org.apache.lucene.document.LongField;
+
+/**
+ * Puts a row's filterable values into its index document, typed as {@link
+ * io.lakeshelf.index.filter.FieldType} says: keywords (with doc values, so {@code exists} works),
+ * longs (dates as epoch days, timestamps as epoch microseconds) and doubles. Null values add
+ * nothing: the row does not have the field.
+ */
+final class FilterValues {
+
+  private FilterValues() {}
+
+  static void add(Document d, FilterField f, ColumnVector v, int i) {
+    if (v.isNullAt(i)) {
+      return;
+    }
+    String name = f.indexField();
+    if (f.metadataKey() != null) {
+      MapValue map = v.getMap(i);
+      ColumnVector keys = map.getKeys();
+      ColumnVector values = map.getValues();
+      for (int j = 0; j < map.getSize(); j++) {
+        if (!keys.isNullAt(j) && f.metadataKey().equals(keys.getString(j)) && !values.isNullAt(j)) {
+          d.add(new KeywordField(name, values.getString(j), Field.Store.NO));
+        }
+      }
+      return;
+    }
+    DataType t = v.getDataType();
+    switch (f.type()) {
+      case KEYWORD -> d.add(new KeywordField(name, v.getString(i), Field.Store.NO));
+      case BOOLEAN -> d.add(new KeywordField(name, Boolean.toString(v.getBoolean(i)), Field.Store.NO));
+      case LONG -> d.add(new LongField(name, t instanceof ByteType ? v.getByte(i)
+          : t instanceof ShortType ? v.getShort(i)
+          : t instanceof IntegerType ? v.getInt(i)
+          : v.getLong(i), Field.Store.NO));
+      case DOUBLE -> d.add(new DoubleField(name, t instanceof FloatType ? v.getFloat(i)
+          : t instanceof DoubleType ? v.getDouble(i)
+          : t instanceof DecimalType ? v.getDecimal(i).doubleValue()
+          : Double.NaN, Field.Store.NO));
+      case DATE -> d.add(new LongField(name, t instanceof DateType ? v.getInt(i) : v.getLong(i), Field.Store.NO));
+      case TIMESTAMP -> d.add(new LongField(name, v.getLong(i), Field.Store.NO));
+      default -> throw new AssertionError(f.type());
+    }
+  }
+}

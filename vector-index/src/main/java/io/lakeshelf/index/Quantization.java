@@ -1,0 +1,64 @@
+package io.lakeshelf.index;
+
+import java.util.Locale;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
+
+/**
+ * How an index stores a named vector's HNSW graph vectors. Quantized formats keep the full-precision
+ * vectors beside the quantized ones; searches over them explore more candidates in the quantized
+ * space and rescore the best with full precision (see {@link VectorIndex.View#search(IndexQuery)}).
+ * All are stock Lucene formats, found by name when an index is opened: no custom codec is needed
+ * to read one.
+ */
+public enum Quantization {
+  /** 32-bit floats ({@code Lucene99HnswVectorsFormat}). */
+  NONE,
+  /** 8 bits per dimension ({@code Lucene104HnswScalarQuantizedVectorsFormat}, unsigned byte). */
+  INT8,
+  /** 4 bits per dimension (packed nibbles). */
+  INT4,
+  /** 1 bit per dimension, queries at 4 bits: optimized scalar quantization's binary encoding. */
+  BBQ;
+
+  /** HNSW graph settings: Lucene's defaults. */
+  private static final int MAX_CONN = 16;
+  private static final int BEAM_WIDTH = 100;
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Quantization fromWireName(String name) {
+    if (name == null) {
+      return NONE;
+    }
+    for (Quantization q : values()) {
+      if (q.wireName().equals(name)) {
+        return q;
+      }
+    }
+    throw new IllegalArgumentException("unknown quantization '" + name + "': expected none, int8, int4 or bbq");
+  }
+
+  /** How many more candidates a quantized search explores before rescoring. */
+  int oversample() {
+    return switch (this) {
+      case NONE -> 1;
+      case INT8 -> 2;
+      case INT4 -> 3;
+      case BBQ -> 5;
+    };
+  }
+
+  KnnVectorsFormat format() {
+    return switch (this) {
+      case NONE -> new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH);
+      case INT8 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE, MAX_CONN, BEAM_WIDTH);
+      case INT4 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.PACKED_NIBBLE, MAX_CONN, BEAM_WIDTH);
+      case BBQ -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE, MAX_CONN, BEAM_WIDTH);
+    };
+  }
+}
