@@ -26,9 +26,10 @@ import java.util.stream.IntStream;
  * batches running or queued. A caller waits for room in turn with the others (first come, first
  * served, batch by batch, so that a large call does not starve small ones) and is rejected with
  * {@link EmbeddingRejectedException} when none comes within {@link
- * EmbeddingOptions#admissionTimeout()}. So the machine runs at most {@link
- * EmbeddingOptions#threads()} batches at once and holds a bounded number of texts in memory
- * whatever the number of callers; a call's memory is its own texts and vectors.
+ * EmbeddingOptions#admissionTimeout()}. So however many callers there are, embedding takes at most
+ * {@link EmbeddingOptions#threads()} cores, at most {@link EmbeddingOptions#queueCapacity()}
+ * batches wait in the queue, and the callers beyond wait holding only their own texts, or are
+ * turned away.
  *
  * <p>The service does not own its embedder: close the embedder after the service. Do not call the
  * service from within an embedder it runs.
@@ -87,6 +88,7 @@ public final class EmbeddingService implements AutoCloseable {
    * One vector per text, in the order of {@code texts}, embedded in batches on the pool. Blocks
    * until all are done.
    *
+   * @throws NullPointerException if {@code texts} or one of its texts is null
    * @throws EmbeddingRejectedException if room for one of the batches did not come within the
    *     admission timeout; the call's other batches are dropped
    * @throws EmbeddingException if the model failed on one of the batches
