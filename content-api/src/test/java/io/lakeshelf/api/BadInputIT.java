@@ -116,7 +116,7 @@ class BadInputIT {
         Arguments.of("delete without ids", "POST", docs + "/delete", "{}", 400, "INVALID_REQUEST"),
         Arguments.of("unknown endpoint", "GET", "/v1/nothing-here", null, 404, "NOT_FOUND"),
         Arguments.of("wrong method", "PATCH", "/v1/collections/articles", "{}", 405, "METHOD_NOT_ALLOWED"),
-        Arguments.of("time travel", "POST", search, "{\"vector\": [1,0,0], \"asOfVersion\": 0}", 404, "VERSION_NOT_AVAILABLE"));
+        Arguments.of("time travel", "POST", search, "{\"vector\": [1,0,0], \"asOfVersion\": 99}", 404, "VERSION_NOT_AVAILABLE"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -75,7 +75,7 @@ class OpenApiIT {
       expected.add(c.name());
     }
     // Codes answered outside /v1 operations: unknown paths, media types nobody can produce.
-    expected.removeAll(java.util.Set.of("NOT_FOUND", "NOT_ACCEPTABLE", "STORAGE_UNAVAILABLE"));
+    expected.removeAll(java.util.Set.of("NOT_FOUND", "NOT_ACCEPTABLE"));
     assertThat(codes).containsAll(expected);
   }
 }

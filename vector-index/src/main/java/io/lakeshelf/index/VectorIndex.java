@@ -601,11 +601,17 @@ public final class VectorIndex implements Closeable {
 
   /**
    * Reciprocal rank fusion: each row scores {@code Σ 1/(RRF_K + rank)} over the lists that hold
-   * it (ranks from 1); ties go to the smaller id, so the order is deterministic.
+   * it (ranks from 1). Equal scores mean the lists disagree (one row first in one, another first
+   * in the other): the keyword list's order decides, as exact terms are the more specific evidence,
+   * then the smaller id, so the order is deterministic.
    */
   static List<SearchHit> fuse(List<SearchHit> vector, List<SearchHit> keyword, int k, float minScore) {
     Map<RowLocator, Float> scores = new HashMap<>();
     Map<RowLocator, SearchHit> hits = new HashMap<>();
+    Map<RowLocator, Integer> keywordRank = new HashMap<>();
+    for (int rank = 1; rank <= keyword.size(); rank++) {
+      keywordRank.putIfAbsent(keyword.get(rank - 1).locator(), rank);
+    }
     for (List<SearchHit> list : List.of(vector, keyword)) {
       for (int rank = 1; rank <= list.size(); rank++) {
         SearchHit h = list.get(rank - 1);
@@ -616,6 +622,7 @@ public final class VectorIndex implements Closeable {
     return scores.entrySet().stream()
         .filter(e -> e.getValue() >= minScore)
         .sorted(java.util.Map.Entry.<RowLocator, Float>comparingByValue().reversed()
+            .thenComparing(e -> keywordRank.getOrDefault(e.getKey(), Integer.MAX_VALUE))
             .thenComparing(e -> hits.get(e.getKey()).id()))
         .limit(k)
         .map(e -> new SearchHit(hits.get(e.getKey()).id(), e.getValue(), e.getKey()))

@@ -12,15 +12,21 @@ import java.util.regex.Pattern;
  * What a collection is: its table, who writes it, and how each named vector is indexed. Stored as
  * {@code collections/<name>/collection.json} under the data directory.
  *
- * @param table the table's location: an absolute path or {@code file:} URI
+ * @param table the table's location: an absolute path, a {@code file:} URI or an {@code s3://} URI
+ * @param filterable the fields filters may use: top-level scalar columns, partition columns and
+ *     {@code metadata.<key>}
+ * @param analyzer how title and text are analyzed for keyword search: {@code standard} (null) or
+ *     {@code english}
  */
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record CollectionDefinition(
     String name,
     CollectionMode mode,
     String table,
     Map<String, String> columns,
     Map<String, VectorDefinition> vectors,
-    List<String> filterable) {
+    List<String> filterable,
+    String analyzer) {
 
   /** The roles {@code columns} may map: the id column is required for external collections. */
   public static final List<String> ROLES = List.of("id", "title", "text", "images", "metadata");
@@ -48,6 +54,21 @@ public record CollectionDefinition(
       }
     }
     filterable = filterable == null ? List.of() : List.copyOf(filterable);
+    if (analyzer != null) {
+      io.lakeshelf.index.TextAnalysis.fromWireName(analyzer);
+      if (analyzer.equals("standard")) {
+        analyzer = null;
+      }
+    }
+  }
+
+  /** How the index of a named vector is built. */
+  public io.lakeshelf.index.IndexOptions indexOptions(String vector) {
+    VectorDefinition v = vectors.get(vector);
+    return new io.lakeshelf.index.IndexOptions(
+        io.lakeshelf.index.Quantization.fromWireName(v == null ? null : v.quantization()),
+        io.lakeshelf.index.TextAnalysis.fromWireName(analyzer),
+        filterable);
   }
 
   /** Which table columns play which role. */

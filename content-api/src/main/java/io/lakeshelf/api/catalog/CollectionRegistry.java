@@ -105,6 +105,14 @@ public final class CollectionRegistry implements Closeable {
       throws IOException {
     List<VectorSpec> specs = d.vectorSpecs();
     ContentTable table = openTable(d, specs);
+    if (!d.filterable().isEmpty()) {
+      try {
+        io.lakeshelf.index.filter.FilterField.resolve(
+            d.filterable(), table.latest().schema(), d.contentColumns().metadata());
+      } catch (io.lakeshelf.index.filter.FilterException e) {
+        throw new ApiException(ErrorCode.FIELD_NOT_FILTERABLE, "'filterable': " + e.getMessage());
+      }
+    }
     Map<String, VectorIndex> indexes = new LinkedHashMap<>();
     IndexDirectories dirs = catalog.indexDirectories(d.name());
     try {
@@ -113,9 +121,9 @@ public final class CollectionRegistry implements Closeable {
         if (index == null) {
           if (reuse.isEmpty()) {
             dirs.removeOthers(spec.name());
-            index = VectorIndex.open(dirs.current(spec.name()), spec);
+            index = VectorIndex.open(dirs.current(spec.name()), spec, d.indexOptions(spec.name()));
           } else {
-            index = VectorIndex.open(dirs.newGeneration(spec.name()), spec);
+            index = VectorIndex.open(dirs.newGeneration(spec.name()), spec, d.indexOptions(spec.name()));
           }
         }
         indexes.put(spec.name(), index);
@@ -196,7 +204,9 @@ public final class CollectionRegistry implements Closeable {
       checkChangeAllowed(old, d, reindex);
       Map<VectorSpec, VectorIndex> reuse = new LinkedHashMap<>();
       for (VectorIndex i : existing.indexes().values()) {
-        reuse.put(i.spec(), i);
+        if (i.options().equals(d.indexOptions(i.spec().name()))) {
+          reuse.put(i.spec(), i);
+        }
       }
       ServedCollection next = open(d, reuse);
       try {
@@ -238,6 +248,11 @@ public final class CollectionRegistry implements Closeable {
           ErrorCode.INVALID_REQUEST,
           "a collection's named vectors cannot be added or removed; create another collection");
     }
+    if ((!old.filterable().equals(d.filterable()) || !Objects.equals(old.analyzer(), d.analyzer())) && !reindex) {
+      throw new ApiException(
+          ErrorCode.REINDEX_REQUIRED,
+          "changing 'filterable' or 'analyzer' rebuilds the indexes: repeat the request with ?reindex=true");
+    }
     for (Map.Entry<String, VectorDefinition> e : d.vectors().entrySet()) {
       VectorDefinition before = old.vectors().get(e.getKey());
       if (!before.column().equals(e.getValue().column())) {
@@ -249,7 +264,7 @@ public final class CollectionRegistry implements Closeable {
             ErrorCode.REINDEX_REQUIRED,
             "changing the dimensions or similarity of vector '"
                 + e.getKey()
-                + "' rebuilds its index: repeat the request with ?reindex=true");
+                + "' (dimensions, similarity, model or quantization) rebuilds its index: repeat the request with ?reindex=true");
       }
     }
   }

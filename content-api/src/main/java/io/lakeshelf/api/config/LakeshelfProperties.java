@@ -188,15 +188,20 @@ public record LakeshelfProperties(
    * @param maxDocuments the most documents one ingest, or ids one delete, may carry (413)
    * @param maxK the largest {@code k} a search may ask for, at most 1000 (400)
    * @param maxDimensions the most dimensions a named vector may have, at most 4096 (400)
-   * @param maxTextLength the longest title or text of a document, in characters (400)
+   * @param maxTextLength the longest title or text of a document, and of a text query, in characters (400)
+   * @param maxFilterDepth how deeply a filter's and/or/not may nest (400 {@code INVALID_FILTER})
    */
   public record Limits(
       @DefaultValue("64MB") org.springframework.util.unit.DataSize maxRequestSize,
       @DefaultValue("1000") int maxDocuments,
       @DefaultValue("1000") int maxK,
       @DefaultValue("4096") int maxDimensions,
-      @DefaultValue("1000000") int maxTextLength) {
+      @DefaultValue("1000000") int maxTextLength,
+      @DefaultValue("8") int maxFilterDepth) {
     public Limits {
+      if (maxFilterDepth < 1 || maxFilterDepth > 64) {
+        throw new IllegalArgumentException("lakeshelf.limits.max-filter-depth must be 1..64");
+      }
       if (maxRequestSize.toBytes() < 1024) {
         throw new IllegalArgumentException("lakeshelf.limits.max-request-size must be at least 1KB");
       }

@@ -137,7 +137,7 @@ public final class ReindexJobs {
       long base = 0;
       for (VectorSpec spec : specs) {
         Path generation = registry.indexDirectoriesOf(c.name()).newGeneration(spec.name());
-        VectorIndex index = VectorIndex.open(generation, spec);
+        VectorIndex index = VectorIndex.open(generation, spec, c.definition().indexOptions(spec.name()));
         fresh.put(spec.name(), index);
         long offset = base;
         AtomicLong lastSave = new AtomicLong(System.nanoTime());

@@ -114,9 +114,22 @@ public class CollectionController {
       throw new ApiException(
           ErrorCode.INVALID_REQUEST, "'columns' applies to external collections only");
     }
-    if (request.filterable() != null && !request.filterable().isEmpty()) {
-      throw new ApiException(
-          ErrorCode.FIELD_NOT_FILTERABLE, "filters are not available in this version; leave 'filterable' empty");
+    if (request.filterable() != null) {
+      for (String f : request.filterable()) {
+        if (f == null || f.isBlank() || f.length() > 256) {
+          throw new ApiException(ErrorCode.FIELD_NOT_FILTERABLE, "'filterable' names must be non-blank column names or metadata.<key>");
+        }
+      }
+      if (new java.util.HashSet<>(request.filterable()).size() != request.filterable().size()) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "'filterable' lists a field twice");
+      }
+    }
+    if (request.analyzer() != null) {
+      try {
+        io.lakeshelf.index.TextAnalysis.fromWireName(request.analyzer());
+      } catch (IllegalArgumentException e) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "'analyzer': " + e.getMessage());
+      }
     }
     String table = tableLocation(name, request.table());
     if (request.vectors() == null || request.vectors().isEmpty()) {
@@ -164,11 +177,16 @@ public class CollectionController {
     }
     try {
       CollectionDefinition d = new CollectionDefinition(
-          name, mode, table, mode == CollectionMode.EXTERNAL ? request.columns() : null, vectors, List.of());
+          name, mode, table, mode == CollectionMode.EXTERNAL ? request.columns() : null, vectors,
+          request.filterable(), request.analyzer());
       if (mode == CollectionMode.MANAGED) {
-        io.lakeshelf.content.table.ManagedTableSchema.of(d.vectorSpecs());
+        var schema = io.lakeshelf.content.table.ManagedTableSchema.of(d.vectorSpecs());
+        // checked before the table is created, so a refused request creates nothing
+        io.lakeshelf.index.filter.FilterField.resolve(d.filterable(), schema, "metadata");
       }
       return d;
+    } catch (io.lakeshelf.index.filter.FilterException e) {
+      throw new ApiException(ErrorCode.FIELD_NOT_FILTERABLE, "'filterable': " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, e.getMessage());
     }

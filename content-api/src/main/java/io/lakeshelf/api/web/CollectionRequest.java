@@ -9,7 +9,8 @@ public record CollectionRequest(
     String mode,
     Map<String, String> columns,
     Map<String, VectorRequest> vectors,
-    List<String> filterable) {
+    List<String> filterable,
+    String analyzer) {
 
   /** One named vector of a collection request. */
   public record VectorRequest(

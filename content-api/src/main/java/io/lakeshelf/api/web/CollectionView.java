@@ -20,7 +20,8 @@ public record CollectionView(
     CollectionStatus status,
     String error,
     Map<String, VectorDefinition> vectors,
-    List<String> filterable) {
+    List<String> filterable,
+    String analyzer) {
 
   static CollectionView of(ServedCollection c) {
     return new CollectionView(
@@ -35,6 +36,7 @@ public record CollectionView(
         c.status(),
         c.failure(),
         c.definition().vectors(),
-        c.definition().filterable());
+        c.definition().filterable(),
+        c.definition().analyzer() == null ? "standard" : c.definition().analyzer());
   }
 }

@@ -151,9 +151,11 @@ public class DocumentController {
     if (request == null || (request.ids() == null && request.filter() == null)) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, "send 'ids' (a list of ids) or 'filter'");
     }
+    if (request.filter() != null && request.ids() != null) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "send 'ids' or 'filter', not both");
+    }
     if (request.filter() != null) {
-      throw new ApiException(
-          ErrorCode.INVALID_FILTER, "deleting by filter is not available in this version; send 'ids'");
+      return deleteMatching(c, request.filter(), refresh);
     }
     if (request.ids().isEmpty() || request.ids().size() > properties.limits().maxDocuments()) {
       throw new ApiException(
@@ -166,6 +168,34 @@ public class DocumentController {
       }
     }
     CommitResult result = c.delete(new LinkedHashSet<>(request.ids()), refresh);
+    return new WriteResponses.Deleted(
+        (result.committed() ? result.version() : c.tableVersion()).value(), result.rows());
+  }
+
+  /**
+   * Deletes, in one commit, the rows a filter matches in the index (brought up to the table's
+   * latest version first); at most {@code lakeshelf.limits.max-documents} rows per request.
+   */
+  private WriteResponses.Deleted deleteMatching(ServedCollection c, tools.jackson.databind.JsonNode json, boolean refresh)
+      throws IOException, InterruptedException {
+    io.lakeshelf.index.filter.Filter filter =
+        new FilterParser(properties.limits().maxFilterDepth()).parse(json);
+    c.catchUpNow();
+    int max = properties.limits().maxDocuments();
+    List<String> ids;
+    try (io.lakeshelf.index.VectorIndex.View view = c.acquirePrimary()) {
+      ids = view.matching(filter, properties.limits().maxFilterDepth(), max + 1);
+    } catch (io.lakeshelf.index.filter.FilterException e) {
+      throw new ApiException(ErrorCode.valueOf(e.code().name()), e.getMessage());
+    }
+    if (ids.size() > max) {
+      throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the filter matches more than " + max
+          + " documents (lakeshelf.limits.max-documents); narrow it and repeat");
+    }
+    if (ids.isEmpty()) {
+      return new WriteResponses.Deleted(c.tableVersion().value(), 0);
+    }
+    CommitResult result = c.delete(new LinkedHashSet<>(ids), refresh);
     return new WriteResponses.Deleted(
         (result.committed() ? result.version() : c.tableVersion()).value(), result.rows());
   }

@@ -10,7 +10,10 @@ import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.rows.Projection;
 import io.lakeshelf.index.SearchHit;
 import io.lakeshelf.index.VectorIndex;
-import io.lakeshelf.index.VectorQuery;
+import io.lakeshelf.index.IndexQuery;
+import io.lakeshelf.index.SearchMode;
+import io.lakeshelf.index.filter.Filter;
+import io.lakeshelf.index.filter.FilterException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -25,9 +28,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /v1/collections/{name}/search}: nearest neighbours from the HNSW index, then the
- * join: each hit's row read from its data file (grouped by file, files in parallel) as the table
- * holds it at the index's version.
+ * {@code POST /v1/collections/{name}/search}: vector, keyword (BM25) or hybrid (reciprocal rank
+ * fusion) search, optionally filtered, of a {@code vector} or a {@code text} (embedded with the
+ * vector's model), then the join: each hit's row read from its data file (grouped by file, files in
+ * parallel) as the table holds it at the index's version, or at {@code asOfVersion}.
  */
 @RestController
 @io.swagger.v3.oas.annotations.tags.Tag(name = "search")
@@ -36,15 +40,18 @@ public class SearchController {
   private final CollectionRegistry registry;
   private final LakeshelfProperties properties;
   private final MeterRegistry meters;
+  private final io.lakeshelf.api.embed.Embeddings embeddings;
 
   public SearchController(
-      CollectionRegistry registry, LakeshelfProperties properties, MeterRegistry meters) {
+      CollectionRegistry registry, LakeshelfProperties properties, MeterRegistry meters,
+      io.lakeshelf.api.embed.Embeddings embeddings) {
     this.registry = registry;
     this.properties = properties;
     this.meters = meters;
+    this.embeddings = embeddings;
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "search", summary = "Nearest documents to a vector, joined to their rows")
+  @io.swagger.v3.oas.annotations.Operation(operationId = "search", summary = "Documents nearest a vector or text, by meaning, keywords or both, joined to their rows")
   @PostMapping(path = "/v1/collections/{name}/search", produces = "application/json")
   public SearchResponse search(@PathVariable String name, @RequestBody SearchRequest request)
       throws IOException {
@@ -53,21 +60,11 @@ public class SearchController {
     if (request == null) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, "a body is required");
     }
-    String mode = request.mode() == null ? "vector" : request.mode();
-    if (!mode.equals("vector")) {
-      throw new ApiException(
-          ErrorCode.INVALID_REQUEST,
-          "mode '" + mode + "' is not available in this version; use 'vector'");
-    }
-    if (request.text() != null) {
-      throw new ApiException(
-          ErrorCode.INVALID_REQUEST, "text queries need an embedding model, not available in this version; send 'vector'");
-    }
-    if (request.vector() == null) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST, "'vector' is required");
-    }
-    if (request.filter() != null) {
-      throw new ApiException(ErrorCode.INVALID_FILTER, "filters are not available in this version");
+    SearchMode mode;
+    try {
+      mode = request.mode() == null ? SearchMode.VECTOR : SearchMode.fromWireName(request.mode());
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "'mode': " + e.getMessage());
     }
     int k = request.k() == null ? 10 : request.k();
     int maxK = properties.limits().maxK();
@@ -77,6 +74,10 @@ public class SearchController {
     float minScore = request.minScore() == null ? Float.NEGATIVE_INFINITY : request.minScore();
     if (!Float.isFinite(minScore) && request.minScore() != null) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, "'minScore' must be a finite number");
+    }
+    if (request.text() != null && (request.text().isBlank() || request.text().length() > properties.limits().maxTextLength())) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST,
+          "'text' must be non-blank and at most " + properties.limits().maxTextLength() + " characters");
     }
     Projection projection;
     try {
@@ -92,7 +93,27 @@ public class SearchController {
     } catch (IllegalArgumentException e) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, e.getMessage());
     }
-    index.spec().check(request.vector());
+    Filter filter = request.filter() == null || request.filter().isNull()
+        ? null
+        : new FilterParser(properties.limits().maxFilterDepth()).parse(request.filter());
+    if (mode != SearchMode.VECTOR && request.text() == null) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, mode.wireName() + " search needs 'text'");
+    }
+    float[] vector = request.vector();
+    if (mode != SearchMode.KEYWORD) {
+      if (vector == null && request.text() == null) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "send 'vector' or 'text'");
+      }
+      if (vector == null) {
+        String model = c.definition().vectors().get(index.spec().name()).embed();
+        if (model == null) {
+          throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + index.spec().name()
+              + "' has no embedding model ('embed'), so 'text' cannot be searched by meaning: send 'vector'");
+        }
+        vector = embeddings.embed(model, List.of(request.text()))[0];
+      }
+      index.spec().check(vector);
+    }
     if (index.version().isNone()) {
       if (c.failure() != null) {
         throw new ApiException(ErrorCode.TABLE_UNREADABLE, "cannot index the table: " + c.failure());
@@ -100,20 +121,38 @@ public class SearchController {
       throw new ApiException(
           ErrorCode.REINDEX_IN_PROGRESS, "the index of collection '" + name + "' is being built; retry soon");
     }
+    IndexQuery query = new IndexQuery(mode, vector, request.text(), filter, k,
+        Math.max(k, properties.search().candidates()), minScore, false, properties.limits().maxFilterDepth());
     List<SearchHit> hits;
     long version;
-    try (VectorIndex.View view = c.acquire(request.using())) {
-      version = view.version().value();
-      if (request.asOfVersion() != null && request.asOfVersion() != version) {
-        throw new ApiException(
-            ErrorCode.VERSION_NOT_AVAILABLE,
-            "this version searches only the indexed version " + version + "; time travel is not available yet");
+    Map<RowLocator, Document> rows;
+    try {
+      long indexed;
+      try (VectorIndex.View view = c.acquire(request.using())) {
+        indexed = view.version().value();
+        if (request.asOfVersion() == null || request.asOfVersion() == indexed) {
+          hits = view.search(query);
+        } else {
+          hits = null;
+        }
       }
-      hits = view.search(new VectorQuery(
-          request.vector(), k, Math.max(k, properties.search().candidates()), minScore));
+      if (hits != null) {
+        version = indexed;
+        rows = c.rows().read(hits.stream().map(SearchHit::locator).toList(), projection);
+      } else {
+        if (request.asOfVersion() < 0 || request.asOfVersion() > c.tableVersion().value()) {
+          throw new ApiException(ErrorCode.VERSION_NOT_AVAILABLE, "the table has no version " + request.asOfVersion()
+              + " (its latest is " + c.tableVersion().value() + ")");
+        }
+        ServedCollection.PastSearch past = c.searchAsOf(
+            io.lakeshelf.content.TableVersion.of(request.asOfVersion()), request.using(), query, projection);
+        version = past.version().value();
+        hits = past.hits();
+        rows = past.rows();
+      }
+    } catch (FilterException e) {
+      throw new ApiException(ErrorCode.valueOf(e.code().name()), e.getMessage());
     }
-    Map<RowLocator, Document> rows =
-        c.rows().read(hits.stream().map(SearchHit::locator).toList(), projection);
     List<SearchResponse.Hit> out = new ArrayList<>(hits.size());
     for (SearchHit hit : hits) {
       Document d = rows.get(hit.locator());
@@ -124,7 +163,7 @@ public class SearchController {
     long took = System.nanoTime() - start;
     Timer.builder("lakeshelf.search")
         .tag("collection", name)
-        .tag("mode", mode)
+        .tag("mode", mode.wireName())
         .publishPercentileHistogram()
         .register(meters)
         .record(took, TimeUnit.NANOSECONDS);
