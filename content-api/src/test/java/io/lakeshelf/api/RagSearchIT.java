@@ -185,4 +185,25 @@ class RagSearchIT {
     assertThat(ids(service.send("POST", "/v1/collections/del/search", "{\"vector\": [1, 1, 1], \"k\": 5}")))
         .containsExactly("b");
   }
+
+  @Test
+  void aQuantizedVectorServesAndChangingItsQuantizationNeedsAReindex() throws Exception {
+    String int8 = "{\"vectors\": {\"body\": {\"dimensions\": 3, \"quantization\": \"int8\"}}}";
+    Answer created = service.send("PUT", "/v1/collections/quant", int8);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().get("vectors").get("body").get("quantization").asString()).isEqualTo("int8");
+    assertThat(service.send("POST", "/v1/collections/quant/documents", LakeshelfServiceIT.THREE_DOCS).status()).isEqualTo(200);
+    assertThat(ids(service.send("POST", "/v1/collections/quant/search", "{\"vector\": [1, 0, 0], \"k\": 1}")))
+        .containsExactly("doc-1");
+    String bbq = int8.replace("int8", "bbq");
+    Answer refused = service.send("PUT", "/v1/collections/quant", bbq);
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.json().get("code").asString()).isEqualTo("REINDEX_REQUIRED");
+    Answer changed = service.send("PUT", "/v1/collections/quant?reindex=true", bbq);
+    assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+    assertThat(ids(service.send("POST", "/v1/collections/quant/search", "{\"vector\": [1, 0, 0], \"k\": 1}")))
+        .containsExactly("doc-1");
+    Answer unknown = service.send("PUT", "/v1/collections/quant2", int8.replace("int8", "int2"));
+    assertThat(unknown.status()).isEqualTo(400);
+  }
 }

@@ -97,11 +97,11 @@ public final class CollectionRegistry implements Closeable {
   }
 
   private ServedCollection open(CollectionDefinition d) throws IOException {
-    return open(d, Map.of());
+    return open(d, Map.of(), false);
   }
 
   /** Opens a collection, reusing already open indexes of identical specs. */
-  private ServedCollection open(CollectionDefinition d, Map<VectorSpec, VectorIndex> reuse)
+  private ServedCollection open(CollectionDefinition d, Map<VectorSpec, VectorIndex> reuse, boolean replacing)
       throws IOException {
     List<VectorSpec> specs = d.vectorSpecs();
     ContentTable table = openTable(d, specs);
@@ -119,7 +119,7 @@ public final class CollectionRegistry implements Closeable {
       for (VectorSpec spec : specs) {
         VectorIndex index = reuse.get(spec);
         if (index == null) {
-          if (reuse.isEmpty()) {
+          if (!replacing) {
             dirs.removeOthers(spec.name());
             index = VectorIndex.open(dirs.current(spec.name()), spec, d.indexOptions(spec.name()));
           } else {
@@ -208,7 +208,7 @@ public final class CollectionRegistry implements Closeable {
           reuse.put(i.spec(), i);
         }
       }
-      ServedCollection next = open(d, reuse);
+      ServedCollection next = open(d, reuse, true);
       try {
         next.catchUpNow();
       } catch (IOException | RuntimeException e) {
