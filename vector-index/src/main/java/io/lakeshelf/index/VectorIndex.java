@@ -69,19 +69,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Lucene HNSW index of one named vector of one content table, derived from the table and kept
- * in step with it.
+ * The Lucene index of one named vector of one content table, derived from the table and kept in
+ * step with it: HNSW over the vector, BM25 over title and text, and the filterable fields.
  *
  * <h2>On-disk layout</h2>
  *
- * A plain Lucene index (default codec, HNSW vectors) in its own directory, with two kinds of
- * documents:
+ * A plain Lucene index (the default codec; the vector field's format is Lucene's HNSW format or, per
+ * {@link IndexOptions#quantization()}, its scalar-quantized HNSW format, both found by name when
+ * read) in its own directory, with two kinds of documents:
  *
  * <ul>
- *   <li><b>row</b>: one per live table row with a usable vector. {@code id} (string, indexed and
+ *   <li><b>row</b>: one per live table row (with a non-null id). {@code id} (string, indexed and
  *       stored), {@code file} (the data file's path as the Delta log names it, indexed and stored),
  *       {@code row} (the row's index within that file: a long point, stored) and {@code vector}
- *       (an HNSW vector field; for cosine the vector is normalized and compared by dot product).
+ *       (an HNSW vector field, present when the row has a usable vector; for cosine the vector is
+ *       normalized and compared by dot product), {@code title} and {@code text} (analyzed, not
+ *       stored: rows are joined back from the table) and {@code f.<name>} per filterable field
+ *       (keyword, long or double, with doc values; see {@link io.lakeshelf.index.filter.FieldType}).
  *   <li><b>file</b>: one per indexed data file. {@code kind=file}, {@code marker} (the path,
  *       indexed and stored), {@code file} (the path, so that deleting a file's rows deletes its
  *       marker too) and {@code dv} (stored: the key of the deletion vector applied, empty if none).

@@ -1,7 +1,9 @@
 /**
- * Lucene HNSW indexes derived from content tables. One index per collection and named vector,
- * built from the table, kept in step with it by {@link io.lakeshelf.index.VectorIndex#syncTo}, and
- * always rebuildable from the table alone. The on-disk layout is described in {@link
+ * Lucene indexes derived from content tables. One index per collection and named vector, built
+ * from the table, kept in step with it by {@link io.lakeshelf.index.VectorIndex#syncTo}, and always
+ * rebuildable from the table alone; searched by vector (HNSW, optionally quantized), by keywords
+ * (BM25) or both (reciprocal rank fusion), with filters. Subpackages: {@code filter} (the filter
+ * language) and {@code embed} (text embedding models). The on-disk layout is described in {@link
  * io.lakeshelf.index.VectorIndex}; the manifest in {@link io.lakeshelf.index.IndexManifest}.
  */
 package io.lakeshelf.index;
