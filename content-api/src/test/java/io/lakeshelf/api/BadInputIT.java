@@ -116,7 +116,33 @@ class BadInputIT {
         Arguments.of("delete without ids", "POST", docs + "/delete", "{}", 400, "INVALID_REQUEST"),
         Arguments.of("unknown endpoint", "GET", "/v1/nothing-here", null, 404, "NOT_FOUND"),
         Arguments.of("wrong method", "PATCH", "/v1/collections/articles", "{}", 405, "METHOD_NOT_ALLOWED"),
-        Arguments.of("time travel", "POST", search, "{\"vector\": [1,0,0], \"asOfVersion\": 99}", 404, "VERSION_NOT_AVAILABLE"));
+        Arguments.of("time travel", "POST", search, "{\"vector\": [1,0,0], \"asOfVersion\": 99}", 404, "VERSION_NOT_AVAILABLE"),
+        Arguments.of("time travel before the table", "POST", search, "{\"vector\": [1,0,0], \"asOfVersion\": -1}", 404, "VERSION_NOT_AVAILABLE"),
+        Arguments.of("unknown mode", "POST", search, "{\"vector\": [1,0,0], \"mode\": \"fuzzy\"}", 400, "INVALID_REQUEST"),
+        Arguments.of("blank text", "POST", search, "{\"text\": \"  \", \"mode\": \"keyword\"}", 400, "INVALID_REQUEST"),
+        Arguments.of("text without a model", "POST", search, "{\"text\": \"lakes\"}", 400, "INVALID_REQUEST"),
+        Arguments.of("filter on an undeclared field", "POST", search,
+            "{\"vector\": [1,0,0], \"filter\": {\"field\": \"lang\", \"eq\": \"en\"}}", 400, "FIELD_NOT_FILTERABLE"),
+        Arguments.of("filter with an unknown operator", "POST", search,
+            "{\"vector\": [1,0,0], \"filter\": {\"field\": \"lang\", \"like\": \"e%\"}}", 400, "INVALID_FILTER"),
+        Arguments.of("filter that is not an object", "POST", search, "{\"vector\": [1,0,0], \"filter\": [1]}", 400, "INVALID_FILTER"),
+        Arguments.of("filter with an empty and", "POST", search, "{\"vector\": [1,0,0], \"filter\": {\"and\": []}}", 400, "INVALID_FILTER"),
+        Arguments.of("filter too deep", "POST", search, "{\"vector\": [1,0,0], \"filter\": "
+            + "{\"not\": ".repeat(9) + "{\"field\": \"lang\", \"eq\": \"en\"}" + "}".repeat(9) + "}", 400, "INVALID_FILTER"),
+        Arguments.of("delete by an undeclared field", "POST", docs + "/delete",
+            "{\"filter\": {\"field\": \"lang\", \"eq\": \"en\"}}", 400, "FIELD_NOT_FILTERABLE"),
+        Arguments.of("delete by ids and filter", "POST", docs + "/delete",
+            "{\"ids\": [\"a\"], \"filter\": {\"field\": \"lang\", \"eq\": \"en\"}}", 400, "INVALID_REQUEST"),
+        Arguments.of("unknown embedding model", "PUT", "/v1/collections/c4",
+            "{\"vectors\": {\"v\": {\"embed\": \"gpt-embedder\"}}}", 400, "INVALID_REQUEST"),
+        Arguments.of("model of other dimensions", "PUT", "/v1/collections/c4",
+            "{\"vectors\": {\"v\": {\"embed\": \"all-minilm-l6-v2\", \"dimensions\": 3}}}", 400, "INVALID_REQUEST"),
+        Arguments.of("unknown analyzer", "PUT", "/v1/collections/c4",
+            "{\"vectors\": {\"v\": {\"dimensions\": 3}}, \"analyzer\": \"klingon\"}", 400, "INVALID_REQUEST"),
+        Arguments.of("unknown quantization", "PUT", "/v1/collections/c4",
+            "{\"vectors\": {\"v\": {\"dimensions\": 3, \"quantization\": \"int2\"}}}", 400, "INVALID_REQUEST"),
+        Arguments.of("filterable column that does not exist", "PUT", "/v1/collections/c4",
+            "{\"vectors\": {\"v\": {\"dimensions\": 3}}, \"filterable\": [\"colour\"]}", 400, "FIELD_NOT_FILTERABLE"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -62,6 +62,34 @@ public final class PrefetchedInputFile implements InputFile {
     segments.add(new Segment(offset, ranges.readRange(uri, offset, (int) len)));
   }
 
+  /** Fetches these {@code [from, to)} ranges, one request each, in parallel; those already here are skipped. */
+  public void prefetchAll(List<long[]> wanted) throws IOException {
+    List<long[]> missing = wanted.stream().filter(r -> r[1] > r[0] && !holds(r[0], r[1] - r[0])).toList();
+    if (missing.size() <= 1) {
+      for (long[] r : missing) {
+        prefetch(r[0], r[1] - r[0]);
+      }
+      return;
+    }
+    List<java.util.concurrent.Future<Segment>> reads = new ArrayList<>();
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (long[] r : missing) {
+        reads.add(threads.submit(() -> new Segment(r[0], ranges.readRange(uri, r[0], (int) (r[1] - r[0])))));
+      }
+      for (var read : reads) {
+        segments.add(read.get());
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("cannot read " + uri, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted reading " + uri);
+    }
+  }
+
   private void copy(long pos, byte[] dst, int off, int len) throws IOException {
     for (Segment s : segments) {
       if (s.covers(pos, len)) {

@@ -352,34 +352,53 @@ public final class RowReader {
   }
 
   /**
-   * Fetches, in one request, the pages of these column chunks that hold the wanted rows (and each
-   * chunk's dictionary page): the span from the first such page to the last, which Parquet's
-   * filtered row-group read then finds in memory.
+   * Bytes between two wanted ranges that are read rather than asked for separately: a request
+   * costs a round trip, a quarter megabyte costs a few milliseconds of transfer.
+   */
+  static final long MAX_GAP = 256 << 10;
+
+  /**
+   * Fetches the pages of these column chunks that hold the wanted rows (and each chunk's dictionary
+   * page), which Parquet's filtered row-group read then finds in memory. Pages close together are
+   * read in one request; a large gap between them (another column's pages, such as an embedding
+   * column the join does not read, lying between the requested ones) splits the read in two, sent
+   * in parallel.
    */
   private static void prefetchPages(
       ParquetFileReader reader, PrefetchedInputFile input, List<ColumnChunkMetaData> chunks,
       RowRanges ranges, long rowCount) throws IOException {
-    long from = Long.MAX_VALUE;
-    long to = Long.MIN_VALUE;
+    List<long[]> wanted = new ArrayList<>();
     for (ColumnChunkMetaData chunk : chunks) {
       OffsetIndex pages = reader.readOffsetIndex(chunk);
       if (pages == null || pages.getPageCount() == 0) {
         continue;
       }
       if (chunk.getStartingPos() < pages.getOffset(0)) {
-        from = Math.min(from, chunk.getStartingPos());
-        to = Math.max(to, pages.getOffset(0));
+        wanted.add(new long[] {chunk.getStartingPos(), pages.getOffset(0)});
       }
       for (int i = 0; i < pages.getPageCount(); i++) {
         if (ranges.isOverlapping(pages.getFirstRowIndex(i), pages.getLastRowIndex(i, rowCount))) {
-          from = Math.min(from, pages.getOffset(i));
-          to = Math.max(to, pages.getOffset(i) + pages.getCompressedPageSize(i));
+          wanted.add(new long[] {pages.getOffset(i), pages.getOffset(i) + pages.getCompressedPageSize(i)});
         }
       }
     }
-    if (from < to) {
-      input.prefetch(from, to - from);
+    input.prefetchAll(coalesce(wanted));
+  }
+
+  /** Byte ranges sorted and merged where they overlap or lie at most {@link #MAX_GAP} apart. */
+  static List<long[]> coalesce(List<long[]> ranges) {
+    List<long[]> sorted = new ArrayList<>(ranges);
+    sorted.sort(java.util.Comparator.comparingLong(r -> r[0]));
+    List<long[]> out = new ArrayList<>();
+    for (long[] r : sorted) {
+      long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && r[0] - last[1] <= MAX_GAP) {
+        last[1] = Math.max(last[1], r[1]);
+      } else {
+        out.add(new long[] {r[0], r[1]});
+      }
     }
+    return out;
   }
 
   /** Fetches these whole column chunks in one request (files written without page indexes). */

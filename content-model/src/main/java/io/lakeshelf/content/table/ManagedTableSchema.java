@@ -17,9 +17,10 @@ import java.util.List;
  * title       string
  * text        string
  * images      array&lt;struct&lt;uri, content_type, size_bytes: long, checksum, checksum_algo&gt;&gt;
- * &lt;vector&gt;    array&lt;float&gt;        one column per named vector
  * metadata    map&lt;string, string&gt;
  * ingested_at timestamp
+ * &lt;vector&gt;    array&lt;float&gt;        one column per named vector, last (tables made before
+ *                                       0.1 have them before metadata; both are read alike)
  * </pre>
  */
 public final class ManagedTableSchema {
@@ -33,7 +34,11 @@ public final class ManagedTableSchema {
             .add(c.id(), StringType.STRING, false)
             .add(c.title(), StringType.STRING, true)
             .add(c.text(), StringType.STRING, true)
-            .add(c.images(), new ArrayType(ImageStruct.TYPE, true), true);
+            .add(c.images(), new ArrayType(ImageStruct.TYPE, true), true)
+            .add(c.metadata(), new MapType(StringType.STRING, StringType.STRING, true), true)
+            .add(c.ingestedAt(), TimestampType.TIMESTAMP, true);
+    // Vectors last: the columns a search's join reads then lie side by side in each row group, so
+    // their pages come in one ranged read without the (large) vector pages between them.
     for (VectorSpec v : vectors) {
       if (schema.indexOf(v.column()) >= 0 || isReserved(v.column())) {
         throw new IllegalArgumentException(
@@ -41,9 +46,7 @@ public final class ManagedTableSchema {
       }
       schema = schema.add(v.column(), new ArrayType(FloatType.FLOAT, false), true);
     }
-    return schema
-        .add(c.metadata(), new MapType(StringType.STRING, StringType.STRING, true), true)
-        .add(c.ingestedAt(), TimestampType.TIMESTAMP, true);
+    return schema;
   }
 
   private static boolean isReserved(String column) {
