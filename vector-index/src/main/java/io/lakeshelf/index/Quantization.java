@@ -53,7 +53,39 @@ public enum Quantization {
     };
   }
 
+  /**
+   * The format vectors are written with. Lucene's formats cap vectors at 1,024 dimensions when
+   * writing; this one accepts up to {@link io.lakeshelf.content.VectorSpec#MAX_DIMENSIONS} and
+   * otherwise is the stock format under its stock name, so Lucene reads it back by itself.
+   */
   KnnVectorsFormat format() {
+    KnnVectorsFormat stock = stockFormat();
+    return new KnnVectorsFormat(stock.getName()) {
+      @Override
+      public org.apache.lucene.codecs.KnnVectorsWriter fieldsWriter(org.apache.lucene.index.SegmentWriteState state)
+          throws java.io.IOException {
+        return stock.fieldsWriter(state);
+      }
+
+      @Override
+      public org.apache.lucene.codecs.KnnVectorsReader fieldsReader(org.apache.lucene.index.SegmentReadState state)
+          throws java.io.IOException {
+        return stock.fieldsReader(state);
+      }
+
+      @Override
+      public int getMaxDimensions(String fieldName) {
+        return io.lakeshelf.content.VectorSpec.MAX_DIMENSIONS;
+      }
+
+      @Override
+      public String toString() {
+        return stock.toString();
+      }
+    };
+  }
+
+  private KnnVectorsFormat stockFormat() {
     return switch (this) {
       case NONE -> new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH);
       case INT8 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE, MAX_CONN, BEAM_WIDTH);

@@ -600,6 +600,13 @@ public final class VectorIndex implements Closeable {
     return s == null || s.isEmpty() ? null : s;
   }
 
+  /**
+   * How much a word the analyzer split into parts (a product code such as {@code XR-4471}) weighs
+   * when its parts appear together, over the parts alone: a document that holds the code beats one
+   * that mentions {@code XR} and {@code 4471} apart.
+   */
+  static final float PHRASE_BOOST = 3.0f;
+
   /** Every row document (file markers have no row field). */
   static final Query ALL_ROWS = new FieldExistsQuery(F_ROW);
 
@@ -857,12 +864,32 @@ public final class VectorIndex implements Closeable {
     /** BM25 over title and text; the text is analyzed, never parsed, so any text is a valid query. */
     private List<SearchHit> keywordHits(String text, Query filter, int n, float minScore) throws IOException {
       java.util.LinkedHashSet<String> terms = new java.util.LinkedHashSet<>();
+      // words the analyzer splits (XR-4471 -> xr, 4471): their parts, adjacent, as a phrase
+      List<List<String>> phrases = new ArrayList<>();
       try (org.apache.lucene.analysis.TokenStream tokens = queryAnalyzer.tokenStream(F_TEXT, text)) {
         org.apache.lucene.analysis.tokenattributes.CharTermAttribute term =
             tokens.addAttribute(org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
+        org.apache.lucene.analysis.tokenattributes.OffsetAttribute offset =
+            tokens.addAttribute(org.apache.lucene.analysis.tokenattributes.OffsetAttribute.class);
         tokens.reset();
+        List<String> word = new ArrayList<>();
+        int wordEnd = -1;
         while (tokens.incrementToken() && terms.size() < 1024) {
-          terms.add(term.toString());
+          String t = term.toString();
+          terms.add(t);
+          boolean joined = wordEnd >= 0 && offset.startOffset() > wordEnd
+              && text.substring(wordEnd, offset.startOffset()).chars().noneMatch(Character::isWhitespace);
+          if (!joined) {
+            if (word.size() > 1 && phrases.size() < 16) {
+              phrases.add(word);
+            }
+            word = new ArrayList<>();
+          }
+          word.add(t);
+          wordEnd = offset.endOffset();
+        }
+        if (word.size() > 1 && phrases.size() < 16) {
+          phrases.add(word);
         }
         tokens.end();
       }
@@ -874,6 +901,13 @@ public final class VectorIndex implements Closeable {
         match.add(new TermQuery(new Term(F_TEXT, t)), BooleanClause.Occur.SHOULD);
         match.add(new org.apache.lucene.search.BoostQuery(new TermQuery(new Term(F_TITLE, t)), IndexQuery.TITLE_BOOST),
             BooleanClause.Occur.SHOULD);
+      }
+      for (List<String> phrase : phrases) {
+        for (String field : List.of(F_TEXT, F_TITLE)) {
+          match.add(new org.apache.lucene.search.BoostQuery(
+              new org.apache.lucene.search.PhraseQuery(field, phrase.toArray(String[]::new)), PHRASE_BOOST),
+              BooleanClause.Occur.SHOULD);
+        }
       }
       Query q = match.build();
       if (filter != null) {

@@ -149,4 +149,31 @@ class VectorIndexTest {
       }
     }
   }
+
+  @Test
+  void vectorsOfMoreThanLucenesDefaultLimitOf1024DimensionsAreIndexedAndReopened() throws Exception {
+    VectorSpec wide = new VectorSpec("body", "body_embedding", 2048, Similarity.COSINE);
+    for (Quantization q : List.of(Quantization.NONE, Quantization.INT8)) {
+      java.nio.file.Path d = dir.resolve("wide-" + q.wireName());
+      try (IndexedTable t = new IndexedTable(d, wide)) {
+        t.index.close();
+        t.index = VectorIndex.open(t.indexDir, wide, new IndexOptions(q, TextAnalysis.STANDARD, List.of()));
+        float[] a = new float[2048];
+        a[7] = 1;
+        float[] b = new float[2048];
+        b[1500] = 1;
+        t.table.upsert(List.of(
+            new Document("a", null, "x", null, java.util.Map.of("body", a), null, null),
+            new Document("b", null, "y", null, java.util.Map.of("body", b), null, null)), new ScanningRowFinder(t.table));
+        t.index.syncTo(t.table.latest(), io.lakeshelf.content.table.ContentColumns.MANAGED,
+            Runnable::run, SyncProgress.NONE);
+        t.index.close();
+        t.index = VectorIndex.open(t.indexDir, wide, new IndexOptions(q, TextAnalysis.STANDARD, List.of()));
+        assertThat(t.index.rowCount()).as(q.wireName()).isEqualTo(2);
+        try (VectorIndex.View v = t.index.acquire()) {
+          assertThat(v.search(VectorQuery.of(b, 1))).extracting(SearchHit::id).containsExactly("b");
+        }
+      }
+    }
+  }
 }
