@@ -61,6 +61,7 @@ public final class RagBenchmark {
   private int ingest = 5_000;
   private int queries = 200;
   private int rows = 100_000;
+  private boolean service = true;
 
   public static void main(String[] args) throws Exception {
     RagBenchmark b = new RagBenchmark();
@@ -69,12 +70,15 @@ public final class RagBenchmark {
         case "--ingest" -> b.ingest = Integer.parseInt(args[i + 1]);
         case "--queries" -> b.queries = Integer.parseInt(args[i + 1]);
         case "--rows" -> b.rows = Integer.parseInt(args[i + 1]);
+        case "--service" -> b.service = Boolean.parseBoolean(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     Path dir = Files.createTempDirectory("lakeshelf-rag-bench");
     try {
-      b.service(dir.resolve("service"));
+      if (b.service) {
+        b.service(dir.resolve("service"));
+      }
       b.quantizations(dir.resolve("quantization"));
     } finally {
       try (Stream<Path> walk = Files.walk(dir)) {
@@ -152,6 +156,8 @@ public final class RagBenchmark {
     List<List<String>> truth = null;
     for (Quantization q : Quantization.values()) {
       Path indexDir = dir.resolve("index-" + q.wireName());
+      System.gc();
+      long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       VectorIndex index = VectorIndex.open(indexDir, spec, new IndexOptions(q, TextAnalysis.STANDARD, List.of()));
       long s = System.nanoTime();
       index.syncTo(table.latest(), ContentColumns.MANAGED, executor, SyncProgress.NONE);
@@ -180,19 +186,27 @@ public final class RagBenchmark {
         }
       }
       long disk;
-      long vectorFiles;
+      java.util.TreeMap<String, Long> byExtension = new java.util.TreeMap<>();
       try (Stream<Path> files = Files.list(indexDir)) {
         List<Path> list = files.toList();
         disk = list.stream().mapToLong(p -> p.toFile().length()).sum();
-        // raw float vectors: read only to rescore a quantized search's candidates
-        vectorFiles = disk - list.stream().filter(p -> p.toString().endsWith(".vec"))
-            .mapToLong(p -> p.toFile().length()).sum();
+        for (Path p : list) {
+          String name = p.getFileName().toString();
+          String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : name;
+          byExtension.merge(ext, p.toFile().length(), Long::sum);
+        }
       }
       System.gc();
-      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() - heapBefore;
+      StringBuilder files = new StringBuilder();
+      byExtension.forEach((ext, bytes) -> {
+        if (bytes > (1 << 20)) {
+          files.append(String.format(Locale.ROOT, " %s %.1f", ext, bytes / 1048576.0));
+        }
+      });
       System.out.printf(Locale.ROOT,
-          "  %-5s recall@10 %.3f; search %s; build %.1f s; index on disk %.1f MiB (%.1f MiB without the raw float vectors); heap after GC %.1f MiB%n",
-          q.wireName(), found / (10.0 * queryCount), l.summary(), build, disk / 1048576.0, vectorFiles / 1048576.0, heap / 1048576.0);
+          "  %-5s recall@10 %.3f; search %s; build %.1f s; index on disk %.1f MiB (MiB by file type:%s); heap held by the open index %.1f MiB%n",
+          q.wireName(), found / (10.0 * queryCount), l.summary(), build, disk / 1048576.0, files, heap / 1048576.0);
       index.close();
     }
     executor.shutdownNow();

@@ -206,4 +206,29 @@ class RagSearchIT {
     Answer unknown = service.send("PUT", "/v1/collections/quant2", int8.replace("int8", "int2"));
     assertThat(unknown.status()).isEqualTo(400);
   }
+
+  @Test
+  void twoNamedVectorsAreSearchedWithUsingOneEmbeddedOneSent() throws Exception {
+    Answer created = service.send("PUT", "/v1/collections/multi", """
+        {"vectors": {"body": {"embed": "all-minilm-l6-v2"},
+                     "image": {"column": "image_embedding", "dimensions": 4, "similarity": "dot"}},
+         "filterable": ["metadata.kind"]}""");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    Answer ingest = service.send("POST", "/v1/collections/multi/documents", """
+        {"documents": [
+          {"id": "cat", "text": "A small domesticated feline that purrs.", "vectors": {"image": [1, 0, 0, 0]},
+           "metadata": {"kind": "animal"}},
+          {"id": "car", "text": "A road vehicle with four wheels and an engine.", "vectors": {"image": [0, 1, 0, 0]},
+           "metadata": {"kind": "machine"}}]}""");
+    assertThat(ingest.status()).as(ingest.body()).isEqualTo(200);
+    assertThat(ids(service.send("POST", "/v1/collections/multi/search",
+        "{\"text\": \"an automobile\", \"using\": \"body\", \"k\": 1}"))).containsExactly("car");
+    assertThat(ids(service.send("POST", "/v1/collections/multi/search",
+        "{\"vector\": [0.9, 0.1, 0, 0], \"using\": \"image\", \"k\": 1}"))).containsExactly("cat");
+    assertThat(ids(service.send("POST", "/v1/collections/multi/search",
+        "{\"vector\": [0.9, 0.1, 0, 0], \"using\": \"image\", \"k\": 2,"
+            + " \"filter\": {\"field\": \"metadata.kind\", \"eq\": \"machine\"}}"))).containsExactly("car");
+    Answer noModel = service.send("POST", "/v1/collections/multi/search", "{\"text\": \"cat\", \"using\": \"image\"}");
+    assertThat(noModel.status()).isEqualTo(400);
+  }
 }
