@@ -376,10 +376,10 @@ class FilteredSearchTest {
    * matched no row, or of an index with no vectors, failed instead of finding nothing.
    */
   @Test
-  void aQuantizedSearchThatMatchesNoRowFindsNothing() throws IOException {
+  void aSearchThatMatchesNoRowFindsNothing() throws IOException {
     float[] q = TestDocuments.randomVector(new Random(15), 32);
     Filter none = cmp(GROUP, Op.EQ, "no such group");
-    for (Quantization quantization : List.of(Quantization.INT8, Quantization.INT4, Quantization.BBQ)) {
+    for (Quantization quantization : Quantization.values()) {
       IndexOptions options = new IndexOptions(quantization, TextAnalysis.STANDARD, MANAGED_OPTIONS.filterable());
       try (VectorIndex index = VectorIndex.open(dir.resolve("empty-" + quantization.wireName()), SPEC, options)) {
         try (VectorIndex.View view = index.acquire()) {
