@@ -55,6 +55,7 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.FieldExistsQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.RescoreTopNQuery;
 import io.lakeshelf.index.filter.FilterCompiler;
@@ -802,7 +803,12 @@ public final class VectorIndex implements Closeable {
         int explore = Math.max(candidates, n * options.quantization().oversample());
         Query knn = new KnnFloatVectorQuery(F_VECTOR, target, explore, filter);
         if (options.quantization() != Quantization.NONE) {
-          knn = RescoreTopNQuery.createFullPrecisionRescorerQuery(knn, target, F_VECTOR, n);
+          // Find the candidates first: Lucene's rescoring fails on an empty candidate list (no
+          // vectors, or none the filter allows), which the search rewrites to MatchNoDocsQuery.
+          knn = searcher.rewrite(knn);
+          if (!(knn instanceof MatchNoDocsQuery)) {
+            knn = RescoreTopNQuery.createFullPrecisionRescorerQuery(knn, target, F_VECTOR, n);
+          }
         }
         top = searcher.search(knn, n);
       }

@@ -18,15 +18,21 @@ final class IndexedTable implements AutoCloseable {
   final ContentTable table;
   final Path indexDir;
   final VectorSpec spec;
+  final IndexOptions options;
   final ExecutorService executor = Executors.newFixedThreadPool(2);
   VectorIndex index;
 
   IndexedTable(Path dir, VectorSpec spec) throws IOException {
+    this(dir, spec, IndexOptions.DEFAULT);
+  }
+
+  IndexedTable(Path dir, VectorSpec spec, IndexOptions options) throws IOException {
     this.spec = spec;
+    this.options = options;
     this.table = ContentTable.createManaged(
         io.lakeshelf.content.storage.TableEngines.local(), dir.resolve("table").toString(), List.of(spec));
     this.indexDir = dir.resolve("index");
-    this.index = VectorIndex.open(indexDir, spec);
+    this.index = VectorIndex.open(indexDir, spec, options);
     sync();
   }
 
@@ -48,7 +54,7 @@ final class IndexedTable implements AutoCloseable {
 
   void reopen() throws IOException {
     index.close();
-    index = VectorIndex.open(indexDir, spec);
+    index = VectorIndex.open(indexDir, spec, options);
   }
 
   @Override

@@ -4,13 +4,13 @@ package io.lakeshelf.index.embed;
  * One bundled model for the tests of a JVM that only embed, loaded on first use (about a second)
  * and never closed. Tests of loading and closing load their own.
  */
-final class SharedModel {
+public final class SharedModel {
 
   private static MiniLmEmbedder model;
 
   private SharedModel() {}
 
-  static synchronized MiniLmEmbedder get() {
+  public static synchronized MiniLmEmbedder get() {
     if (model == null) {
       model = MiniLmEmbedder.load();
     }
