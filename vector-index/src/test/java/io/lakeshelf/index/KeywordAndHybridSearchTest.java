@@ -153,8 +153,12 @@ class KeywordAndHybridSearchTest {
             rrf.merge(list.get(r).id(), 1f / (IndexQuery.RRF_K + r + 1), Float::sum);
           }
         }
+        List<String> keywordOrder = ids(keywordList);
+        // equal scores keep the keyword list's order (rows absent from it last), then ids
         List<String> want = rrf.entrySet().stream()
-            .sorted(Map.Entry.<String, Float>comparingByValue().reversed().thenComparing(Map.Entry::getKey))
+            .sorted(Map.Entry.<String, Float>comparingByValue().reversed()
+                .thenComparing(e -> keywordOrder.contains(e.getKey()) ? keywordOrder.indexOf(e.getKey()) : Integer.MAX_VALUE)
+                .thenComparing(Map.Entry::getKey))
             .map(Map.Entry::getKey).limit(candidates).toList();
         List<SearchHit> got = search(new IndexQuery(SearchMode.HYBRID, v, q, null, candidates, candidates,
             Float.NEGATIVE_INFINITY, false, IndexQuery.DEFAULT_MAX_FILTER_DEPTH));
@@ -202,13 +206,13 @@ class KeywordAndHybridSearchTest {
   }
 
   @Test
-  void fuseSumsReciprocalRanksAndBreaksTiesById() {
+  void fuseSumsReciprocalRanksAndBreaksTiesInKeywordOrder() {
     // vector: a, z, c; keyword: c, d.
     List<SearchHit> vector = List.of(hit("a", 0.9f), hit("z", 0.8f), hit("c", 0.7f));
     List<SearchHit> keyword = List.of(hit("c", 12.5f), hit("d", 3.0f));
     float c = 1f / 63 + 1f / 61;
     float a = 1f / 61;
-    float zd = 1f / 62; // z second by vector, d second by keyword: a tie, d first by id
+    float zd = 1f / 62; // z second by vector, d second by keyword: a tie, d first (keyword order)
 
     List<SearchHit> fused = VectorIndex.fuse(vector, keyword, 10, Float.NEGATIVE_INFINITY);
     assertThat(ids(fused)).containsExactly("c", "a", "d", "z");
@@ -228,11 +232,12 @@ class KeywordAndHybridSearchTest {
 
   @Test
   void fuseRanksARowHighInBothListsAboveRowsFirstInOne() {
-    // b is second in both lists; a and c are first in one each: 2/62 > 1/61.
+    // b is second in both lists; a and c are first in one each: 2/62 > 1/61. a and c tie, and
+    // the keyword list's order decides: c first.
     List<SearchHit> vector = List.of(hit("a", 1), hit("b", 1), hit("x", 1));
     List<SearchHit> keyword = List.of(hit("c", 1), hit("b", 1), hit("y", 1));
     List<SearchHit> fused = VectorIndex.fuse(vector, keyword, 3, Float.NEGATIVE_INFINITY);
-    assertThat(ids(fused)).containsExactly("b", "a", "c");
+    assertThat(ids(fused)).containsExactly("b", "c", "a");
     assertThat(fused.get(0).score()).isCloseTo(2f / 62, within(1e-8f));
   }
 }
