@@ -30,6 +30,7 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -53,7 +54,7 @@ import org.apache.parquet.schema.Type;
  *   <li><b>Cold</b> (footer not cached): one read of the file's last {@link
  *       StorageEngine#tailReadSize()} bytes, which holds the footer and, written just before it,
  *       the offset indexes; one more only if the footer or the offset indexes reach further back.
- *       The tail is then cached ({@link StorageEngine#tails()}).
+ *       The tail is then cached ({@link StorageEngine#tails()}), and its footer kept parsed.
  *   <li><b>Warm</b>: per row group that holds a wanted row, one read spanning just the pages of the
  *       requested columns that hold the wanted rows (found in the offset indexes) and their
  *       dictionary pages. Parquet's filtered row-group read then decodes those pages from memory.
@@ -70,6 +71,17 @@ import org.apache.parquet.schema.Type;
 public final class RowReader {
 
   private final StorageEngine storage;
+
+  /** Most footers kept parsed, so a warm join does not decode them again for every search. */
+  static final int PARSED_FOOTERS = 1024;
+
+  private final Map<String, ParquetMetadata> footers = java.util.Collections.synchronizedMap(
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ParquetMetadata> eldest) {
+          return size() > PARSED_FOOTERS;
+        }
+      });
   private final DataFileResolver files;
   private final StructType schema;
   private final ColumnResolver resolver;
@@ -169,7 +181,13 @@ public final class RowReader {
       Optional<FileTail> cached = storage.tails().get(location);
       FileTail tail = cached.isPresent() ? cached.get() : readFooter(location);
       PrefetchedInputFile input = new PrefetchedInputFile(location, tail, storage.ranges());
-      try (ParquetFileReader reader = ParquetFileReader.open(input, readOptions())) {
+      ParquetMetadata parsed = cached.isPresent() ? footers.get(location) : null;
+      try (ParquetFileReader reader = parsed == null
+          ? ParquetFileReader.open(input, readOptions())
+          : new ParquetFileReader(input, parsed, readOptions(), input.newStream())) {
+        if (parsed == null) {
+          footers.put(location, reader.getFooter());
+        }
         if (cached.isEmpty()) {
           storage.tails().put(location, withPageIndexes(location, tail, reader, input));
         }
