@@ -51,14 +51,4 @@ public final class FileTailCache {
     tails.clear();
     bytes = 0;
   }
-
-  /** Bytes held now. */
-  public synchronized long bytes() {
-    return bytes;
-  }
-
-  /** Files held now. */
-  public synchronized int size() {
-    return tails.size();
-  }
 }

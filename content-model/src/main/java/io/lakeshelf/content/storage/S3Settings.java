@@ -33,11 +33,6 @@ public record S3Settings(
     }
   }
 
-  /** AWS itself, in the default region. */
-  public static S3Settings defaults() {
-    return new S3Settings(null, DEFAULT_REGION, false, 64, Duration.ofSeconds(30));
-  }
-
   /** An S3-protocol server at this endpoint, with path-style addressing. */
   public static S3Settings endpoint(URI endpoint) {
     return new S3Settings(endpoint, DEFAULT_REGION, true, 64, Duration.ofSeconds(30));
