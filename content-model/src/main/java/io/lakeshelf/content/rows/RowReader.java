@@ -282,6 +282,7 @@ public final class RowReader {
       BlockMetaData block = blocks.get(b);
       long end = first + block.getRowCount();
       NavigableSet<Long> wanted = rows.subSet(first, true, end, false);
+      long groupFirst = first;
       if (!wanted.isEmpty()) {
         List<ColumnChunkMetaData> chunks = new ArrayList<>();
         boolean pageIndexed = true;
@@ -291,33 +292,35 @@ public final class RowReader {
             pageIndexed &= chunk.getOffsetIndexReference() != null;
           }
         }
-        PageReadStore pages;
-        PrimitiveIterator.OfLong rowIndexes;
+        // The rows whose records the reader yields, in order: the wanted rows of a filtered read,
+        // or every row of the group up to the last wanted one.
+        PrimitiveIterator.OfLong recordRows;
+        RecordReader<Group> records;
         if (requestedFields.isEmpty()) {
-          pages = null;
-          rowIndexes = null;
+          records = null;
+          recordRows = wanted.stream().mapToLong(r -> r - groupFirst).iterator();
         } else if (pageIndexed) {
-          RowRanges ranges = rowRanges(wanted, first, block.getRowCount());
-          prefetchPages(reader, input, chunks, ranges, block.getRowCount());
-          pages = reader.readFilteredRowGroup(b, ranges);
-          rowIndexes = pages.getRowIndexes()
-              .orElseGet(() -> java.util.stream.LongStream.range(0, block.getRowCount()).iterator());
+          List<OffsetIndex> offsets = new ArrayList<>();
+          for (ColumnChunkMetaData chunk : chunks) {
+            offsets.add(reader.readOffsetIndex(chunk));
+          }
+          long[] read = rowsToRead(wanted, groupFirst, block.getRowCount(), offsets);
+          RowRanges ranges = rowRanges(read, block.getRowCount());
+          prefetchPages(input, chunks, offsets, ranges, block.getRowCount());
+          PageReadStore pages = reader.readFilteredRowGroup(b, ranges);
+          if (pages.getRowCount() != read.length) {
+            throw new IOException("a filtered read of row group " + b + " of " + dataFile + " yields "
+                + pages.getRowCount() + " rows for " + read.length + " asked");
+          }
+          records = io.getRecordReader(pages, new GroupRecordConverter(requested));
+          recordRows = java.util.Arrays.stream(read).iterator();
         } else {
           prefetchChunks(input, chunks);
-          pages = reader.readRowGroup(b);
-          rowIndexes = java.util.stream.LongStream.range(0, block.getRowCount()).iterator();
+          records = io.getRecordReader(reader.readRowGroup(b), new GroupRecordConverter(requested));
+          recordRows = java.util.stream.LongStream.rangeClosed(0, wanted.last() - first).iterator();
         }
-        RecordReader<Group> records =
-            pages == null ? null : io.getRecordReader(pages, new GroupRecordConverter(requested));
-        if (pages == null) {
-          rowIndexes = wanted.stream().mapToLong(Long::longValue).iterator();
-        }
-        long last = wanted.last();
-        while (rowIndexes.hasNext()) {
-          long row = pages == null ? rowIndexes.nextLong() : first + rowIndexes.nextLong();
-          if (row > last) {
-            break;
-          }
+        while (recordRows.hasNext()) {
+          long row = first + recordRows.nextLong();
           Group g = records == null ? null : records.read();
           if (wanted.contains(row)) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -337,9 +340,62 @@ public final class RowReader {
     return out;
   }
 
-  /** The rows wanted of one row group, as Parquet's row ranges (relative to the row group). */
-  private static RowRanges rowRanges(NavigableSet<Long> wanted, long first, long rowCount) {
-    long[] rows = wanted.stream().mapToLong(r -> r - first).toArray();
+  /**
+   * The rows of one row group a filtered read asks for (relative to the row group, ascending): the
+   * wanted rows, and one neighbour of the last when the row before it is not wanted.
+   *
+   * <p>Why the neighbour: parquet-java's synchronizing column reader (1.16 to 1.18) takes the next
+   * row it must reach from the row indexes as soon as it passes the previous one, and at the end
+   * of a page it treats an empty iterator as the end of the column. When the last row asked for
+   * lies in a later page of some column than the row asked for before it, that column's reader
+   * stops at the end of the earlier page and the record reader is handed the values it decoded
+   * last: a hit with another row's text. When the last two rows asked for are adjacent the
+   * reader passes the second-to-last only onto the last, so it takes the last row exactly when it
+   * reaches it, and any page change happened before, while the iterator still held it. A single
+   * row is safe too: the reader starts in its page. Of the two neighbours (before and after), the
+   * one that lies in the last row's page in more columns is taken, so it costs no page read
+   * where it can be helped.
+   */
+  static long[] rowsToRead(NavigableSet<Long> wanted, long first, long rowCount, List<OffsetIndex> offsets) {
+    java.util.TreeSet<Long> read = new java.util.TreeSet<>();
+    for (long r : wanted) {
+      read.add(r - first);
+    }
+    long last = read.last();
+    if (read.size() > 1 && !read.contains(last - 1)) {
+      long before = last - 1;
+      long after = last + 1;
+      if (after < rowCount && pageChanges(offsets, last, after, rowCount) < pageChanges(offsets, last, before, rowCount)) {
+        read.add(after);
+      } else {
+        read.add(before);
+      }
+    }
+    return read.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** In how many of these columns rows {@code a} and {@code b} lie in different pages. */
+  private static int pageChanges(List<OffsetIndex> offsets, long a, long b, long rowCount) {
+    int changes = 0;
+    for (OffsetIndex pages : offsets) {
+      if (pages != null && page(pages, a, rowCount) != page(pages, b, rowCount)) {
+        changes++;
+      }
+    }
+    return changes;
+  }
+
+  private static int page(OffsetIndex pages, long row, long rowCount) {
+    for (int i = 0; i < pages.getPageCount(); i++) {
+      if (row >= pages.getFirstRowIndex(i) && row <= pages.getLastRowIndex(i, rowCount)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Rows of one row group (relative, ascending) as Parquet's row ranges. */
+  private static RowRanges rowRanges(long[] rows, long rowCount) {
     OffsetIndex onePagePerRow = new OffsetIndex() {
       @Override
       public int getPageCount() {
@@ -383,11 +439,12 @@ public final class RowReader {
    * in parallel.
    */
   private static void prefetchPages(
-      ParquetFileReader reader, PrefetchedInputFile input, List<ColumnChunkMetaData> chunks,
+      PrefetchedInputFile input, List<ColumnChunkMetaData> chunks, List<OffsetIndex> offsets,
       RowRanges ranges, long rowCount) throws IOException {
     List<long[]> wanted = new ArrayList<>();
-    for (ColumnChunkMetaData chunk : chunks) {
-      OffsetIndex pages = reader.readOffsetIndex(chunk);
+    for (int c = 0; c < chunks.size(); c++) {
+      ColumnChunkMetaData chunk = chunks.get(c);
+      OffsetIndex pages = offsets.get(c);
       if (pages == null || pages.getPageCount() == 0) {
         continue;
       }

@@ -61,24 +61,7 @@ class RowReaderGoldenTablesTest {
         .latest();
     StructType schema = snapshot.schema();
     List<String> columns = schema.fieldNames();
-    Map<RowLocator, Map<String, Object>> expected = new HashMap<>();
-    for (LiveFile file : snapshot.liveFiles().values()) {
-      snapshot.readRows(file, columns, batch -> {
-        ColumnarBatch data = batch.getData();
-        ColumnVector rowIndex = data.getColumnVector(columns.size());
-        for (int i = 0; i < data.getSize(); i++) {
-          if (batch.getSelectionVector().isPresent()
-              && (batch.getSelectionVector().get().isNullAt(i) || !batch.getSelectionVector().get().getBoolean(i))) {
-            continue;
-          }
-          Map<String, Object> row = new java.util.LinkedHashMap<>();
-          for (int c = 0; c < columns.size(); c++) {
-            row.put(columns.get(c), KernelValues.value(data.getColumnVector(c), i, schema.at(c).getDataType()));
-          }
-          expected.put(new RowLocator(file.path(), rowIndex.getLong(i)), row);
-        }
-      });
-    }
+    Map<RowLocator, Map<String, Object>> expected = KernelRows.read(snapshot, columns);
     assertThat(expected).as("live rows of " + name).isNotEmpty();
     RowReader reader = new RowReader(TableEngines.local(), snapshot.location(), schema, snapshot.columnMappingMode(),
         snapshot.partitionColumns(), Executors.newVirtualThreadPerTaskExecutor());
@@ -87,30 +70,12 @@ class RowReaderGoldenTablesTest {
         path -> snapshot.file(path).map(LiveFile::partitionValues).orElse(Map.of()));
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     for (RowLocator l : expected.keySet()) {
-      assertThat(normalize(actual.get(l))).as(name + " " + l).isEqualTo(normalize(expected.get(l)));
+      assertThat(KernelRows.normalize(actual.get(l))).as(name + " " + l).isEqualTo(KernelRows.normalize(expected.get(l)));
     }
   }
 
   private static String firstColumn(Path table) {
     io.delta.kernel.engine.Engine engine = io.lakeshelf.content.storage.TableEngines.local();
     return io.delta.kernel.Table.forPath(engine, table.toString()).getLatestSnapshot(engine).getSchema().at(0).getName();
-  }
-
-  /** byte[] compares by identity; turn it into a list so equal bytes compare equal. */
-  private static Object normalize(Object o) {
-    if (o instanceof byte[] b) {
-      List<Byte> out = new ArrayList<>();
-      for (byte x : b) out.add(x);
-      return out;
-    }
-    if (o instanceof Map<?, ?> m) {
-      Map<Object, Object> out = new java.util.LinkedHashMap<>();
-      m.forEach((k, v) -> out.put(normalize(k), normalize(v)));
-      return out;
-    }
-    if (o instanceof List<?> list) {
-      return list.stream().map(RowReaderGoldenTablesTest::normalize).toList();
-    }
-    return o;
   }
 }
