@@ -208,11 +208,45 @@ public class CollectionController {
         throw new ApiException(ErrorCode.INVALID_REQUEST, "'table': " + e.getMessage());
       }
     }
-    String path = table.startsWith("file:") ? URI.create(table).getPath() : table;
+    if (table.indexOf('\0') >= 0) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "'table' holds the character NUL (U+0000), which no path may hold");
+    }
+    String path = table.startsWith("file:") ? fileUriPath(table) : table;
     if (path == null || !Path.of(path).isAbsolute()) {
       throw new ApiException(
           ErrorCode.INVALID_REQUEST, "'table' must be an absolute path or a file: URI");
     }
     return Path.of(path).normalize().toString();
+  }
+
+  /**
+   * The path a {@code file:} URI names, percent-decoded (RFC 8089). A plain path is taken as it
+   * is, so {@code %}, {@code #} and {@code ?} need encoding only in a URI, where they would
+   * otherwise start an escape, a fragment or a query and name another directory.
+   */
+  private static String fileUriPath(String table) {
+    URI uri;
+    try {
+      uri = new URI(table);
+    } catch (java.net.URISyntaxException e) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "'table' is not a valid file: URI (" + e.getReason()
+          + " at index " + e.getIndex() + "); encode '%' as %25, or give the plain path");
+    }
+    if (uri.getRawQuery() != null) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST,
+          "'table' is a file: URI with the character '?', which starts a query; encode it as %3F, or give the plain path");
+    }
+    if (uri.getRawFragment() != null) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST,
+          "'table' is a file: URI with the character '#', which starts a fragment; encode it as %23, or give the plain path");
+    }
+    if (uri.isOpaque()) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "'table' must be an absolute path or a file: URI such as file:///data/table");
+    }
+    if (uri.getRawAuthority() != null && !uri.getRawAuthority().equalsIgnoreCase("localhost")) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST,
+          "'table' is a file: URI naming the host '" + uri.getRawAuthority() + "'; only local files (file:///path) can be served");
+    }
+    return uri.getPath();
   }
 }

@@ -166,7 +166,7 @@ public final class RowReader {
       List<StructField> fields,
       Function<String, Map<String, String>> partitionValues) {
     URI uri = files.resolve(dataFile);
-    String location = storageLocation(uri);
+    String location = DataFileResolver.storageLocation(uri);
     Map<String, Object> partitions = new HashMap<>();
     List<StructField> dataFields = new ArrayList<>();
     for (StructField f : fields) {
@@ -200,14 +200,6 @@ public final class RowReader {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read rows of " + uri, e);
     }
-  }
-
-  /** A resolved data-file URI as the store names the object: decoded, as the log's paths are encoded. */
-  static String storageLocation(URI uri) {
-    if ("file".equals(uri.getScheme())) {
-      return "file:" + java.nio.file.Path.of(uri);
-    }
-    return uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
   }
 
   /**

@@ -7,6 +7,7 @@ import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.types.StructType;
 import io.lakeshelf.content.storage.TableEngines;
 import io.lakeshelf.content.RowLocator;
+import io.lakeshelf.content.testing.KernelRows;
 import io.lakeshelf.content.table.ContentColumns;
 import io.lakeshelf.content.table.ContentTable;
 import io.lakeshelf.content.table.LiveFile;

@@ -3,6 +3,7 @@ package io.lakeshelf.content.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeshelf.content.RowLocator;
+import io.lakeshelf.content.testing.KernelRows;
 import io.lakeshelf.content.storage.TableEngines;
 import io.lakeshelf.content.table.ContentColumns;
 import io.lakeshelf.content.table.ContentTable;

@@ -1,4 +1,4 @@
-package io.lakeshelf.content.rows;
+package io.lakeshelf.content.testing;
 
 import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.ColumnVector;
@@ -30,11 +30,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Delta Kernel's own values as the same Java values {@link ParquetValues} produces. */
-final class KernelValues {
+public final class KernelValues {
 
   private KernelValues() {}
 
-  static Object value(ColumnVector v, int row, DataType type) {
+  public static Object value(ColumnVector v, int row, DataType type) {
     if (v.isNullAt(row)) {
       return null;
     }

@@ -1,4 +1,4 @@
-package io.lakeshelf.content.rows;
+package io.lakeshelf.content.testing;
 
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /** The oracle of join tests: every live row of a snapshot as Delta Kernel's own reader reads it. */
-final class KernelRows {
+public final class KernelRows {
 
   private KernelRows() {}
 
   /** Every live row, keyed by its locator, each column as {@link KernelValues} gives it. */
-  static Map<RowLocator, Map<String, Object>> read(TableSnapshot snapshot, List<String> columns) {
+  public static Map<RowLocator, Map<String, Object>> read(TableSnapshot snapshot, List<String> columns) {
     StructType schema = snapshot.schema();
     Map<RowLocator, Map<String, Object>> rows = new LinkedHashMap<>();
     try {
@@ -48,7 +48,7 @@ final class KernelRows {
   }
 
   /** byte[] compares by identity; turn it into a list so equal bytes compare equal. */
-  static Object normalize(Object o) {
+  public static Object normalize(Object o) {
     if (o instanceof byte[] b) {
       List<Byte> out = new ArrayList<>();
       for (byte x : b) out.add(x);
