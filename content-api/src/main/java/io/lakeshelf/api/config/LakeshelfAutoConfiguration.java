@@ -162,6 +162,17 @@ public class LakeshelfAutoConfiguration {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
   }
 
+  /**
+   * Tomcat passes {@code %2F} and {@code %5C} through to routing (document ids may hold {@code /}
+   * and {@code \}) and reports what it refuses itself as problem+json. Its own mapper: the
+   * customizer is applied while the web server is made, before most beans.
+   */
+  @Bean
+  org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory>
+      lakeshelfTomcatRequestUris() {
+    return new TomcatRequestUris(JsonMapper.builder().build());
+  }
+
   @Bean
   FilterRegistrationBean<ApiKeyFilter> lakeshelfApiKeys(LakeshelfProperties properties, JsonMapper json) {
     ApiKeys keys = new ApiKeys(properties.security().apiKeys());

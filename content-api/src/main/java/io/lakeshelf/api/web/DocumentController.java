@@ -10,6 +10,7 @@ import io.lakeshelf.content.Document;
 import io.lakeshelf.content.rows.Projection;
 import io.lakeshelf.content.table.CommitResult;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,6 +30,15 @@ import org.springframework.web.bind.annotation.RestController;
 @io.swagger.v3.oas.annotations.tags.Tag(name = "documents")
 @RequestMapping(path = "/v1/collections/{name}/documents", produces = "application/json")
 public class DocumentController {
+
+  /**
+   * How a document id is written in a path (the parameter's OpenAPI description); {@link
+   * DocumentIds} decodes it from the raw path, the path variable Spring decodes is not used.
+   */
+  static final String ID_RULE = "The document id, percent-encoded as RFC 3986 says (UTF-8): "
+      + "`/`, `\\`, `%`, `?`, `#`, `;`, space and non-ASCII characters must be sent as %XX "
+      + "(`a;v=2` as `a%3Bv%3D2`, `a/b` as `a%2Fb`); `.` and `..` as `%2E` and `%2E%2E`. "
+      + "A raw `;`, a malformed escape or bytes that are not UTF-8 answer 400 INVALID_REQUEST.";
 
   private final CollectionRegistry registry;
   private final LakeshelfProperties properties;
@@ -111,9 +121,11 @@ public class DocumentController {
   @GetMapping("/{id}")
   public Map<String, Object> get(
       @PathVariable String name,
-      @PathVariable String id,
-      @RequestParam(required = false) List<String> include)
+      @PathVariable("id") @io.swagger.v3.oas.annotations.Parameter(description = ID_RULE) String routedId,
+      @RequestParam(required = false) List<String> include,
+      HttpServletRequest request)
       throws IOException {
+    String id = DocumentIds.fromPath(request);
     ServedCollection c = registry.get(name);
     Projection projection =
         include != null && include.contains("vectors") ? Projection.ALL : Projection.DEFAULT;
@@ -129,9 +141,11 @@ public class DocumentController {
   @DeleteMapping("/{id}")
   public WriteResponses.Deleted delete(
       @PathVariable String name,
-      @PathVariable String id,
-      @RequestParam(defaultValue = "true") boolean refresh)
+      @PathVariable("id") @io.swagger.v3.oas.annotations.Parameter(description = ID_RULE) String routedId,
+      @RequestParam(defaultValue = "true") boolean refresh,
+      HttpServletRequest request)
       throws IOException, InterruptedException {
+    String id = DocumentIds.fromPath(request);
     ServedCollection c = writable(name);
     CommitResult result = c.delete(List.of(id), refresh);
     if (result.rows() == 0) {

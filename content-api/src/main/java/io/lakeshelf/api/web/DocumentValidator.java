@@ -33,6 +33,56 @@ final class DocumentValidator {
   }
 
   /**
+   * Why an id could not be addressed in a path ({@code /documents/{id}}), or null if it can: ids
+   * must be Unicode text (no lone surrogate, which has no UTF-8 form) without control characters
+   * (U+0000 to U+001F, U+007F to U+009F), which Tomcat or proxies refuse or mangle in a path.
+   */
+  static String unaddressable(String id) {
+    for (int j = 0; j < id.length(); j++) {
+      char c = id.charAt(j);
+      if (Character.isHighSurrogate(c) && j + 1 < id.length() && Character.isLowSurrogate(id.charAt(j + 1))) {
+        j++;
+      } else if (Character.isSurrogate(c)) {
+        return "id " + escaped(id) + " holds a lone surrogate (U+" + hex(c) + ") at index " + j
+            + ": ids must be valid Unicode";
+      } else if (Character.isISOControl(c)) {
+        return "id " + escaped(id) + " holds the control character U+" + hex(c) + " at index " + j
+            + ": ids must not hold control characters";
+      }
+    }
+    return null;
+  }
+
+  private static boolean hasLoneSurrogate(String id) {
+    for (int j = 0; j < id.length(); j++) {
+      char c = id.charAt(j);
+      if (Character.isHighSurrogate(c) && j + 1 < id.length() && Character.isLowSurrogate(id.charAt(j + 1))) {
+        j++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String hex(char c) {
+    return String.format("%04X", (int) c);
+  }
+
+  /** The id in quotes, surrogates and control characters written as \\uXXXX. */
+  private static String escaped(String id) {
+    StringBuilder out = new StringBuilder("'");
+    for (char c : id.toCharArray()) {
+      if (Character.isSurrogate(c) || Character.isISOControl(c)) {
+        out.append("\\u").append(hex(c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('\'').toString();
+  }
+
+  /**
    * @param embedded the names of the vectors a model fills from the text: a document may leave
    *     them out if it has a text or a title; they are filled after validation
    */
@@ -65,6 +115,9 @@ final class DocumentValidator {
         errors.add(new FieldError(i, id, "id", "id is required"));
       } else if (id.length() > Document.MAX_ID_LENGTH) {
         errors.add(new FieldError(i, null, "id", "id is longer than " + Document.MAX_ID_LENGTH));
+      } else if (unaddressable(id) != null) {
+        // A lone surrogate cannot be written as JSON (nor UTF-8): the id is shown escaped.
+        errors.add(new FieldError(i, hasLoneSurrogate(id) ? null : id, "id", unaddressable(id)));
       } else if (!seen.add(id)) {
         errors.add(new FieldError(i, id, "id", "id appears more than once in the batch"));
       }

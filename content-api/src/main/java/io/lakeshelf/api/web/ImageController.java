@@ -90,10 +90,12 @@ public class ImageController {
   @GetMapping("/v1/collections/{name}/documents/{id}/images/{n}")
   public ResponseEntity<byte[]> image(
       @PathVariable String name,
-      @PathVariable String id,
+      @PathVariable("id") @io.swagger.v3.oas.annotations.Parameter(description = DocumentController.ID_RULE) String routedId,
       @PathVariable int n,
-      @RequestHeader(name = "If-None-Match", required = false) String ifNoneMatch)
+      @RequestHeader(name = "If-None-Match", required = false) String ifNoneMatch,
+      jakarta.servlet.http.HttpServletRequest request)
       throws IOException {
+    String id = DocumentIds.fromPath(request);
     ServedCollection c = registry.get(name);
     Document doc = c.find(id, new Projection(false, false, true, false, false))
         .map(ServedCollection.Found::document)
