@@ -945,17 +945,19 @@ public final class VectorIndex implements Closeable {
     }
 
     /** Where the live rows with these ids are; absent ids are left out. */
-    public Map<String, RowLocator> find(Collection<String> ids) throws IOException {
+    /** Every indexed row of each of these ids (more than one only in a table another writer made). */
+    public Map<String, List<RowLocator>> find(Collection<String> ids) throws IOException {
       if (ids.isEmpty()) {
         return Map.of();
       }
       List<BytesRef> terms = ids.stream().map(BytesRef::new).toList();
-      TopDocs docs = searcher.search(new TermInSetQuery(F_ID, terms), Math.max(1, ids.size() * 2));
+      Query byId = new TermInSetQuery(F_ID, terms);
+      TopDocs docs = searcher.search(byId, Math.max(1, searcher.count(byId)));
       StoredFields stored = generation.reader().storedFields();
-      Map<String, RowLocator> found = new HashMap<>();
+      Map<String, List<RowLocator>> found = new HashMap<>();
       for (ScoreDoc sd : docs.scoreDocs) {
         Document d = stored.document(sd.doc);
-        found.put(d.get(F_ID), locator(d));
+        found.computeIfAbsent(d.get(F_ID), k -> new java.util.ArrayList<>()).add(locator(d));
       }
       return found;
     }

@@ -45,7 +45,8 @@ class VectorIndexTest {
       // Locators agree with a full scan of the table.
       assertThat(new ScanningRowFinder(t.table).find(List.of("a", "b", "c"), TableVersion.of(1)))
           .isEqualTo(Map.of(
-              "a", hits.get(0).locator(), "c", hits.get(1).locator(), "b", hits.get(2).locator()));
+              "a", List.of(hits.get(0).locator()), "c", List.of(hits.get(1).locator()),
+              "b", List.of(hits.get(2).locator())));
     }
   }
 

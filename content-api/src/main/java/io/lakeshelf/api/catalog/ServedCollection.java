@@ -427,7 +427,8 @@ public final class ServedCollection implements Closeable {
    */
   public java.util.Optional<Found> find(String id, io.lakeshelf.content.rows.Projection projection) {
     try (VectorIndex.View view = acquirePrimary()) {
-      RowLocator locator = view.find(java.util.List.of(id)).get(id);
+      List<RowLocator> found = view.find(java.util.List.of(id)).get(id);
+      RowLocator locator = found == null ? null : found.get(0);
       if (locator == null) {
         return java.util.Optional.empty();
       }

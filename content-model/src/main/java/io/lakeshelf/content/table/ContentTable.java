@@ -58,7 +58,8 @@ public final class ContentTable {
 
   private static final Logger log = LoggerFactory.getLogger(ContentTable.class);
   private static final String ENGINE_INFO = "Lakeshelf";
-  private static final int MAX_ATTEMPTS = 5;
+  /** Commits a write tries before it answers a conflict; each lost race waits a random backoff. */
+  private static final int MAX_ATTEMPTS = 20;
 
   private final Engine engine;
   private final String location;
@@ -204,41 +205,63 @@ public final class ContentTable {
     return writeWithRetries(List.of(), new LinkedHashSet<>(ids), -1, finder);
   }
 
+  /**
+   * Writes with the id lookup redone after every lost race. Kernel is told not to retry a commit
+   * by itself: its conflict check sees only the files a transaction removes, so two writers
+   * inserting the same new id would both win. Here a write that loses a race reads the winner's
+   * version, finds the live rows of its ids again, and commits the same data files if they
+   * replace the same rows (another writer's ids), or writes anew if the winner touched its ids.
+   */
   private CommitResult writeWithRetries(
       List<Document> rows, Set<String> ids, int count, RowFinder finder) throws IOException {
-    ConcurrentWriteException last = null;
+    RuntimeException last = null;
+    PreparedWrite prepared = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       TableSnapshot snapshot = latest();
-      Map<String, RowLocator> replaced = ids.isEmpty() ? Map.of() : finder.find(ids, snapshot.version());
-      int rowCount = count >= 0 ? count : replaced.size();
+      Map<String, List<RowLocator>> found = ids.isEmpty() ? Map.of() : finder.find(ids, snapshot.version());
+      Set<RowLocator> replaced = new java.util.LinkedHashSet<>();
+      found.values().forEach(replaced::addAll);
+      int rowCount = count >= 0 ? count : found.size();
+      if (rows.isEmpty() && replaced.isEmpty()) {
+        return new CommitResult(snapshot.version(), 0, false);
+      }
+      if (prepared == null || !prepared.replaced().equals(replaced)) {
+        prepared = prepare(snapshot, rows, replaced);
+      }
       try {
-        return write(snapshot, rows, replaced.values(), rowCount);
-      } catch (ConcurrentWriteException e) {
+        return commit(snapshot, prepared, rowCount);
+      } catch (ConcurrentWriteException | io.delta.kernel.exceptions.MaxCommitRetryLimitReachedException e) {
         last = e;
         log.info(
-            "Write to {} lost a race on version {} (attempt {} of {}); retrying",
+            "Write to {} lost a race on version {} (attempt {} of {}); finding its rows again",
             location,
             snapshot.version(),
             attempt,
             MAX_ATTEMPTS);
+        backOff(attempt);
       }
     }
     throw new WriteConflictException(
         "gave up writing to " + location + " after " + MAX_ATTEMPTS + " conflicts", last);
   }
 
-  private CommitResult write(
-      TableSnapshot snapshot, List<Document> rows, Collection<RowLocator> replaced, int rowCount)
-      throws IOException {
-    if (rows.isEmpty() && replaced.isEmpty()) {
-      return new CommitResult(snapshot.version(), 0, false);
+  /** Waits up to 5 ms times 2^attempt (at most 500 ms), at random, so racing writers spread out. */
+  private static void backOff(int attempt) throws java.io.InterruptedIOException {
+    long bound = Math.min(500, 5L << Math.min(attempt, 10));
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(bound + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted between write attempts");
     }
-    Transaction txn =
-        snapshot
-            .kernelSnapshot()
-            .buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE)
-            .build(engine);
-    Row txnState = txn.getTransactionState(engine);
+  }
+
+  /** The data files of a write and the log actions that add them and remove the files they rewrite. */
+  private record PreparedWrite(Set<RowLocator> replaced, List<Row> actions, List<String> written) {}
+
+  private PreparedWrite prepare(TableSnapshot snapshot, List<Document> rows, Set<RowLocator> replaced)
+      throws IOException {
+    Row txnState = transaction(snapshot).getTransactionState(engine);
     List<Row> actions = new ArrayList<>();
     List<String> written = new ArrayList<>();
     if (!rows.isEmpty()) {
@@ -261,10 +284,24 @@ public final class ContentTable {
           SingleAction.createRemoveFileSingleAction(
               add.toRemoveFileRow(true, Optional.of(removedAt))));
     }
-    listener.beforeCommit(snapshot.version(), List.copyOf(written));
+    return new PreparedWrite(Set.copyOf(replaced), List.copyOf(actions), List.copyOf(written));
+  }
+
+  /** A transaction on this snapshot that Kernel does not retry on its own (see {@link #writeWithRetries}). */
+  private Transaction transaction(TableSnapshot snapshot) {
+    return snapshot
+        .kernelSnapshot()
+        .buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE)
+        .withMaxRetries(0)
+        .build(engine);
+  }
+
+  private CommitResult commit(TableSnapshot snapshot, PreparedWrite write, int rowCount) throws IOException {
+    Transaction txn = transaction(snapshot);
+    listener.beforeCommit(snapshot.version(), write.written());
     TransactionCommitResult result =
         txn.commit(
-            engine, CloseableIterable.inMemoryIterable(Utils.toCloseableIterator(actions.iterator())));
+            engine, CloseableIterable.inMemoryIterable(Utils.toCloseableIterator(write.actions().iterator())));
     runPostCommitHooks(result);
     return new CommitResult(TableVersion.of(result.getVersion()), rowCount, true);
   }

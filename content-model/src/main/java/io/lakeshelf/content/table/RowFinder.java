@@ -4,6 +4,7 @@ import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.TableVersion;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +15,9 @@ import java.util.Map;
 @FunctionalInterface
 public interface RowFinder {
 
-  /** The locators of the live rows with these ids at {@code version}; absent ids are left out. */
-  Map<String, RowLocator> find(Collection<String> ids, TableVersion version) throws IOException;
+  /**
+   * The locators of every live row with each of these ids at {@code version}: one per id in a
+   * table Lakeshelf writes, possibly more in a table another writer made. Absent ids are left out.
+   */
+  Map<String, List<RowLocator>> find(Collection<String> ids, TableVersion version) throws IOException;
 }

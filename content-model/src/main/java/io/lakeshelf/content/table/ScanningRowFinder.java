@@ -28,10 +28,10 @@ public final class ScanningRowFinder implements RowFinder {
   }
 
   @Override
-  public Map<String, RowLocator> find(Collection<String> ids, TableVersion version)
+  public Map<String, List<RowLocator>> find(Collection<String> ids, TableVersion version)
       throws IOException {
     Set<String> wanted = new HashSet<>(ids);
-    Map<String, RowLocator> found = new HashMap<>();
+    Map<String, List<RowLocator>> found = new HashMap<>();
     TableSnapshot snapshot = table.at(version);
     String idColumn = table.columns().id();
     for (LiveFile file : snapshot.liveFiles().values()) {
@@ -44,7 +44,7 @@ public final class ScanningRowFinder implements RowFinder {
   }
 
   private static void collect(
-      FilteredColumnarBatch batch, String path, Set<String> wanted, Map<String, RowLocator> found) {
+      FilteredColumnarBatch batch, String path, Set<String> wanted, Map<String, List<RowLocator>> found) {
     ColumnarBatch data = batch.getData();
     ColumnVector id = data.getColumnVector(0);
     ColumnVector rowIndex = data.getColumnVector(1);
@@ -55,7 +55,7 @@ public final class ScanningRowFinder implements RowFinder {
         continue;
       }
       if (!id.isNullAt(i) && wanted.contains(id.getString(i))) {
-        found.put(id.getString(i), new RowLocator(path, rowIndex.getLong(i)));
+        found.computeIfAbsent(id.getString(i), k -> new java.util.ArrayList<>()).add(new RowLocator(path, rowIndex.getLong(i)));
       }
     }
   }

@@ -153,6 +153,62 @@ public abstract class TableStorageContractTest {
         .isInstanceOf(FileNotFoundException.class);
   }
 
+  /**
+   * Two writers (each its own engine and table handle, as two processes) upsert the same new ids
+   * at the same moment, round after round, then one deletes them: after every round each id has
+   * exactly one live row, holding one of the two writers' contents, and the delete leaves none.
+   */
+  @Test
+  void twoWritersUpsertingTheSameNewIdsLeaveOneRowPerId() throws Exception {
+    String location = newLocation();
+    ContentTable.createManaged(engine(StorageRequestListener.NONE), location, List.of(BODY_4D));
+    ContentTable[] writers = new ContentTable[2];
+    for (int w = 0; w < writers.length; w++) {
+      writers[w] = ContentTable.open(engine(StorageRequestListener.NONE), location, ContentColumns.MANAGED, List.of(BODY_4D));
+    }
+    int rounds = 12;
+    for (int round = 0; round < rounds; round++) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        ids.add("r" + round + "-" + i);
+      }
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(writers.length);
+      List<CompletableFuture<Void>> runs = new ArrayList<>();
+      for (int w = 0; w < writers.length; w++) {
+        int writer = w;
+        ContentTable table = writers[w];
+        runs.add(CompletableFuture.runAsync(() -> {
+          try {
+            List<Document> docs = ids.stream().map(id -> doc(id, 1, writer, 0, 1)).toList();
+            start.await();
+            table.upsert(docs, new ScanningRowFinder(table));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }, executor));
+      }
+      CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).join();
+      Map<String, Long> rowsPerId = rowsPerId(writers[0]);
+      for (String id : ids) {
+        assertThat(rowsPerId.get(id)).as("live rows of %s after round %d", id, round).isEqualTo(1L);
+      }
+    }
+    // A delete removes every live row of its ids.
+    List<String> all = new ArrayList<>(rowsPerId(writers[1]).keySet());
+    writers[1].delete(all, new ScanningRowFinder(writers[1]));
+    assertThat(rowsPerId(writers[0])).isEmpty();
+  }
+
+  /** How many live rows hold each id, read with Kernel. */
+  private static Map<String, Long> rowsPerId(ContentTable table) throws Exception {
+    TableSnapshot snapshot = table.latest();
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    for (var row : io.lakeshelf.content.testing.KernelRows.read(snapshot, List.of(ContentColumns.MANAGED.id())).values()) {
+      counts.merge((String) row.get(ContentColumns.MANAGED.id()), 1L, Long::sum);
+    }
+    return counts;
+  }
+
   @Test
   void twoWritersRacingOnOneTableLoseNoBatch() throws Exception {
     String location = newLocation();
@@ -263,10 +319,11 @@ public abstract class TableStorageContractTest {
         }
       });
     }
-    Map<String, RowLocator> locators = new ScanningRowFinder(table).find(ids, snapshot.version());
+    List<RowLocator> locators = new ScanningRowFinder(table).find(ids, snapshot.version()).values().stream()
+        .flatMap(List::stream).toList();
     DocumentReader reader = new DocumentReader(snapshot, ContentColumns.MANAGED, List.of(BODY_4D), executor);
     Map<String, Document> byId = new java.util.TreeMap<>();
-    reader.read(List.copyOf(locators.values()), Projection.ALL).values().forEach(d -> byId.put(d.id(), d));
+    reader.read(locators, Projection.ALL).values().forEach(d -> byId.put(d.id(), d));
     return byId;
   }
 

@@ -41,7 +41,11 @@ class ContentTableTest {
         }
       });
     }
-    Map<String, RowLocator> locators = finder.find(ids, snapshot.version());
+    Map<String, RowLocator> locators = new java.util.HashMap<>();
+    finder.find(ids, snapshot.version()).forEach((id, rows) -> {
+      assertThat(rows).as("live rows of %s", id).hasSize(1);
+      locators.put(id, rows.get(0));
+    });
     assertThat(locators).hasSize(ids.size());
     DocumentReader reader = new DocumentReader(snapshot, ContentColumns.MANAGED,
         List.of(BODY_4D), Executors.newVirtualThreadPerTaskExecutor());

@@ -244,7 +244,7 @@ class CrashConsistencyTest {
     TableSnapshot snapshot = table.latest();
     String at = what + ", table version " + snapshot.version();
     Map<String, LiveRow> rows = readLiveRows(snapshot);
-    Map<String, RowLocator> scanned =
+    Map<String, java.util.List<RowLocator>> scanned =
         new ScanningRowFinder(table).find(rows.keySet(), snapshot.version());
     assertThat(scanned).as("%s: full scan vs rows read", at).isEqualTo(locators(rows));
     assertThat(index.version()).as("%s: index version", at).isEqualTo(snapshot.version());
@@ -268,7 +268,7 @@ class CrashConsistencyTest {
         assertThat(hits.get(0).id()).as("%s: search for the vector of %s", at, id).isEqualTo(id);
         assertThat(hits.get(0).locator())
             .as("%s: locator of the hit for %s", at, id)
-            .isEqualTo(scanned.get(id));
+            .isEqualTo(scanned.get(id).get(0));
       }
     }
   }
@@ -323,9 +323,9 @@ class CrashConsistencyTest {
     return rows;
   }
 
-  private static Map<String, RowLocator> locators(Map<String, LiveRow> rows) {
-    Map<String, RowLocator> locators = new HashMap<>();
-    rows.forEach((id, row) -> locators.put(id, row.locator()));
+  private static Map<String, java.util.List<RowLocator>> locators(Map<String, LiveRow> rows) {
+    Map<String, java.util.List<RowLocator>> locators = new HashMap<>();
+    rows.forEach((id, row) -> locators.put(id, java.util.List.of(row.locator())));
     return locators;
   }
 
