@@ -69,6 +69,99 @@ class S3TablesIT {
     return (long) m.json().get("measurements").get(0).get("value").asDouble();
   }
 
+  /**
+   * Two services (two data directories, one managed table on S3) upsert the same new ids at the
+   * same moment, round after round, and then each deletes half of them: after every round each id
+   * has exactly one live row in the table, search finds each id once, and the deletes leave none.
+   */
+  @Test
+  void twoServicesUpsertingTheSameNewIdsOnOneTableLeaveOneRowPerId() throws Exception {
+    String table = "s3://" + BUCKET + "/tables/shared";
+    String collection = """
+        {"table": "%s", "vectors": {"body": {"dimensions": 3, "similarity": "cosine"}}}""".formatted(table);
+    try (RunningService a = service("writer-a"); RunningService b = service("writer-b")) {
+      assertThat(a.send("PUT", "/v1/collections/shared", collection).status()).isIn(200, 201);
+      assertThat(b.send("PUT", "/v1/collections/shared", collection).status()).isIn(200, 201);
+      RunningService[] services = {a, b};
+      List<String> all = new ArrayList<>();
+      try (var threads = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+        for (int round = 0; round < 6; round++) {
+          List<String> ids = new ArrayList<>();
+          for (int i = 0; i < 5; i++) {
+            ids.add("r" + round + "-" + i);
+          }
+          all.addAll(ids);
+          java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+          List<java.util.concurrent.Future<Answer>> writes = new ArrayList<>();
+          for (int w = 0; w < 2; w++) {
+            RunningService s = services[w];
+            StringBuilder body = new StringBuilder("{\"documents\": [");
+            for (int i = 0; i < ids.size(); i++) {
+              body.append(i == 0 ? "" : ",").append("{\"id\": \"").append(ids.get(i))
+                  .append("\", \"text\": \"from ").append(w).append("\", \"vectors\": {\"body\": [1, ")
+                  .append(w).append(", ").append(i).append("]}}");
+            }
+            String json = body.append("]}").toString();
+            writes.add(threads.submit(() -> {
+              start.await();
+              return s.send("POST", "/v1/collections/shared/documents", json);
+            }));
+          }
+          for (var w : writes) {
+            Answer answer = w.get();
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+          }
+          Map<String, Long> rows = rowsPerId(table);
+          for (String id : ids) {
+            assertThat(rows.get(id)).as("live rows of %s after round %d", id, round).isEqualTo(1L);
+          }
+        }
+      }
+      // Each service's search sees every id once, once it has caught up with the other's commits.
+      long version = a.get("/v1/collections/shared").json().get("tableVersion").asLong();
+      for (RunningService s : services) {
+        JsonNode hits = null;
+        for (int i = 0; i < 100; i++) {
+          JsonNode c = s.get("/v1/collections/shared").json();
+          if (c.get("indexedVersion").asLong() >= version) {
+            hits = s.send("POST", "/v1/collections/shared/search", "{\"vector\": [1, 0, 0], \"k\": 1000}")
+                .json().get("hits");
+            break;
+          }
+          Thread.sleep(100);
+        }
+        assertThat(hits).as("search after catching up").isNotNull();
+        List<String> found = new ArrayList<>();
+        hits.forEach(h -> found.add(h.get("id").asString()));
+        assertThat(found).containsExactlyInAnyOrderElementsOf(all);
+      }
+      // Deletes: each service deletes half; every row of every id goes.
+      int half = all.size() / 2;
+      for (int w = 0; w < 2; w++) {
+        List<String> mine = w == 0 ? all.subList(0, half) : all.subList(half, all.size());
+        String ids = mine.stream().map(id -> "\"" + id + "\"").collect(java.util.stream.Collectors.joining(","));
+        Answer deleted = services[w].send("POST", "/v1/collections/shared/documents/delete", "{\"ids\": [" + ids + "]}");
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+      }
+      assertThat(rowsPerId(table)).isEmpty();
+    }
+  }
+
+  /** How many live rows of the table hold each id, read with Kernel straight from S3. */
+  private static Map<String, Long> rowsPerId(String table) {
+    try (S3Client client = s3.client(io.lakeshelf.content.storage.StorageRequestListener.NONE)) {
+      var engine = io.lakeshelf.content.storage.TableEngines.withS3(client, io.lakeshelf.content.storage.StorageRequestListener.NONE);
+      var snapshot = io.lakeshelf.content.table.ContentTable.open(engine, table,
+          io.lakeshelf.content.table.ContentColumns.MANAGED, List.of()).latest();
+      String id = io.lakeshelf.content.table.ContentColumns.MANAGED.id();
+      Map<String, Long> counts = new java.util.TreeMap<>();
+      for (var row : io.lakeshelf.content.testing.KernelRows.read(snapshot, List.of(id)).values()) {
+        counts.merge((String) row.get(id), 1L, Long::sum);
+      }
+      return counts;
+    }
+  }
+
   @Test
   void aManagedCollectionOnS3IsWrittenSearchedAndSurvivesARestart() throws Exception {
     String table = "s3://" + BUCKET + "/tables/articles";
