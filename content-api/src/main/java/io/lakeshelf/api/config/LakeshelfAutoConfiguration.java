@@ -96,12 +96,20 @@ public class LakeshelfAutoConfiguration {
         });
   }
 
+  /** This process's hold on the data directory: taken before anything in it is read or written. */
+  @Bean(destroyMethod = "close")
+  io.lakeshelf.api.catalog.DataDirectoryLock lakeshelfDataDirectoryLock(LakeshelfProperties properties) throws IOException {
+    Files.createDirectories(properties.dataDir());
+    io.lakeshelf.api.catalog.DataDirectoryLock lock = io.lakeshelf.api.catalog.DataDirectoryLock.acquire(properties.dataDir());
+    log.info("Lakeshelf data directory: {} (locked: {})", properties.dataDir().toAbsolutePath(), lock.file());
+    return lock;
+  }
+
   @Bean(destroyMethod = "close")
   CollectionRegistry lakeshelfCollections(
-      LakeshelfProperties properties, StorageEngine engine, ExecutorService lakeshelfIndexBuildExecutor, JsonMapper json)
+      LakeshelfProperties properties, StorageEngine engine, ExecutorService lakeshelfIndexBuildExecutor, JsonMapper json,
+      io.lakeshelf.api.catalog.DataDirectoryLock lakeshelfDataDirectoryLock)
       throws IOException {
-    Files.createDirectories(properties.dataDir());
-    log.info("Lakeshelf data directory: {}", properties.dataDir().toAbsolutePath());
     CollectionRegistry registry =
         new CollectionRegistry(
             new CollectionCatalog(properties.dataDir(), json),
