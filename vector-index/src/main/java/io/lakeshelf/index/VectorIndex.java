@@ -320,6 +320,7 @@ public final class VectorIndex implements Closeable {
           && before.tableId().equals(snapshot.tableId())) {
         return new SyncResult(before.tableVersion(), before.tableVersion(), 0, 0, 0, 0, false);
       }
+      reopenWriterIfClosed();
       try {
         return applySync(snapshot, columns, executor, progress, before);
       } catch (IOException | RuntimeException e) {
@@ -661,7 +662,11 @@ public final class VectorIndex implements Closeable {
     old.reader().decRef();
   }
 
-  /** After a failed sync: drop what it added and go back to the last commit. */
+  /**
+   * After a failed sync: drop what it added and go back to the last commit. The writer is opened
+   * again on that commit; when that fails too (the disk is still full, say), the index keeps
+   * serving its last published state and the next sync opens the writer first.
+   */
   private void recover(Exception cause) {
     log.warn("Sync of index {} failed; rolling back to version {}", path, manifest.tableVersion(), cause);
     try {
@@ -670,11 +675,21 @@ public final class VectorIndex implements Closeable {
       log.warn("Rollback of index {} failed", path, e);
     }
     try {
-      Generation old = current;
-      openWriter();
+      reopenWriterIfClosed();
+    } catch (IOException | RuntimeException e) {
+      log.warn("Cannot reopen the writer of index {} yet ({}); the next sync tries again", path, e.toString());
+    }
+  }
+
+  /** Opens the writer again on the last commit if a failure (a rollback, a tragic event) closed it. */
+  private void reopenWriterIfClosed() throws IOException {
+    if (writer.isOpen()) {
+      return;
+    }
+    Generation old = current;
+    openWriter();
+    if (current != old) {
       old.reader().decRef();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot reopen index " + path, e);
     }
   }
 

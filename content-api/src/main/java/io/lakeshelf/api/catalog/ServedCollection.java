@@ -300,20 +300,28 @@ public final class ServedCollection implements Closeable {
    * Upserts a batch in one commit. With {@code refresh}, the indexes show the batch before this
    * returns.
    */
-  public CommitResult upsert(List<Document> docs, boolean refresh) throws IOException, InterruptedException {
+  public Written upsert(List<Document> docs, boolean refresh) throws IOException, InterruptedException {
     return write(() -> table.upsert(docs, rowFinder()), refresh);
   }
 
   /** Deletes rows by id in one commit; absent ids are ignored. */
-  public CommitResult delete(Collection<String> ids, boolean refresh) throws IOException, InterruptedException {
+  public Written delete(Collection<String> ids, boolean refresh) throws IOException, InterruptedException {
     return write(() -> table.delete(ids, rowFinder()), refresh);
   }
+
+  /**
+   * What a write did: its commit, and whether search shows it yet. A commit stands once it is in
+   * the table's log, whatever fails after it: when the indexes cannot be brought to it at once (a
+   * full disk, say), the write still answers its commit, {@code searchable} false, and the sync
+   * rounds index it when they can.
+   */
+  public record Written(CommitResult commit, boolean searchable) {}
 
   private interface Write {
     CommitResult run() throws IOException;
   }
 
-  private CommitResult write(Write write, boolean refresh) throws IOException, InterruptedException {
+  private Written write(Write write, boolean refresh) throws IOException, InterruptedException {
     if (!lock.tryLock(2, TimeUnit.MINUTES)) {
       throw new io.lakeshelf.api.error.ApiException(
           io.lakeshelf.api.error.ErrorCode.REINDEX_IN_PROGRESS,
@@ -321,13 +329,21 @@ public final class ServedCollection implements Closeable {
     }
     try {
       CommitResult result = write.run();
-      if (result.committed()) {
-        tableVersion = result.version();
-        if (refresh) {
-          syncIndexes(table.at(result.version()));
-        }
+      if (!result.committed()) {
+        return new Written(result, true);
       }
-      return result;
+      tableVersion = result.version();
+      if (!refresh) {
+        return new Written(result, false);
+      }
+      try {
+        syncIndexes(table.at(result.version()));
+        return new Written(result, true);
+      } catch (IOException | RuntimeException e) {
+        log.warn("Collection {}: version {} is committed but could not be indexed yet ({}); the next sync"
+            + " round retries", name(), result.version(), e.toString());
+        return new Written(result, false);
+      }
     } finally {
       lock.unlock();
     }

@@ -30,6 +30,8 @@ public enum ErrorCode {
   UNAUTHORIZED(HttpStatus.UNAUTHORIZED),
   FORBIDDEN(HttpStatus.FORBIDDEN),
   STORAGE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
+  /** The data directory's file system is full: nothing of the request was committed. */
+  STORAGE_FULL(HttpStatus.INSUFFICIENT_STORAGE),
   /** Embedding (or another bounded pool) had no room in time; retry later. */
   OVERLOADED(HttpStatus.SERVICE_UNAVAILABLE),
   INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR);

@@ -119,6 +119,10 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     return io.lakeshelf.content.storage.StorageException.find(e)
         .map(s -> {
           log.warn("Storage failed answering {} {}: {}", request.getMethod(), request.getRequestURI(), s.getMessage());
+          if (s.reason() == io.lakeshelf.content.storage.StorageException.Reason.FULL) {
+            return answer(ErrorCode.STORAGE_FULL,
+                "the file system is full, nothing was committed: " + s.getMessage(), request.getRequestURI(), List.of());
+          }
           return answer(ErrorCode.STORAGE_UNAVAILABLE,
               "table storage failed: " + s.getMessage(), request.getRequestURI(), List.of());
         })

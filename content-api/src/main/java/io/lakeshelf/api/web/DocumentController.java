@@ -80,9 +80,10 @@ public class DocumentController {
     });
     List<Document> docs = fillEmbeddings(
         DocumentValidator.validate(request, c.vectorSpecs(), models.keySet(), properties.limits()), models);
-    CommitResult result = c.upsert(docs, refresh);
+    ServedCollection.Written written = c.upsert(docs, refresh);
+    CommitResult result = written.commit();
     meters.counter("lakeshelf.ingest.rows", "collection", name).increment(result.rows());
-    return new WriteResponses.Upserted(result.version().value(), result.rows());
+    return new WriteResponses.Upserted(result.version().value(), result.rows(), written.searchable());
   }
 
   /**
@@ -147,11 +148,12 @@ public class DocumentController {
       throws IOException, InterruptedException {
     String id = DocumentIds.fromPath(request);
     ServedCollection c = writable(name);
-    CommitResult result = c.delete(List.of(id), refresh);
+    ServedCollection.Written written = c.delete(List.of(id), refresh);
+    CommitResult result = written.commit();
     if (result.rows() == 0) {
       throw notFound(name, id);
     }
-    return new WriteResponses.Deleted(result.version().value(), result.rows());
+    return new WriteResponses.Deleted(result.version().value(), result.rows(), written.searchable());
   }
 
   @io.swagger.v3.oas.annotations.Operation(operationId = "deleteDocuments", summary = "Delete documents by ids in one commit")
@@ -181,9 +183,10 @@ public class DocumentController {
         throw new ApiException(ErrorCode.INVALID_REQUEST, "'ids' must not hold null or blank ids");
       }
     }
-    CommitResult result = c.delete(new LinkedHashSet<>(request.ids()), refresh);
+    ServedCollection.Written written = c.delete(new LinkedHashSet<>(request.ids()), refresh);
+    CommitResult result = written.commit();
     return new WriteResponses.Deleted(
-        (result.committed() ? result.version() : c.tableVersion()).value(), result.rows());
+        (result.committed() ? result.version() : c.tableVersion()).value(), result.rows(), written.searchable());
   }
 
   /**
@@ -207,11 +210,12 @@ public class DocumentController {
           + " documents (lakeshelf.limits.max-documents); narrow it and repeat");
     }
     if (ids.isEmpty()) {
-      return new WriteResponses.Deleted(c.tableVersion().value(), 0);
+      return new WriteResponses.Deleted(c.tableVersion().value(), 0, true);
     }
-    CommitResult result = c.delete(new LinkedHashSet<>(ids), refresh);
+    ServedCollection.Written written = c.delete(new LinkedHashSet<>(ids), refresh);
+    CommitResult result = written.commit();
     return new WriteResponses.Deleted(
-        (result.committed() ? result.version() : c.tableVersion()).value(), result.rows());
+        (result.committed() ? result.version() : c.tableVersion()).value(), result.rows(), written.searchable());
   }
 
   private static ApiException notFound(String name, String id) {

@@ -5,7 +5,13 @@ final class WriteResponses {
 
   private WriteResponses() {}
 
-  record Upserted(long tableVersion, int upserted) {}
+  /**
+   * @param searchable whether search shows the commit when the answer is sent: false with {@code
+   *     refresh=false}, or when the commit landed but its indexing failed (it follows in the next
+   *     sync round); the commit stands either way
+   */
+  record Upserted(long tableVersion, int upserted, boolean searchable) {}
 
-  record Deleted(long tableVersion, int deleted) {}
+  /** @param searchable as for {@link Upserted} */
+  record Deleted(long tableVersion, int deleted, boolean searchable) {}
 }

@@ -23,7 +23,9 @@ public final class StorageException extends IOException {
     /** The bucket does not exist. */
     NO_SUCH_BUCKET,
     /** The store refused the request for another reason. */
-    REJECTED
+    REJECTED,
+    /** The file system has no room left (ENOSPC) or the user's quota is spent (EDQUOT). */
+    FULL
   }
 
   private final Reason reason;
@@ -71,11 +73,18 @@ public final class StorageException extends IOException {
     return new StorageException(Reason.UNAVAILABLE, "the store failed on " + location + ": " + e.getMessage(), e);
   }
 
-  /** The first {@code StorageException} in a cause chain, if any. */
+  /**
+   * The first {@code StorageException} in a cause chain, if any; a local file system's "no space
+   * left on device" or "disk quota exceeded" anywhere in the chain (as the JDK reports ENOSPC and
+   * EDQUOT, whichever layer wrapped it) is one of {@link Reason#FULL}.
+   */
   public static java.util.Optional<StorageException> find(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof StorageException s) {
         return java.util.Optional.of(s);
+      }
+      if (c instanceof IOException io && isFull(io)) {
+        return java.util.Optional.of(new StorageException(Reason.FULL, "no space left: " + io.getMessage(), io));
       }
       if (c instanceof SdkException sdk && !(c.getCause() instanceof SdkException)) {
         IOException io = of("a table", sdk);
@@ -86,5 +95,18 @@ public final class StorageException extends IOException {
       }
     }
     return java.util.Optional.empty();
+  }
+
+  private static boolean isFull(IOException e) {
+    String m = e.getMessage();
+    if (m == null && e instanceof java.nio.file.FileSystemException fs) {
+      m = fs.getReason();
+    }
+    if (m == null) {
+      return false;
+    }
+    String lower = m.toLowerCase(java.util.Locale.ROOT);
+    return lower.contains("no space left on device") || lower.contains("disk quota exceeded")
+        || lower.contains("not enough space on the disk");
   }
 }

@@ -231,6 +231,11 @@ public final class ContentTable {
       try {
         return commit(snapshot, prepared, rowCount);
       } catch (ConcurrentWriteException | io.delta.kernel.exceptions.MaxCommitRetryLimitReachedException e) {
+        if (!lostRace(e)) {
+          // Kernel reports a failed commit write (a full disk, an unreachable store) the same way
+          // as a lost race when it may not retry: that is a failure, not a race to retry.
+          throw failure(e);
+        }
         last = e;
         log.info(
             "Write to {} lost a race on version {} (attempt {} of {}); finding its rows again",
@@ -243,6 +248,29 @@ public final class ContentTable {
     }
     throw new WriteConflictException(
         "gave up writing to " + location + " after " + MAX_ATTEMPTS + " conflicts", last);
+  }
+
+  /** Whether a commit failed because another writer took its version (its log file exists). */
+  private static boolean lostRace(RuntimeException e) {
+    if (e instanceof ConcurrentWriteException) {
+      return true;
+    }
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c instanceof java.nio.file.FileAlreadyExistsException || c instanceof ConcurrentWriteException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The cause of a failed commit write, as thrown by the storage layer where it is one. */
+  private static IOException failure(RuntimeException e) {
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c instanceof IOException io) {
+        return io;
+      }
+    }
+    return new IOException("the commit failed: " + e.getMessage(), e);
   }
 
   /** Waits up to 5 ms times 2^attempt (at most 500 ms), at random, so racing writers spread out. */
