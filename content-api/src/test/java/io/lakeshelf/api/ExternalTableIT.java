@@ -104,6 +104,64 @@ class ExternalTableIT {
     }
   }
 
+  /**
+   * A table whose log has no row-count statistics (add actions without {@code stats}): the rows
+   * skipped for a null vector are still counted exactly, through incremental syncs (files added
+   * and removed) and a restart. Rows whose id is null are not indexed and counted the same way
+   * (collection {@code by-title}, whose id column {@code title} is null in the first file).
+   */
+  @Test
+  void skippedRowsAreCountedWithoutStatisticsThroughSyncsAndRestarts() throws Exception {
+    HandWrittenTable t = HandWrittenTable.create(dir.resolve("no-stats"));
+    String first = t.append(new HandWrittenTable.Row("a1"), new HandWrittenTable.Row("a2"), new HandWrittenTable.Row("a3"));
+    String body = """
+        {"mode": "external", "table": "%s", "columns": {"id": "doc_id"},
+         "vectors": {"body": {"column": "emb", "dimensions": 3}}}""".formatted(t.location());
+    String byTitle = body.replace("\"id\": \"doc_id\"", "\"id\": \"title\"");
+    try (RunningService s = RunningService.start(dir.resolve("data"))) {
+      assertThat(s.send("PUT", "/v1/collections/t", body).status()).isEqualTo(201);
+      assertThat(s.send("PUT", "/v1/collections/by-title", byTitle).status()).isEqualTo(201);
+      assertThat(awaitStatus(s, "by-title", "ready").get("skippedRows").asLong()).isEqualTo(3);
+      JsonNode c = awaitStatus(s, "t", "ready");
+      assertThat(c.get("documents").asLong()).isEqualTo(0);
+      assertThat(c.get("skippedRows").asLong()).isEqualTo(3);
+      assertThat(s.get("/v1/collections/t/documents/a2").status()).isEqualTo(200);
+
+      t.append(HandWrittenTable.Row.full("b1", 1, 1, 0, 0), HandWrittenTable.Row.full("b2", 2));
+      c = awaitVersion(s, "t", t.version());
+      assertThat(c.get("documents").asLong()).isEqualTo(1);
+      assertThat(c.get("skippedRows").asLong()).isEqualTo(4);
+      JsonNode health = s.get("/actuator/health").json().get("components").get("index").get("details")
+          .get("collections").get("t");
+      assertThat(health.get("skippedRows").asLong()).isEqualTo(4);
+      JsonNode titled = awaitVersion(s, "by-title", t.version());
+      assertThat(titled.get("documents").asLong()).isEqualTo(1);
+      assertThat(titled.get("skippedRows").asLong()).isEqualTo(4);
+    }
+    try (RunningService s = RunningService.start(dir.resolve("data"))) {
+      JsonNode c = awaitStatus(s, "t", "ready");
+      assertThat(c.get("skippedRows").asLong()).isEqualTo(4);
+      assertThat(awaitStatus(s, "by-title", "ready").get("skippedRows").asLong()).isEqualTo(4);
+      t.remove(first);
+      c = awaitVersion(s, "t", t.version());
+      assertThat(c.get("documents").asLong()).isEqualTo(1);
+      assertThat(c.get("skippedRows").asLong()).isEqualTo(1);
+      assertThat(awaitVersion(s, "by-title", t.version()).get("skippedRows").asLong()).isEqualTo(1);
+    }
+  }
+
+  static JsonNode awaitVersion(RunningService s, String name, long version) throws Exception {
+    JsonNode c = null;
+    for (int i = 0; i < 300; i++) {
+      c = s.get("/v1/collections/" + name).json();
+      if (c.get("indexedVersion").asLong() >= version && c.get("status").asString().equals("ready")) {
+        return c;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(name + " never reached version " + version + ": " + c);
+  }
+
   @Test
   void aTableReplacedUnderTheSameLocationIsReindexedWithoutMixingRows() throws Exception {
     Path table = dir.resolve("t");

@@ -49,7 +49,8 @@ final class FilterValues {
       ColumnVector values = map.getValues();
       for (int j = 0; j < map.getSize(); j++) {
         if (!keys.isNullAt(j) && f.metadataKey().equals(keys.getString(j)) && !values.isNullAt(j)) {
-          keyword(d, name, values.getString(j));
+          // a metadata value of any scalar type filters as the text the join renders it as
+          keyword(d, name, io.lakeshelf.content.rows.JsonValues.text(values, j));
         }
       }
       return;

@@ -89,8 +89,14 @@ import org.slf4j.LoggerFactory;
  *       (keyword, long or double, with doc values; see {@link io.lakeshelf.index.filter.FieldType}).
  *   <li><b>file</b>: one per indexed data file. {@code kind=file}, {@code marker} (the path,
  *       indexed and stored), {@code file} (the path, so that deleting a file's rows deletes its
- *       marker too) and {@code dv} (stored: the key of the deletion vector applied, empty if none).
+ *       marker too), {@code dv} (stored: the key of the deletion vector applied, empty if none)
+ *       and {@code noId} (numeric doc values, present when not zero: the file's live rows with a
+ *       null id, which have no row document).
  * </ul>
+ *
+ * Ids are the id column's values as text ({@link io.lakeshelf.content.rows.JsonValues#text}): a
+ * string as it is, an integer as its decimal digits. {@link #skippedRows} counts the row documents
+ * without a vector plus the markers' {@code noId}: exact whatever statistics the log holds.
  *
  * Each Lucene commit carries the {@link IndexManifest} in its user data, so the table version an
  * index reflects changes atomically with its content. A process killed at any moment leaves the
@@ -122,6 +128,7 @@ public final class VectorIndex implements Closeable {
   static final String KIND_FILE = "file";
   static final String F_TITLE = "title";
   static final String F_TEXT = "text";
+  static final String F_NO_ID = "noId";
 
   private final Path path;
   private final VectorSpec spec;
@@ -135,7 +142,7 @@ public final class VectorIndex implements Closeable {
   private volatile boolean closed;
   private final org.apache.lucene.analysis.Analyzer queryAnalyzer;
 
-  private record Generation(DirectoryReader reader, IndexManifest manifest, long rows) {}
+  private record Generation(DirectoryReader reader, IndexManifest manifest, long rows, long skipped) {}
 
   private VectorIndex(Path path, VectorSpec spec, IndexOptions options, Directory directory) {
     this.path = path;
@@ -211,7 +218,7 @@ public final class VectorIndex implements Closeable {
     manifest = m;
     DirectoryReader reader = DirectoryReader.open(writer);
     indexedFiles = loadMarkers(reader);
-    current = new Generation(reader, m, countRows(reader));
+    current = new Generation(reader, m, countRows(reader), countSkipped(reader));
     log.info(
         "Opened index {} at table version {} ({} rows, {} files)",
         path,
@@ -278,6 +285,29 @@ public final class VectorIndex implements Closeable {
     return new IndexSearcher(reader).count(new FieldExistsQuery(F_VECTOR));
   }
 
+  /**
+   * Live rows not searchable by vector: row documents without a vector, plus the rows with a null
+   * id that each file marker counts ({@code noId}).
+   */
+  private static long countSkipped(DirectoryReader reader) throws IOException {
+    IndexSearcher searcher = new IndexSearcher(reader);
+    long skipped = searcher.count(ALL_ROWS) - searcher.count(new FieldExistsQuery(F_VECTOR));
+    for (LeafReaderContext leaf : reader.leaves()) {
+      org.apache.lucene.index.NumericDocValues noIds = leaf.reader().getNumericDocValues(F_NO_ID);
+      if (noIds == null) {
+        continue;
+      }
+      org.apache.lucene.util.Bits live = leaf.reader().getLiveDocs();
+      for (int doc = noIds.nextDoc(); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+          doc = noIds.nextDoc()) {
+        if (live == null || live.get(doc)) {
+          skipped += noIds.longValue();
+        }
+      }
+    }
+    return skipped;
+  }
+
   public VectorSpec spec() {
     return spec;
   }
@@ -302,6 +332,16 @@ public final class VectorIndex implements Closeable {
   /** Rows the last published state holds. */
   public long rowCount() {
     return current.rows();
+  }
+
+  /**
+   * Live rows of the table version the last published state reflects that it cannot find by
+   * vector: rows whose vector is null (or has a null or non-finite element, or is all zeros for
+   * cosine), and rows with a null id. Counted from the index itself, so exact with or without row
+   * statistics in the table's log, and the same after a restart or any number of syncs.
+   */
+  public long skippedRows() {
+    return current.skipped();
   }
 
   /**
@@ -376,8 +416,8 @@ public final class VectorIndex implements Closeable {
       if (!files.containsKey(file.path())) {
         added.add(file);
       } else if (!Objects.equals(emptyToNull(files.get(file.path())), file.deletionVectorKey())) {
-        deleteMaskedRows(snapshot, file, columns);
-        writer.updateDocument(new Term(F_MARKER, file.path()), marker(file));
+        long noIds = deleteMaskedRows(snapshot, file, columns);
+        writer.updateDocument(new Term(F_MARKER, file.path()), marker(file, noIds));
         files.put(file.path(), dvKey(file));
       }
     }
@@ -452,6 +492,7 @@ public final class VectorIndex implements Closeable {
     }
     int rowIndex = read.size();
     List<Document> docs = new ArrayList<>();
+    long[] noIds = {0};
     snapshot.readRows(
         file,
         read,
@@ -461,7 +502,11 @@ public final class VectorIndex implements Closeable {
           ColumnVector vectors = data.getColumnVector(1);
           ColumnVector rows = data.getColumnVector(rowIndex);
           for (int i = 0; i < data.getSize(); i++) {
-            if (!selected(batch, i) || ids.isNullAt(i)) {
+            if (!selected(batch, i)) {
+              continue;
+            }
+            if (ids.isNullAt(i)) {
+              noIds[0]++;
               continue;
             }
             long row = rows.getLong(i);
@@ -469,7 +514,8 @@ public final class VectorIndex implements Closeable {
             if (vector == null) {
               rowsSkipped.incrementAndGet();
             }
-            Document d = rowDocument(ids.getString(i), file.path(), row, vector);
+            // ids of an integer column are their decimal digits, as the join renders them
+            Document d = rowDocument(io.lakeshelf.content.rows.JsonValues.text(ids, i), file.path(), row, vector);
             addText(d, F_TITLE, data, title, i);
             addText(d, F_TEXT, data, text, i);
             for (int f = 0; f < filterFields.size(); f++) {
@@ -481,8 +527,9 @@ public final class VectorIndex implements Closeable {
     for (Document d : docs) {
       writer.addDocument(d);
     }
-    writer.addDocument(marker(file));
+    writer.addDocument(marker(file, noIds[0]));
     rowsAdded.addAndGet(docs.size());
+    rowsSkipped.addAndGet(noIds[0]);
   }
 
   /** Adds a column to read if the table has it; answers its position, or -1. */
@@ -543,22 +590,27 @@ public final class VectorIndex implements Closeable {
     return v;
   }
 
-  private void deleteMaskedRows(TableSnapshot snapshot, LiveFile file, ContentColumns columns)
+  /** Deletes the rows a file's new deletion vector masks; answers its live rows with a null id. */
+  private long deleteMaskedRows(TableSnapshot snapshot, LiveFile file, ContentColumns columns)
       throws IOException {
     List<Long> masked = new ArrayList<>();
+    long[] noIds = {0};
     snapshot.readRows(
         file,
         List.of(columns.id()),
         batch -> {
+          ColumnVector ids = batch.getData().getColumnVector(0);
           ColumnVector rows = batch.getData().getColumnVector(1);
           for (int i = 0; i < batch.getData().getSize(); i++) {
             if (!selected(batch, i)) {
               masked.add(rows.getLong(i));
+            } else if (ids.isNullAt(i)) {
+              noIds[0]++;
             }
           }
         });
     if (masked.isEmpty()) {
-      return;
+      return noIds[0];
     }
     long[] rows = masked.stream().mapToLong(Long::longValue).toArray();
     writer.deleteDocuments(
@@ -566,6 +618,7 @@ public final class VectorIndex implements Closeable {
             .add(new TermQuery(new Term(F_FILE, file.path())), BooleanClause.Occur.FILTER)
             .add(LongPoint.newSetQuery(F_ROW, rows), BooleanClause.Occur.FILTER)
             .build());
+    return noIds[0];
   }
 
   private static boolean selected(FilteredColumnarBatch batch, int i) {
@@ -585,8 +638,11 @@ public final class VectorIndex implements Closeable {
     return d;
   }
 
-  private static Document marker(LiveFile file) {
+  private static Document marker(LiveFile file, long noIds) {
     Document d = new Document();
+    if (noIds > 0) {
+      d.add(new org.apache.lucene.document.NumericDocValuesField(F_NO_ID, noIds));
+    }
     d.add(new StringField(F_KIND, KIND_FILE, Field.Store.NO));
     d.add(new StringField(F_MARKER, file.path(), Field.Store.YES));
     d.add(new StringField(F_FILE, file.path(), Field.Store.NO));
@@ -658,7 +714,7 @@ public final class VectorIndex implements Closeable {
       old.reader().incRef();
       fresh = old.reader();
     }
-    current = new Generation(fresh, m, countRows(fresh));
+    current = new Generation(fresh, m, countRows(fresh), countSkipped(fresh));
     old.reader().decRef();
   }
 

@@ -9,6 +9,8 @@ import io.delta.kernel.exceptions.KernelException;
 import io.lakeshelf.content.rows.DocumentReader;
 import io.lakeshelf.content.table.MissingTableException;
 import io.lakeshelf.content.table.SchemaMismatchException;
+import io.lakeshelf.content.table.ColumnRoles;
+import io.delta.kernel.types.StructType;
 import io.lakeshelf.content.table.ContentTable;
 import io.lakeshelf.index.VectorIndex;
 import java.io.Closeable;
@@ -142,9 +144,12 @@ public final class CollectionRegistry implements Closeable {
 
   private ContentTable openTable(CollectionDefinition d, List<VectorSpec> specs) {
     try {
-      return d.mode() == CollectionMode.MANAGED
-          ? ContentTable.createManaged(engine, d.table(), specs)
-          : ContentTable.open(engine, d.table(), d.contentColumns(), specs);
+      if (d.mode() == CollectionMode.MANAGED) {
+        return ContentTable.createManaged(engine, d.table(), specs);
+      }
+      // Every mapped column's type is checked against its role before anything is built.
+      ColumnRoles.check(schemaOf(d.table()), d.contentColumns(), specs);
+      return ContentTable.open(engine, d.table(), d.contentColumns(), specs);
     } catch (MissingTableException | SchemaMismatchException | KernelException e) {
       throw new ApiException(
           ErrorCode.TABLE_UNREADABLE, "cannot serve " + d.table() + ": " + e.getMessage());
@@ -157,9 +162,34 @@ public final class CollectionRegistry implements Closeable {
       if (d.mode() == CollectionMode.EXTERNAL) {
         log.warn("Cannot read table {}", d.table(), e);
         throw new ApiException(
-            ErrorCode.TABLE_UNREADABLE, "cannot read " + d.table() + ": " + e.getMessage());
+            ErrorCode.TABLE_UNREADABLE, "cannot read " + d.table() + ": " + TableProblems.describe(e));
       }
       throw e;
+    }
+  }
+
+  /**
+   * The schema of the table's latest version.
+   *
+   * @throws SchemaMismatchException when its Delta metadata holds no schema, or one that is not
+   *     a Delta struct type in JSON
+   */
+  private StructType schemaOf(String location) {
+    io.delta.kernel.Snapshot snapshot;
+    try {
+      snapshot = io.delta.kernel.Table.forPath(engine, location).getLatestSnapshot(engine);
+    } catch (io.delta.kernel.exceptions.TableNotFoundException e) {
+      throw new MissingTableException("no Delta table at " + location, e);
+    } catch (RuntimeException e) {
+      if (TableProblems.isSchemaProblem(e)) {
+        throw new SchemaMismatchException(TableProblems.UNREADABLE_SCHEMA);
+      }
+      throw e;
+    }
+    try {
+      return snapshot.getSchema();
+    } catch (RuntimeException e) {
+      throw new SchemaMismatchException(TableProblems.UNREADABLE_SCHEMA);
     }
   }
 

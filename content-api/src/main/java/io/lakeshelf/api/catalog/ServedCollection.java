@@ -44,7 +44,6 @@ public final class ServedCollection implements Closeable {
   private volatile TableVersion tableVersion = TableVersion.NONE;
   private volatile Instant inStepSince = Instant.now();
   private volatile String failure;
-  private volatile long skippedRows;
 
   ServedCollection(
       CollectionDefinition definition,
@@ -175,9 +174,12 @@ public final class ServedCollection implements Closeable {
     return primaryIndex().rowCount();
   }
 
-  /** Live rows the index holds no vector for (a null vector in the table). */
+  /**
+   * Live rows the primary index cannot find by vector (a null or unusable vector, or a null id),
+   * as the index counts them: exact with or without row statistics in the table's log.
+   */
   public long skippedRows() {
-    return skippedRows;
+    return primaryIndex().skippedRows();
   }
 
   public String failure() {
@@ -223,7 +225,7 @@ public final class ServedCollection implements Closeable {
     try {
       return table.latest();
     } catch (RuntimeException e) {
-      failure = e.getMessage() == null ? e.toString() : e.getMessage();
+      failure = TableProblems.describe(e);
       throw e;
     }
   }
@@ -248,6 +250,7 @@ public final class ServedCollection implements Closeable {
       return;
     }
     try {
+      io.lakeshelf.content.table.ColumnRoles.check(snapshot.schema(), table.columns(), vectorSpecs());
       table.checkSchema(snapshot);
       if (!rows.fits(snapshot)) {
         rows = new DocumentReader(snapshot, table.columns(), vectorSpecs(), readExecutor);
@@ -276,12 +279,10 @@ public final class ServedCollection implements Closeable {
               name(), index.spec().name(), r.from(), r.to(), r.filesAdded(), r.filesRemoved(), r.rowsAdded());
         }
       }
-      long live = snapshot.rowCount();
-      skippedRows = live < 0 ? 0 : Math.max(0, live - primaryIndex().rowCount());
       failure = null;
       inStepSince = Instant.now();
     } catch (IOException | RuntimeException e) {
-      failure = e.getMessage() == null ? e.toString() : e.getMessage();
+      failure = TableProblems.describe(e);
       throw e;
     }
   }

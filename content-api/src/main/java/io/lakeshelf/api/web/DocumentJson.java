@@ -5,7 +5,11 @@ import io.lakeshelf.content.rows.Projection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The JSON shape of a document: only the parts a projection asked for. */
+/**
+ * The JSON shape of a document: only the parts a projection asked for. Values are already text
+ * rendered by {@link io.lakeshelf.content.rows.JsonValues} (ids, metadata values, image fields), and
+ * so is the ingest time (an ISO-8601 instant in UTC).
+ */
 final class DocumentJson {
 
   private DocumentJson() {}
@@ -28,7 +32,7 @@ final class DocumentJson {
       json.put("vectors", d.vectors());
     }
     if (d.ingestedAt() != null) {
-      json.put("ingestedAt", d.ingestedAt().toString());
+      json.put("ingestedAt", io.lakeshelf.content.rows.JsonValues.text(d.ingestedAt()));
     }
     return json;
   }

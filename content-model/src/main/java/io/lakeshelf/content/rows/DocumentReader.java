@@ -95,7 +95,7 @@ public final class DocumentReader {
       }
     }
     return new Document(
-        String.valueOf(id),
+        id == null ? "null" : JsonValues.text(id),
         p.title() ? string(r.get(columns.title())) : null,
         p.text() ? string(r.get(columns.text())) : null,
         p.images() ? images(r.get(columns.images())) : List.of(),
@@ -104,8 +104,9 @@ public final class DocumentReader {
         r.get(columns.ingestedAt()) instanceof Instant t ? t : null);
   }
 
+  /** A value as text, rendered as everywhere else ({@link JsonValues#text}). */
   private static String string(Object o) {
-    return o == null ? null : o.toString();
+    return JsonValues.text(o);
   }
 
   static float[] floats(Object o) {
@@ -127,6 +128,7 @@ public final class DocumentReader {
     List<ImageAnchor> out = new ArrayList<>(list.size());
     for (Object e : list) {
       if (!(e instanceof Map<?, ?> m) || !(m.get(ImageStruct.URI) instanceof String uri) || uri.isBlank()) {
+        // the images role holds array<struct<uri: string, ...>> (see ColumnRoles)
         continue;
       }
       Object size = m.get(ImageStruct.SIZE_BYTES);
@@ -145,7 +147,7 @@ public final class DocumentReader {
       return null;
     }
     Map<String, String> out = new LinkedHashMap<>();
-    m.forEach((k, v) -> out.put(String.valueOf(k), v == null ? null : v.toString()));
+    m.forEach((k, v) -> out.put(JsonValues.text(k), JsonValues.text(v)));
     return out;
   }
 }
