@@ -326,6 +326,28 @@ class PathSpellingAccessIT {
   }
 
   @Test
+  void theSpellingsOfTheIssueAreRefusedToAReadKeyAndChangeNothing() throws Exception {
+    restore();
+    State before = state();
+    String doc = "{\"documents\": [{\"id\": \"x\", \"vectors\": {\"body\": [0, 0, 1]}}]}";
+    String[][] requests = {
+        {"POST", "/v1/collections/c/documents;x", doc},
+        {"POST", "/v1;x/admin/collections/c/reindex", null},
+        {"DELETE", "/v1/%63ollections/c?purge=true", null},
+        {"GET", "/%61ctuator/metrics", null},
+        {"DELETE", "/v1/coll%65ctions/c/documents/a", null},
+        {"GET", "/v1/admin;x/jobs", null}};
+    for (String[] r : requests) {
+      Answer a = as(READ, r[0], r[1], r[2]);
+      assertThat(a.status()).as("%s %s: %s", r[0], r[1], a.body()).isEqualTo(400);
+      assertThat(a.contentType()).startsWith("application/problem+json");
+      assertThat(a.json().get("code").asString()).isEqualTo("INVALID_REQUEST");
+    }
+    assertThat(state()).isEqualTo(before);
+    assertThat(as(READ, "GET", "/v1/collections/c/documents/a", null).status()).isEqualTo(200);
+  }
+
+  @Test
   void anotherSpellingIsRefusedWithInvalidRequestEvenForAdmins() throws Exception {
     for (String path : List.of("/v1/collections/c;x", "/v1;x/admin/jobs", "/v1/%63ollections/c",
         "/%61ctuator/metrics", "/v1/collections//c", "/v1/collections/c/", "/v1/./collections/c",
