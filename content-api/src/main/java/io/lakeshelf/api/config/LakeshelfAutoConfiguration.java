@@ -195,6 +195,16 @@ public class LakeshelfAutoConfiguration {
     return bean;
   }
 
+  /**
+   * The API-key rules checked again on the route the dispatcher chose, for every handler mapping
+   * (a {@code MappedInterceptor} bean is picked up by each, actuator's included).
+   */
+  @Bean
+  org.springframework.web.servlet.handler.MappedInterceptor lakeshelfRouteAccess(JsonMapper json) {
+    return new org.springframework.web.servlet.handler.MappedInterceptor(
+        null, new io.lakeshelf.api.security.RouteAccess(json));
+  }
+
   @Bean
   FilterRegistrationBean<RequestSizeLimit> lakeshelfRequestSizeLimit(
       LakeshelfProperties properties, JsonMapper json) {

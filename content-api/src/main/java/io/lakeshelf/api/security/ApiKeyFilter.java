@@ -20,6 +20,12 @@ import tools.jackson.databind.json.JsonMapper;
  * without a valid key, 403 {@code FORBIDDEN} for a key without the role the request needs. The
  * request then carries the key's name as its principal and its roles, so that actuator shows
  * health details to admins only. With no keys configured every request passes as an admin.
+ *
+ * <p>First of all, whatever the keys, a path not in its one canonical spelling ({@link
+ * CanonicalPaths}: no {@code ;}, no escape outside the document id, no empty or dot segment) is
+ * refused with 400 {@code INVALID_REQUEST}: the role is decided on a path that reads as the
+ * dispatcher routes it. {@link RouteAccess} checks the role again on the handler the dispatcher
+ * chose.
  */
 public final class ApiKeyFilter extends OncePerRequestFilter {
 
@@ -40,11 +46,17 @@ public final class ApiKeyFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    Optional<String> notCanonical = CanonicalPaths.problem(path);
+    if (notCanonical.isPresent()) {
+      refuse(response, request, ErrorCode.INVALID_REQUEST,
+          "the request path is not in canonical form: " + notCanonical.get());
+      return;
+    }
     if (keys.open()) {
       chain.doFilter(new Authenticated(request, OPEN), response);
       return;
     }
-    String path = request.getRequestURI().substring(request.getContextPath().length());
     Optional<Role> required = AccessRules.required(request.getMethod(), path);
     Optional<ApiKey> key = presentedKey(request);
     if (key.isEmpty()) {
@@ -75,6 +87,12 @@ public final class ApiKeyFilter extends OncePerRequestFilter {
 
   private void refuse(HttpServletResponse response, HttpServletRequest request, ErrorCode code, String detail)
       throws IOException {
+    refuse(json, response, request, code, detail);
+  }
+
+  /** Answers the request with a problem+json refusal (401 with its {@code WWW-Authenticate}). */
+  static void refuse(JsonMapper json, HttpServletResponse response, HttpServletRequest request, ErrorCode code,
+      String detail) throws IOException {
     response.setStatus(code.status().value());
     if (code == ErrorCode.UNAUTHORIZED) {
       response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"lakeshelf\"");
