@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A full disk, for real: the data directory on a 6 MB tmpfs (mounted by the test, so it needs root
+ * A full disk, for real: the data directory on a 4 MB tmpfs (mounted by the test, so it needs root
  * and skips elsewhere). Ingest runs until the file system is full: every answer is 200 or 507
  * {@code STORAGE_FULL}, never a 500; every acknowledged batch is in the table and no refused one
  * left a row; once the file system grows, ingest works again and search shows every acknowledged
@@ -35,7 +35,7 @@ class DiskFullIT {
   @Test
   void aFullDiskAnswers507AndLosesNothing() throws Exception {
     Path small = Files.createDirectories(dir.resolve("small"));
-    Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", small.toString()) == 0,
+    Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString()) == 0,
         "needs root to mount a small tmpfs");
     try {
       Set<String> acknowledged = new LinkedHashSet<>();

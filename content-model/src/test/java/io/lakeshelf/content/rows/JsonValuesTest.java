@@ -1,5 +1,6 @@
 package io.lakeshelf.content.rows;
 
+import io.lakeshelf.content.testing.KernelValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delta.kernel.data.ColumnVector;
