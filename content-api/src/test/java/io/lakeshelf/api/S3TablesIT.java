@@ -55,7 +55,8 @@ class S3TablesIT {
     List<String> args = new ArrayList<>(List.of(
         "--lakeshelf.s3.endpoint=" + s3.endpoint(),
         "--lakeshelf.s3.path-style-access=true",
-        "--lakeshelf.images.allowed-locations=s3://" + BUCKET + "/images/"));
+        "--lakeshelf.images.allowed-locations=s3://" + BUCKET + "/images/",
+        "--lakeshelf.storage.managed-roots=s3://" + BUCKET + "/tables/,s3://no-such-bucket/"));
     args.addAll(List.of(more));
     return RunningService.start(dir.resolve(name), args.toArray(String[]::new));
   }
@@ -317,7 +318,8 @@ class S3TablesIT {
         doomed.createBucket("doomed");
         try (RunningService t = RunningService.start(dir.resolve("doomed"),
             "--lakeshelf.s3.endpoint=" + doomed.endpoint(), "--lakeshelf.s3.path-style-access=true",
-            "--lakeshelf.s3.request-timeout=2s", "--lakeshelf.index.sync-interval=1h")) {
+            "--lakeshelf.s3.request-timeout=2s", "--lakeshelf.index.sync-interval=1h",
+            "--lakeshelf.storage.managed-roots=s3://doomed/")) {
           assertThat(t.send("PUT", "/v1/collections/c",
               "{\"table\": \"s3://doomed/t\", \"vectors\": {\"body\": {\"dimensions\": 3, \"similarity\": \"cosine\"}}}")
               .status()).isEqualTo(201);

@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class CollectionCatalog {
 
   private static final Logger log = LoggerFactory.getLogger(CollectionCatalog.class);
-  private static final String FILE = "collection.json";
+  static final String FILE = "collection.json";
 
   private final Path root;
   private final JsonMapper json;

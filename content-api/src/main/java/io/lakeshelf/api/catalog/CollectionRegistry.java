@@ -301,7 +301,8 @@ public final class CollectionRegistry implements Closeable {
 
   /**
    * Stops serving a collection and drops its indexes; with {@code purge}, a managed collection's
-   * table under the data directory is deleted too.
+   * table is deleted too: the files its log names and its log ({@link TablePurge}), never a file
+   * the log does not name. The collection's directory goes when nothing else is left in it.
    */
   public void delete(String name, boolean purge) throws IOException {
     synchronized (changes) {
@@ -316,8 +317,13 @@ public final class CollectionRegistry implements Closeable {
       Path dir = catalog.directory(name);
       CollectionCatalog.deleteTree(dir.resolve("index"));
       if (purge) {
-        engine.deleteTree(c.table().location());
-        CollectionCatalog.deleteTree(dir);
+        io.lakeshelf.content.table.TablePurge.purge(engine, c.table().latest());
+        java.nio.file.Files.deleteIfExists(dir.resolve(CollectionCatalog.FILE));
+        try {
+          java.nio.file.Files.deleteIfExists(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+          log.info("Collection {}: kept {}, which holds files Lakeshelf did not write", name, dir);
+        }
       }
       log.info("Deleted collection {}{}", name, purge ? " and its table" : " (table kept)");
     }

@@ -89,11 +89,28 @@ public record LakeshelfProperties(
    *     warm join reads only the pages that hold its rows
    * @param footerReadSize how much of a data file's end a cold join reads in its first request: a
    *     guess that holds the footer and page indexes of most files
+   * @param managedRoots where managed tables may be created besides the data directory: absolute
+   *     directories, {@code file:} URIs or {@code s3://bucket/prefix/}; a managed collection's
+   *     {@code table} anywhere else is refused, so Lakeshelf never writes, nor purges, a location
+   *     it was not given
    */
   public record Storage(
       @DefaultValue("64MB") org.springframework.util.unit.DataSize footerCacheSize,
-      @DefaultValue("64KB") org.springframework.util.unit.DataSize footerReadSize) {
+      @DefaultValue("64KB") org.springframework.util.unit.DataSize footerReadSize,
+      java.util.List<String> managedRoots) {
     public Storage {
+      managedRoots = managedRoots == null ? java.util.List.of() : java.util.List.copyOf(managedRoots);
+      for (String root : managedRoots) {
+        boolean s3 = io.lakeshelf.content.storage.S3Location.isS3(root);
+        String path = root.startsWith("file:") ? java.net.URI.create(root).getPath() : root;
+        if (!s3 && (path == null || !java.nio.file.Path.of(path).isAbsolute())) {
+          throw new IllegalArgumentException("lakeshelf.storage.managed-roots: '" + root
+              + "' must be an absolute directory, a file: URI or an s3://bucket/prefix/");
+        }
+        if (s3 && io.lakeshelf.content.storage.S3Location.parse(root).key().contains("..")) {
+          throw new IllegalArgumentException("lakeshelf.storage.managed-roots: '" + root + "' holds '..'");
+        }
+      }
       if (footerCacheSize.isNegative()) {
         throw new IllegalArgumentException("lakeshelf.storage.footer-cache-size must not be negative");
       }

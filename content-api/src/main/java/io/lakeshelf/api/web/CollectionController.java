@@ -132,6 +132,9 @@ public class CollectionController {
       }
     }
     String table = tableLocation(name, request.table());
+    if (mode == CollectionMode.MANAGED && request.table() != null && !request.table().isBlank()) {
+      checkManagedRoot(name, table);
+    }
     if (request.vectors() == null || request.vectors().isEmpty()) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, "'vectors' must name at least one vector");
     }
@@ -190,6 +193,43 @@ public class CollectionController {
     } catch (IllegalArgumentException e) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, e.getMessage());
     }
+  }
+
+  /**
+   * A managed table is created only under the data directory or a configured managed root:
+   * Lakeshelf writes there and purge deletes there, so it must not be any directory a client names.
+   */
+  private void checkManagedRoot(String name, String table) {
+    if (!io.lakeshelf.content.storage.S3Location.isS3(table)) {
+      Path collections = properties.dataDir().toAbsolutePath().normalize().resolve("collections");
+      Path t = Path.of(table).toAbsolutePath().normalize();
+      if (t.startsWith(collections) && !t.equals(Path.of(registry.defaultTableLocation(name)).toAbsolutePath().normalize())) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST,
+            "'" + table + "' lies in the directory of another collection; leave 'table' out to use this one's");
+      }
+    }
+    java.util.List<String> roots = new java.util.ArrayList<>();
+    roots.add(properties.dataDir().toAbsolutePath().normalize().toString());
+    roots.addAll(properties.storage().managedRoots());
+    for (String root : roots) {
+      if (io.lakeshelf.content.storage.S3Location.isS3(root)) {
+        String prefix = root.endsWith("/") ? root : root + "/";
+        if (table.startsWith(prefix) && table.length() > prefix.length()) {
+          return;
+        }
+      } else {
+        Path base = Path.of(root.startsWith("file:") ? URI.create(root).getPath() : root).toAbsolutePath().normalize();
+        if (!io.lakeshelf.content.storage.S3Location.isS3(table)) {
+          Path t = Path.of(table).toAbsolutePath().normalize();
+          if (t.startsWith(base) && !t.equals(base)) {
+            return;
+          }
+        }
+      }
+    }
+    throw new ApiException(ErrorCode.INVALID_REQUEST, "a managed table must lie under the data directory or a"
+        + " root listed in lakeshelf.storage.managed-roots; '" + table + "' lies under neither (serve a table"
+        + " another writer owns as an external collection)");
   }
 
   private String tableLocation(String name, String table) {
