@@ -216,13 +216,14 @@ class BadInputIT {
       new String[] {"GET", "/v3/api-docs", null});
 
   static final List<String> MALFORMED_QUERIES = List.of(
-      "=", "%%%", "include=%ff", "refresh=%ff", "purge=%C3", "a=%zz", "%ff=1", "a=1&=2", "reindex=%");
+      "=", "%%%", "include=%ff", "refresh=%ff", "purge=%C3", "a=%zz", "%ff=1", "a=1&=2", "reindex=%",
+      "p=1&".repeat(1001));
 
   static Stream<Arguments> malformedQueries() {
     return OPERATIONS.stream().flatMap(op -> MALFORMED_QUERIES.stream().map(q -> Arguments.of(op[0], op[1], op[2], q)));
   }
 
-  @ParameterizedTest(name = "{0} {1}?{3}")
+  @ParameterizedTest(name = "{0} {1} query {index}")
   @MethodSource("malformedQueries")
   void aMalformedQueryStringIsRefusedOnEveryEndpoint(String method, String path, String body, String query)
       throws Exception {

@@ -265,11 +265,15 @@ class OpenApiFuzzIT {
     "nope", "", "A", "x".repeat(63), "x".repeat(300), "%00", "%ff", "%C3", "%zz", "%", "%2", "%2e", "%2E%2E", "..",
     ".", "%2F", "a%2Fb", "a%5Cb", "ar%74icles", "articles;x=1", ";", "%3B", "%C3%BC", "\u00ff", "\u00c3\u00bc", "%20",
     "a b", "%0A", "%7F", "%EF%BF%BF", "%ED%A0%80", "%C0%AF", "%F4%90%80%80", "-1", "0", "99999999999999999999",
-    "1.5", "1e999", "NaN", "true", "null", "%2525", "a%2F..%2F..%2Fb", "*", "~", "@", "(x)", "%E2%80%AE"
+    "1.5", "1e999", "NaN", "true", "null", "%2525", "a%2F..%2F..%2Fb", "*", "~", "@", "(x)", "%E2%80%AE", "[x]", "a:b",
+    "%5B%5D", "'", "$", "!", "a&b", "a=b", "%3F", "%23", "+", "%2B", "x%00y", "\u00e9", "%E9"
   };
 
+  /** Whether the request being made is a near-valid one (valid path, parameters and headers). */
+  boolean clean;
+
   String pathValue(String param) {
-    int dice = random.nextInt(10);
+    int dice = clean ? 0 : random.nextInt(10);
     if (dice < 5) {
       return switch (param) {
         case "name" -> random.nextInt(4) == 0 ? "dots" : "articles";
@@ -291,11 +295,11 @@ class OpenApiFuzzIT {
 
   String queryString(Operation op) {
     List<String> parts = new ArrayList<>();
-    int dice = random.nextInt(10);
+    int dice = clean ? 0 : random.nextInt(10);
     if (dice < 4) {
       for (String p : op.queryParams()) {
         if (random.nextBoolean()) {
-          parts.add(p + "=" + VALUES[random.nextInt(random.nextInt(4) == 0 ? VALUES.length : 3)]);
+          parts.add(p + "=" + VALUES[random.nextInt(!clean && random.nextInt(4) == 0 ? VALUES.length : 3)]);
         }
       }
     } else if (dice < 8) {
@@ -325,6 +329,9 @@ class OpenApiFuzzIT {
 
   String headers(boolean withBody) {
     StringBuilder h = new StringBuilder();
+    if (clean) {
+      return withBody ? "Content-Type: application/json\r\n" : "";
+    }
     if (withBody) {
       if (random.nextInt(4) != 0) {
         h.append("Content-Type: application/json\r\n");
@@ -353,8 +360,11 @@ class OpenApiFuzzIT {
   }
 
   Request mutate(Operation op) {
+    // A third of the requests are near-valid (at most one change to the example body), so that
+    // writes and searches succeed and the fuzz reaches past validation.
+    clean = random.nextInt(3) == 0;
     String method = op.method();
-    int m = random.nextInt(40);
+    int m = clean ? 1 : random.nextInt(40);
     if (m == 0) {
       String[] methods = {"PATCH", "TRACE", "OPTIONS", "HEAD", "FOO", "PROPFIND", "CONNECT", "get", "DELETE", "PUT", "POST"};
       method = methods[random.nextInt(methods.length)];
@@ -367,10 +377,10 @@ class OpenApiFuzzIT {
       if (segment.startsWith("{") && segment.endsWith("}")) {
         target.append(pathValue(segment.substring(1, segment.length() - 1)));
       } else {
-        target.append(random.nextInt(60) == 0 ? segment.toUpperCase(java.util.Locale.ROOT) : segment);
+        target.append(!clean && random.nextInt(60) == 0 ? segment.toUpperCase(java.util.Locale.ROOT) : segment);
       }
     }
-    if (random.nextInt(40) == 0) {
+    if (!clean && random.nextInt(40) == 0) {
       target.append(random.nextBoolean() ? "/" : "/extra");
     }
     target.append(queryString(op));
@@ -380,6 +390,13 @@ class OpenApiFuzzIT {
     } else if (random.nextInt(10) == 0) {
       body = random.nextBoolean() ? "{}".getBytes(StandardCharsets.UTF_8) : "garbage".getBytes(StandardCharsets.UTF_8);
     }
+    if (body != null && !clean && random.nextInt(12) == 0) {
+      // A form body, well formed or not, where JSON belongs (or where no body belongs).
+      String[] forms = {"refresh=false&documents=x", "%%%=%ff", "a=%zz", "=", "purge=true", "include=vectors&include=%ff"};
+      String form = forms[random.nextInt(forms.length)];
+      return new Request(method, target.toString(), "Content-Type: application/x-www-form-urlencoded\r\n",
+          form.getBytes(StandardCharsets.ISO_8859_1));
+    }
     if (method.equals("CONNECT")) {
       return new Request(method, "localhost:443", "", null);
     }
@@ -388,12 +405,12 @@ class OpenApiFuzzIT {
 
   byte[] body(JsonNode example) {
     JsonNode tree = example.deepCopy();
-    int rounds = random.nextInt(4);
+    int rounds = clean ? random.nextInt(2) : random.nextInt(4);
     for (int i = 0; i < rounds; i++) {
       tree = mutateTree(tree);
     }
     byte[] json = JSON.writeValueAsBytes(tree);
-    return switch (random.nextInt(16)) {
+    return switch (clean ? 99 : random.nextInt(16)) {
       case 0 -> java.util.Arrays.copyOf(json, random.nextInt(json.length)); // truncated
       case 1 -> withInvalidUtf8(json);
       case 2 -> new byte[0];

@@ -75,7 +75,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 
   static String detailFor(int status) {
     if (status == 400) {
-      return "the request is malformed: a request line or header over the server's limits (8 KB), a header"
+      return "the request is malformed: a request line and headers over the server's limit (8 KB), a header"
           + " that is not valid, or a path that is not percent-encoded as RFC 3986 says (each '%' followed"
           + " by two hex digits, escapes that decode to UTF-8, no NUL)";
     }
