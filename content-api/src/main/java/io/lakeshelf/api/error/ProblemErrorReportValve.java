@@ -15,7 +15,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Tomcat's error report, as problem+json with a code: what Tomcat answers itself, before any
  * servlet runs, such as a request path with a malformed percent-escape ({@code %zz}, a lone
- * {@code %}) or escapes that are not UTF-8. Answers that Spring already wrote are left alone.
+ * {@code %}) or escapes that are not UTF-8, a request line and headers over the size limit, a
+ * malformed header. Tomcat's 501 for {@code CONNECT} becomes 405 {@code METHOD_NOT_ALLOWED} and its
+ * 505 for a version other than HTTP/1.x 400 {@code INVALID_REQUEST}: input never answers a 5xx.
+ * Answers that Spring (or {@link ProblemErrorController}) already wrote are left alone.
  */
 public class ProblemErrorReportValve extends ErrorReportValve {
 
