@@ -159,6 +159,30 @@ class ReindexIT {
   }
 
   @Test
+  void deletingACollectionWhileItsReindexWritesStopsTheJobFirst() throws Exception {
+    for (boolean purge : new boolean[] {false, true}) {
+      try (RunningService s = RunningService.start(dataDir, "--lakeshelf.index.reindex-rows-per-second=1000")) {
+        fill(s);
+        String id = s.send("POST", "/v1/admin/collections/articles/reindex", null).json().get("id").asString();
+        JsonNode job;
+        do {
+          job = awaitJob(s, id, "running");
+        } while (job.get("rowsDone").asLong() == 0);
+        Answer deleted = s.send("DELETE", "/v1/collections/articles" + (purge ? "?purge=true" : ""), null, null);
+        assertThat(deleted.status()).as("purge=%s: %s", purge, deleted.body()).isEqualTo(204);
+        job = s.get("/v1/admin/jobs/" + id).json();
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("cancelled");
+        assertThat(s.get("/v1/collections/articles").status()).isEqualTo(404);
+        assertThat(dataDir.resolve("collections/articles/index")).doesNotExist();
+        // The name can be used again at once.
+        assertThat(s.send("PUT", "/v1/collections/articles", "{\"vectors\": {\"body\": {\"dimensions\": 8}}}").status())
+            .isEqualTo(201);
+        assertThat(s.send("DELETE", "/v1/collections/articles?purge=true", null, null).status()).isEqualTo(204);
+      }
+    }
+  }
+
+  @Test
   void unknownJobsAndCollectionsAnswer404() throws Exception {
     try (RunningService s = RunningService.start(dataDir)) {
       Answer job = s.get("/v1/admin/jobs/nope");

@@ -16,6 +16,13 @@ public record VectorSpec(String name, String column, int dimensions, Similarity 
   /** The largest vector length Lucene's HNSW format accepts. */
   public static final int MAX_DIMENSIONS = 4096;
 
+  /**
+   * The largest Euclidean norm a vector compared by {@link Similarity#DOT} may have: the inner
+   * product of two such vectors is at most 1e38 in magnitude (Cauchy-Schwarz), below {@link
+   * Float#MAX_VALUE} (3.4e38), so every dot-product score is a finite number.
+   */
+  public static final double MAX_DOT_NORM = 1e19;
+
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
   public VectorSpec {
@@ -35,7 +42,10 @@ public record VectorSpec(String name, String column, int dimensions, Similarity 
     }
   }
 
-  /** Checks a vector against this spec: its length and that every value is finite. */
+  /**
+   * Checks a vector against this spec: its length, that every value is finite, that a cosine
+   * vector is not all zeros and that a dot vector's norm is at most {@link #MAX_DOT_NORM}.
+   */
   public void check(float[] vector) {
     Objects.requireNonNull(vector, "vector");
     if (vector.length != dimensions) {
@@ -53,5 +63,19 @@ public record VectorSpec(String name, String column, int dimensions, Similarity 
       throw new IllegalArgumentException(
           "vector '" + name + "' is all zeros, which has no cosine similarity");
     }
+    if (similarity == Similarity.DOT && !dotNormFits(vector)) {
+      throw new IllegalArgumentException(
+          "vector '" + name + "' has a Euclidean norm above " + MAX_DOT_NORM
+              + ", so its dot products could overflow a float; scale it down");
+    }
+  }
+
+  /** Whether a vector's Euclidean norm is at most {@link #MAX_DOT_NORM} (computed in double). */
+  public static boolean dotNormFits(float[] vector) {
+    double sum = 0;
+    for (float x : vector) {
+      sum += (double) x * x;
+    }
+    return Math.sqrt(sum) <= MAX_DOT_NORM;
   }
 }

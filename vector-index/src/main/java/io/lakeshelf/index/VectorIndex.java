@@ -587,6 +587,10 @@ public final class VectorIndex implements Closeable {
     if (spec.similarity() == Similarity.COSINE && !VectorMath.normalizeInPlace(v)) {
       return null;
     }
+    if (spec.similarity() == Similarity.DOT && !VectorSpec.dotNormFits(v)) {
+      // Its dot products could overflow a float: skipped (and counted) like a non-finite vector.
+      return null;
+    }
     return v;
   }
 

@@ -205,6 +205,16 @@ public class LakeshelfAutoConfiguration {
         null, new io.lakeshelf.api.security.RouteAccess(json));
   }
 
+  /** A malformed query string is refused (400) before anything reads a parameter, on every path. */
+  @Bean
+  FilterRegistrationBean<io.lakeshelf.api.error.QueryStringCheck> lakeshelfQueryStringCheck(JsonMapper json) {
+    FilterRegistrationBean<io.lakeshelf.api.error.QueryStringCheck> bean =
+        new FilterRegistrationBean<>(new io.lakeshelf.api.error.QueryStringCheck(json));
+    bean.addUrlPatterns("/*");
+    bean.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
+    return bean;
+  }
+
   @Bean
   FilterRegistrationBean<RequestSizeLimit> lakeshelfRequestSizeLimit(
       LakeshelfProperties properties, JsonMapper json) {

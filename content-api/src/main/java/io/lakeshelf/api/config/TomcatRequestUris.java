@@ -20,6 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       (or, for {@code %5C}, a decoded {@code \}): they stay part of their segment, for Tomcat's
  *       normalization, for Spring's routing (which splits the raw path at {@code /} only) and for
  *       the API-key rules. No dot segment is resolved across them.
+ *   <li>Request bodies are never parsed as form parameters ({@code parseBodyMethods} empty):
+ *       parameters come from the query string alone, which {@link
+ *       io.lakeshelf.api.error.QueryStringCheck} checks before anything reads it.
  *   <li>What Tomcat refuses before any servlet runs (a malformed escape, escapes that are not
  *       UTF-8) is reported by {@link ProblemErrorReportValve}: problem+json with a code, not HTML.
  * </ul>
@@ -37,6 +40,9 @@ final class TomcatRequestUris implements WebServerFactoryCustomizer<TomcatServle
     factory.addConnectorCustomizers(connector -> {
       connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
       connector.setEncodedReverseSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
+      // Parameters come from the query string only: a form body is never parsed (the API takes
+      // JSON, and refuses a form with 415 rather than failing on its escapes).
+      connector.setParseBodyMethods("");
     });
     factory.addContextCustomizers(context -> {
       if (!(context.getParent() instanceof StandardHost host)) {

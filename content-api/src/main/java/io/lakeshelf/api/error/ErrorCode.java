@@ -46,6 +46,24 @@ public enum ErrorCode {
     return status;
   }
 
+  /**
+   * The code of an answer that only has a status (what Tomcat or a servlet answered before any
+   * controller ran): the code of that status, else {@code INVALID_REQUEST} for a 4xx and {@code
+   * INTERNAL_ERROR} otherwise.
+   */
+  public static ErrorCode forStatus(int status) {
+    return switch (status) {
+      case 401 -> UNAUTHORIZED;
+      case 403 -> FORBIDDEN;
+      case 404 -> NOT_FOUND;
+      case 405 -> METHOD_NOT_ALLOWED;
+      case 406 -> NOT_ACCEPTABLE;
+      case 413 -> PAYLOAD_TOO_LARGE;
+      case 415 -> UNSUPPORTED_MEDIA_TYPE;
+      default -> status >= 400 && status < 500 ? INVALID_REQUEST : INTERNAL_ERROR;
+    };
+  }
+
   /** The problem's {@code type} URI. */
   public String typeUri() {
     return "https://lakeshelf.io/problems/" + name().toLowerCase().replace('_', '-');

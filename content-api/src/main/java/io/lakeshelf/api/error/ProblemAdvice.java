@@ -44,7 +44,11 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     p.setTitle(code.status().getReasonPhrase());
     p.setProperty("code", code.name());
     if (instance != null) {
-      p.setInstance(URI.create(instance));
+      try {
+        p.setInstance(URI.create(instance));
+      } catch (IllegalArgumentException e) {
+        // A path Tomcat accepted that java.net.URI does not (such as '[' in a segment): no instance.
+      }
     }
     return p;
   }

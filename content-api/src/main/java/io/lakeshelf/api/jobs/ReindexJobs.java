@@ -122,7 +122,62 @@ public final class ReindexJobs {
     return jobs.get(id);
   }
 
+  /**
+   * Runs {@code action} (such as deleting the collection) with no reindex of the collection running
+   * and none able to start: a running job is cancelled first, and the action waits until it has
+   * ended and removed what it wrote; a queued one is cancelled before it starts. 409 {@code
+   * REINDEX_IN_PROGRESS} if a job does not stop within {@code timeout}.
+   */
+  public synchronized <T> T whileNoneRuns(String collection, java.time.Duration timeout, java.util.concurrent.Callable<T> action)
+      throws Exception {
+    List<String> active = new ArrayList<>();
+    for (Job j : jobs.values()) {
+      if (j.collection().equals(collection) && j.state().isActive()) {
+        active.add(j.id());
+      }
+    }
+    for (String id : active) {
+      cancelled.put(id, true);
+      // Atomic with the job's own move from queued to running (see run).
+      Job before = jobs.get(id);
+      Job after = jobs.computeIfPresent(id, (k, j) -> j.state() == JobState.QUEUED
+          ? j.with(JobState.CANCELLED, 0, j.rowsTotal(), j.tableVersion(), Instant.now(), null) : j);
+      if (after != null && after != before && after.state() == JobState.CANCELLED) {
+        save(after);
+        log.info("Reindex job {} of {} cancelled before it started", id, collection);
+      }
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (String id : active) {
+      while (jobs.get(id).state().isActive()) {
+        if (System.nanoTime() > deadline) {
+          throw new ApiException(ErrorCode.REINDEX_IN_PROGRESS, "reindex job " + id + " of collection '"
+              + collection + "' did not stop within " + timeout.toSeconds() + " s; repeat the request");
+        }
+        Thread.sleep(10);
+      }
+    }
+    return action.call();
+  }
+
   private void run(String id, ServedCollection c) {
+    // Queued to running atomically, unless the job was cancelled before it started.
+    boolean[] began = new boolean[1];
+    jobs.computeIfPresent(id, (k, j) -> {
+      if (j.state() != JobState.QUEUED || cancelled.containsKey(id)) {
+        return j;
+      }
+      began[0] = true;
+      return j.with(JobState.RUNNING, 0, j.rowsTotal(), j.tableVersion(), null, null);
+    });
+    if (!began[0]) {
+      Job j = jobs.get(id);
+      if (j != null && j.state().isActive()) {
+        update(j.with(JobState.CANCELLED, 0, j.rowsTotal(), j.tableVersion(), Instant.now(), null));
+      }
+      cancelled.remove(id);
+      return;
+    }
     Map<String, VectorIndex> fresh = new LinkedHashMap<>();
     long started = System.nanoTime();
     AtomicLong done = new AtomicLong();

@@ -34,6 +34,7 @@ public class CollectionController {
   private final CollectionRegistry registry;
   private final io.lakeshelf.api.config.LakeshelfProperties properties;
   private final io.lakeshelf.api.embed.Embeddings embeddings;
+  private final io.lakeshelf.api.jobs.ReindexJobs jobs;
 
   /** How a named vector may be stored in the index. */
   static final List<String> QUANTIZATIONS = List.of("none", "int8", "int4", "bbq");
@@ -41,10 +42,12 @@ public class CollectionController {
   public CollectionController(
       CollectionRegistry registry,
       io.lakeshelf.api.config.LakeshelfProperties properties,
-      io.lakeshelf.api.embed.Embeddings embeddings) {
+      io.lakeshelf.api.embed.Embeddings embeddings,
+      io.lakeshelf.api.jobs.ReindexJobs jobs) {
     this.registry = registry;
     this.properties = properties;
     this.embeddings = embeddings;
+    this.jobs = jobs;
   }
 
   @io.swagger.v3.oas.annotations.Operation(operationId = "listCollections", summary = "List collections")
@@ -82,8 +85,16 @@ public class CollectionController {
   @DeleteMapping("/{name}")
   public ResponseEntity<Void> delete(
       @PathVariable String name, @RequestParam(defaultValue = "false") boolean purge)
-      throws IOException {
-    registry.delete(name, purge);
+      throws Exception {
+    if (purge && registry.get(name).definition().mode() != CollectionMode.MANAGED) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "purge deletes data only of managed collections");
+    }
+    // A reindex still writing its new generation under the collection's directory is stopped
+    // first: deleting the directory under it fails or leaves its files behind.
+    jobs.whileNoneRuns(name, java.time.Duration.ofSeconds(60), () -> {
+      registry.delete(name, purge);
+      return null;
+    });
     return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
   }
 

@@ -119,6 +119,10 @@ final class FilterParser {
       return v.canConvertToLong() ? (Object) v.longValue() : v.bigIntegerValue();
     }
     if (v.isNumber()) {
+      if (!Double.isFinite(v.doubleValue())) {
+        // 1e999 parses to an infinite double, which no column holds and no decimal can express.
+        throw invalid(at + " must be a finite number: " + v.asString() + " overflows a double");
+      }
       return v.decimalValue();
     }
     throw invalid(at + " must be a string, number or boolean");

@@ -44,7 +44,8 @@ public class OpenApiDescription {
       Map.entry("putCollection", List.of(ErrorCode.INVALID_REQUEST, ErrorCode.FIELD_NOT_FILTERABLE,
           ErrorCode.REINDEX_REQUIRED, ErrorCode.TABLE_UNREADABLE, ErrorCode.PAYLOAD_TOO_LARGE,
           ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.STORAGE_UNAVAILABLE)),
-      Map.entry("deleteCollection", List.of(ErrorCode.COLLECTION_NOT_FOUND, ErrorCode.INVALID_REQUEST)),
+      Map.entry("deleteCollection", List.of(ErrorCode.COLLECTION_NOT_FOUND, ErrorCode.INVALID_REQUEST,
+          ErrorCode.REINDEX_IN_PROGRESS)),
       Map.entry("upsertDocuments", List.of(ErrorCode.INVALID_REQUEST, ErrorCode.DIMENSION_MISMATCH,
           ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.COLLECTION_NOT_FOUND, ErrorCode.COLLECTION_READ_ONLY,
           ErrorCode.WRITE_CONFLICT, ErrorCode.REINDEX_IN_PROGRESS, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
@@ -70,9 +71,13 @@ public class OpenApiDescription {
       Map.entry("getJob", List.of(ErrorCode.JOB_NOT_FOUND)),
       Map.entry("cancelJob", List.of(ErrorCode.JOB_NOT_FOUND)));
 
-  /** Codes any operation can answer: no or a weak key, a wrong method, a bug. */
+  /**
+   * Codes any operation can answer: a malformed request (query string, path, headers), no or a
+   * weak key, a wrong method, a bug.
+   */
   static final List<ErrorCode> EVERY_OPERATION = List.of(
-      ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.INTERNAL_ERROR);
+      ErrorCode.INVALID_REQUEST, ErrorCode.UNAUTHORIZED, ErrorCode.FORBIDDEN, ErrorCode.METHOD_NOT_ALLOWED,
+      ErrorCode.INTERNAL_ERROR);
 
   static final Map<String, String> REQUEST_EXAMPLES = Map.of(
       "putCollection", """
@@ -134,8 +139,9 @@ public class OpenApiDescription {
         return;
       }
       api.getPaths().values().forEach(path -> path.readOperations().forEach(op -> {
-        List<ErrorCode> codes = new ArrayList<>(PROBLEMS.getOrDefault(op.getOperationId(), List.of()));
-        codes.addAll(EVERY_OPERATION);
+        java.util.Set<ErrorCode> unique = new java.util.LinkedHashSet<>(PROBLEMS.getOrDefault(op.getOperationId(), List.of()));
+        unique.addAll(EVERY_OPERATION);
+        List<ErrorCode> codes = new ArrayList<>(unique);
         addProblems(op, codes);
         String example = REQUEST_EXAMPLES.get(op.getOperationId());
         if (example != null && op.getRequestBody() != null && op.getRequestBody().getContent() != null) {
