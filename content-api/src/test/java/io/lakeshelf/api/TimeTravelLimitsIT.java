@@ -237,6 +237,44 @@ class TimeTravelLimitsIT {
     assertThat(builds("evict")).isEqualTo(4.0);
   }
 
+  /**
+   * The memory bound, in a service of its own: a version whose vectors alone exceed {@code
+   * max-bytes} is refused before building, and the cache keeps no more than {@code max-bytes} of
+   * built versions (but always the one built last), however many {@code cache-versions} allows.
+   */
+  @Test
+  void theMemoryBoundRefusesAndEvicts(@TempDir Path other) throws Exception {
+    RunningService main = service;
+    try (RunningService small = RunningService.start(other.resolve("data"),
+        "--lakeshelf.time-travel.max-bytes=1KB", "--lakeshelf.time-travel.cache-versions=8")) {
+      service = small;
+      create("bytes");
+      long wide = ingest("bytes", "w", 100); // 100 rows x 3 floats = 1,200 bytes of vectors
+      ingest("bytes", "x", 1);
+      Answer refused = searchAsOf("bytes", wide);
+      assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+      assertThat(refused.json().get("code").asString()).isEqualTo("VERSION_TOO_LARGE");
+      assertThat(refused.json().get("detail").asString()).contains("1024").contains("lakeshelf.time-travel.max-bytes");
+      assertThat(builds("bytes")).isZero();
+
+      create("kept");
+      long v1 = ingest("kept", "k", 1);
+      long v2 = ingest("kept", "l", 1);
+      ingest("kept", "m", 1);
+      assertThat(ids(searchAsOf("kept", v1))).isEqualTo(Set.of("k0"));
+      assertThat(ids(searchAsOf("kept", v2))).isEqualTo(Set.of("k0", "l0"));
+      assertThat(builds("kept")).isEqualTo(2.0);
+      // each built version takes more than 1KB: only the last one built is kept
+      assertThat(metric("lakeshelf.time-travel.cache.versions", null)).isEqualTo(1.0);
+      assertThat(ids(searchAsOf("kept", v2))).isEqualTo(Set.of("k0", "l0"));
+      assertThat(builds("kept")).isEqualTo(2.0);
+      assertThat(ids(searchAsOf("kept", v1))).isEqualTo(Set.of("k0"));
+      assertThat(builds("kept")).isEqualTo(3.0);
+    } finally {
+      service = main;
+    }
+  }
+
   private static Answer call(String name, long version) {
     try {
       return searchAsOf(name, version);
