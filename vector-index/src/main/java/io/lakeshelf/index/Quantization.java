@@ -59,7 +59,11 @@ public enum Quantization {
    * otherwise is the stock format under its stock name, so Lucene reads it back by itself.
    */
   KnnVectorsFormat format() {
-    KnnVectorsFormat stock = stockFormat();
+    return withMaxDimensions(stockFormat());
+  }
+
+  /** {@code stock} under its stock name, accepting up to {@code VectorSpec.MAX_DIMENSIONS}. */
+  private static KnnVectorsFormat withMaxDimensions(KnnVectorsFormat stock) {
     return new KnnVectorsFormat(stock.getName()) {
       @Override
       public org.apache.lucene.codecs.KnnVectorsWriter fieldsWriter(org.apache.lucene.index.SegmentWriteState state)
@@ -83,6 +87,15 @@ public enum Quantization {
         return stock.toString();
       }
     };
+  }
+
+  /**
+   * Full-precision floats without an HNSW graph, for indexes only ever searched exactly: the stock
+   * HNSW format (read back by its name) with a tiny-segment threshold no segment reaches, so Lucene
+   * skips building the graph of every segment, merged ones included.
+   */
+  static KnnVectorsFormat flatFormat() {
+    return withMaxDimensions(new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH, 1, null, Integer.MAX_VALUE));
   }
 
   private KnnVectorsFormat stockFormat() {

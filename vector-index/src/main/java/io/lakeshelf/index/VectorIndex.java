@@ -141,6 +141,8 @@ public final class VectorIndex implements Closeable {
   private volatile Generation current;
   private volatile boolean closed;
   private final org.apache.lucene.analysis.Analyzer queryAnalyzer;
+  /** The vector format, when not the one {@code options} choose (set before the writer opens). */
+  private KnnVectorsFormat vectorFormat;
 
   private record Generation(DirectoryReader reader, IndexManifest manifest, long rows, long skipped) {}
 
@@ -190,13 +192,44 @@ public final class VectorIndex implements Closeable {
     return index;
   }
 
+  /**
+   * An index held in memory only, for exact searches ({@link IndexQuery#exactly()}) over an older
+   * table version: like {@link #inMemory}, but its vectors are stored as full-precision floats
+   * without an HNSW graph (exact search never walks one, and building it is most of the cost of
+   * indexing), whatever {@code options} say about quantization. Searches that are not exact find
+   * nothing by vector in it.
+   */
+  public static VectorIndex inMemoryExact(VectorSpec spec, IndexOptions options) throws IOException {
+    VectorIndex index = new VectorIndex(Path.of("memory:" + spec.name()), spec, options,
+        new org.apache.lucene.store.ByteBuffersDirectory());
+    index.vectorFormat = Quantization.flatFormat();
+    index.openWriter();
+    return index;
+  }
+
+  /** The bytes the index's files take: for an in-memory index, the heap it holds. */
+  public long sizeInBytes() throws IOException {
+    synchronized (writeLock) {
+      ensureOpen();
+      long bytes = 0;
+      for (String file : directory.listAll()) {
+        try {
+          bytes += directory.fileLength(file);
+        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+          // deleted by a merge meanwhile
+        }
+      }
+      return bytes;
+    }
+  }
+
   private void openWriter() throws IOException {
     Optional<IndexManifest> existing = readUsableManifest();
     if (existing.isEmpty()) {
       discardFiles();
     }
     IndexWriterConfig config = new IndexWriterConfig(options.analysis().analyzer());
-    KnnVectorsFormat vectorFormat = options.quantization().format();
+    KnnVectorsFormat vectorFormat = this.vectorFormat != null ? this.vectorFormat : options.quantization().format();
     config.setCodec(new org.apache.lucene.codecs.lucene104.Lucene104Codec() {
       @Override
       public KnnVectorsFormat getKnnVectorsFormatForField(String field) {

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Search over an older table version: an in-memory index synced to that version's snapshot and
+ * Search over an older table version: an in-memory index without an HNSW graph ({@link
+ * VectorIndex#inMemoryExact}) synced to that version's snapshot and
  * searched exactly returns what brute force over that version's rows returns, rows replaced or
  * deleted since included, while the current index holds only the current rows.
  */
@@ -108,7 +109,7 @@ class TimeTravelSearchTest {
   private void checkVersion(IndexedTable t, TableVersion version, Map<String, Row> rows) throws IOException {
     TableSnapshot snapshot = t.table.at(version);
     Map<String, float[]> vectors = vectors(rows);
-    try (VectorIndex old = VectorIndex.inMemory(SPEC, OPTIONS)) {
+    try (VectorIndex old = VectorIndex.inMemoryExact(SPEC, OPTIONS)) {
       SyncResult sync = old.syncTo(snapshot, ContentColumns.MANAGED, t.executor, SyncProgress.NONE);
       assertThat(sync.to()).isEqualTo(version);
       assertThat(old.version()).isEqualTo(version);

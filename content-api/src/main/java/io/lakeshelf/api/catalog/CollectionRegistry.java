@@ -46,11 +46,15 @@ public final class CollectionRegistry implements Closeable {
   private final StorageEngine engine;
   private final Executor buildExecutor;
   private final Executor readExecutor;
+  /** Time travel's in-memory past versions, shared by every collection. */
+  private final PastVersions pastVersions;
   private final Map<String, ServedCollection> served = new ConcurrentHashMap<>();
   private final Object changes = new Object();
 
   public CollectionRegistry(
-      CollectionCatalog catalog, StorageEngine engine, Executor buildExecutor, Executor readExecutor) {
+      CollectionCatalog catalog, StorageEngine engine, Executor buildExecutor, Executor readExecutor,
+      PastVersions pastVersions) {
+    this.pastVersions = pastVersions;
     this.catalog = catalog;
     this.engine = engine;
     this.buildExecutor = buildExecutor;
@@ -139,7 +143,7 @@ public final class CollectionRegistry implements Closeable {
       throw e;
     }
     DocumentReader rows = new DocumentReader(table.latest(), table.columns(), specs, readExecutor);
-    return new ServedCollection(d, table, indexes, rows, buildExecutor, readExecutor);
+    return new ServedCollection(d, table, indexes, rows, buildExecutor, readExecutor, pastVersions);
   }
 
   private ContentTable openTable(CollectionDefinition d, List<VectorSpec> specs) {

@@ -40,6 +40,7 @@ public final class ServedCollection implements Closeable {
   private volatile DocumentReader rows;
   private final Executor buildExecutor;
   private final Executor readExecutor;
+  private final PastVersions pastVersions;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile TableVersion tableVersion = TableVersion.NONE;
   private volatile Instant inStepSince = Instant.now();
@@ -51,13 +52,15 @@ public final class ServedCollection implements Closeable {
       Map<String, VectorIndex> indexes,
       DocumentReader rows,
       Executor buildExecutor,
-      Executor readExecutor) {
+      Executor readExecutor,
+      PastVersions pastVersions) {
     this.definition = definition;
     this.table = table;
     this.indexes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(indexes));
     this.rows = rows;
     this.buildExecutor = buildExecutor;
     this.readExecutor = readExecutor;
+    this.pastVersions = pastVersions;
   }
 
   public CollectionDefinition definition() {
@@ -367,24 +370,21 @@ public final class ServedCollection implements Closeable {
       TableVersion version, List<io.lakeshelf.index.SearchHit> hits,
       Map<io.lakeshelf.content.RowLocator, io.lakeshelf.content.Document> rows) {}
 
-  /** A few in-memory indexes of past versions, most recently used last. */
-  private final Map<String, VectorIndex> pastIndexes = new java.util.LinkedHashMap<>(4, 0.75f, true);
-  private static final int PAST_INDEXES = 2;
-
   /**
    * A search over the table as of an older version: exactly what a search over that version would
-   * answer. The version's rows are indexed in memory (a read of the whole snapshot; the last
-   * {@value #PAST_INDEXES} versions asked for are kept) and searched exactly (brute force), and the
-   * hits are joined to that version's rows.
+   * answer. The version's rows are indexed in memory (a read of the whole snapshot, bounded, shared
+   * and cached by {@link PastVersions}) and searched exactly (brute force), and the hits are
+   * joined to that version's rows.
    *
    * @throws io.lakeshelf.api.error.ApiException 404 {@code VERSION_NOT_AVAILABLE} when the version
-   *     cannot be read any more (its log or data files were cleaned up) or does not exist yet
+   *     cannot be read any more (its log or data files were cleaned up) or does not exist yet; 422
+   *     {@code VERSION_TOO_LARGE} when it has more rows than time travel builds; 503 {@code
+   *     OVERLOADED} when the builds' pool and queue are full
    */
   public PastSearch searchAsOf(
       TableVersion version, String using, io.lakeshelf.index.IndexQuery query,
       io.lakeshelf.content.rows.Projection projection) throws IOException {
     VectorIndex current = index(using);
-    String key = current.spec().name() + "@" + version.value();
     io.lakeshelf.content.table.TableSnapshot snapshot;
     try {
       snapshot = table.at(version);
@@ -392,42 +392,8 @@ public final class ServedCollection implements Closeable {
       throw new io.lakeshelf.api.error.ApiException(io.lakeshelf.api.error.ErrorCode.VERSION_NOT_AVAILABLE,
           "version " + version.value() + " of the table cannot be read: " + e.getMessage());
     }
-    VectorIndex past;
-    synchronized (pastIndexes) {
-      past = pastIndexes.get(key);
-    }
-    if (past == null) {
-      past = VectorIndex.inMemory(current.spec(), current.options());
-      try {
-        past.syncTo(snapshot, table.columns(), buildExecutor, io.lakeshelf.index.SyncProgress.NONE);
-      } catch (IOException | RuntimeException e) {
-        past.close();
-        if (e instanceof io.lakeshelf.index.TableUnreadableException) {
-          throw e;
-        }
-        throw new io.lakeshelf.api.error.ApiException(io.lakeshelf.api.error.ErrorCode.VERSION_NOT_AVAILABLE,
-            "version " + version.value() + " of the table cannot be read any more: " + e.getMessage());
-      }
-      synchronized (pastIndexes) {
-        VectorIndex raced = pastIndexes.putIfAbsent(key, past);
-        if (raced != null) {
-          past.close();
-          past = raced;
-        }
-        while (pastIndexes.size() > PAST_INDEXES) {
-          var eldest = pastIndexes.entrySet().iterator();
-          VectorIndex evicted = eldest.next().getValue();
-          eldest.remove();
-          evicted.close(); // a search holding a view keeps its reader open until it is done
-        }
-      }
-    }
     List<io.lakeshelf.index.SearchHit> hits;
-    VectorIndex.View view = past.tryAcquire();
-    if (view == null) {
-      return searchAsOf(version, using, query, projection); // evicted meanwhile: build it again
-    }
-    try (view) {
+    try (VectorIndex.View view = pastVersions.acquire(this, current, snapshot, table.columns())) {
       hits = view.search(query.exactly());
     }
     io.lakeshelf.content.rows.DocumentReader reader = new io.lakeshelf.content.rows.DocumentReader(
@@ -462,12 +428,7 @@ public final class ServedCollection implements Closeable {
 
   @Override
   public void close() throws IOException {
-    synchronized (pastIndexes) {
-      for (VectorIndex past : pastIndexes.values()) {
-        past.close();
-      }
-      pastIndexes.clear();
-    }
+    pastVersions.forget(this);
     lock.lock();
     try {
       for (VectorIndex index : indexes.values()) {

@@ -105,17 +105,25 @@ public class LakeshelfAutoConfiguration {
     return lock;
   }
 
+  /** Time travel's bounded builds and cache of past versions, shared by every collection. */
+  @Bean(destroyMethod = "close")
+  io.lakeshelf.api.catalog.PastVersions lakeshelfPastVersions(LakeshelfProperties properties, MeterRegistry meters) {
+    return new io.lakeshelf.api.catalog.PastVersions(properties.timeTravel().limits(), meters);
+  }
+
   @Bean(destroyMethod = "close")
   CollectionRegistry lakeshelfCollections(
       LakeshelfProperties properties, StorageEngine engine, ExecutorService lakeshelfIndexBuildExecutor, JsonMapper json,
-      io.lakeshelf.api.catalog.DataDirectoryLock lakeshelfDataDirectoryLock)
+      io.lakeshelf.api.catalog.DataDirectoryLock lakeshelfDataDirectoryLock,
+      io.lakeshelf.api.catalog.PastVersions lakeshelfPastVersions)
       throws IOException {
     CollectionRegistry registry =
         new CollectionRegistry(
             new CollectionCatalog(properties.dataDir(), json),
             engine,
             lakeshelfIndexBuildExecutor,
-            Executors.newVirtualThreadPerTaskExecutor());
+            Executors.newVirtualThreadPerTaskExecutor(),
+            lakeshelfPastVersions);
     registry.openAll();
     return registry;
   }

@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param s3 how to reach S3 or an S3-protocol store, for {@code s3://} tables and images
  * @param storage how data files are read for the search join
  * @param embedding in-process text embedding
+ * @param timeTravel bounds of search with {@code asOfVersion}
  */
 @ConfigurationProperties("lakeshelf")
 public record LakeshelfProperties(
@@ -29,7 +30,45 @@ public record LakeshelfProperties(
     @DefaultValue Images images,
     @DefaultValue S3 s3,
     @DefaultValue Storage storage,
-    @DefaultValue Embedding embedding) {
+    @DefaultValue Embedding embedding,
+    @DefaultValue TimeTravel timeTravel) {
+
+  /**
+   * Search with {@code asOfVersion} indexes the version's rows in memory (no HNSW graph: the
+   * search is exact) and keeps a few versions built. These bound what that may take.
+   *
+   * @param maxRows the most live rows a past version may have to be searched (422 {@code
+   *     VERSION_TOO_LARGE} above, refused before anything is read when the log has row statistics)
+   * @param maxBytes the most memory the kept versions take together (least recently used evicted
+   *     first; the version built last is kept even when larger), and the most the vectors of one
+   *     version may take (rows × dimensions × 4 bytes; 422 above)
+   * @param cacheVersions the most past versions kept built, over all collections and vectors
+   * @param threads versions built at once (each build reads its files on its own thread: a core)
+   * @param queueCapacity builds that may wait for a thread; a build that finds the queue full
+   *     answers 503 {@code OVERLOADED} at once. Searches of a version being built wait for that
+   *     build and take no room
+   */
+  public record TimeTravel(
+      @DefaultValue("100000") long maxRows,
+      @DefaultValue("256MB") org.springframework.util.unit.DataSize maxBytes,
+      @DefaultValue("2") int cacheVersions,
+      @DefaultValue("1") int threads,
+      @DefaultValue("4") int queueCapacity) {
+    public TimeTravel {
+      limits(maxRows, maxBytes, cacheVersions, threads, queueCapacity); // checks each
+    }
+
+    private static io.lakeshelf.api.catalog.PastVersions.Limits limits(
+        long maxRows, org.springframework.util.unit.DataSize maxBytes, int cacheVersions, int threads,
+        int queueCapacity) {
+      return new io.lakeshelf.api.catalog.PastVersions.Limits(
+          maxRows, maxBytes.toBytes(), cacheVersions, threads, queueCapacity);
+    }
+
+    public io.lakeshelf.api.catalog.PastVersions.Limits limits() {
+      return limits(maxRows, maxBytes, cacheVersions, threads, queueCapacity);
+    }
+  }
 
   /**
    * In-process text embedding (vectors with {@code "embed"}, {@code text} queries).

@@ -26,6 +26,12 @@ public enum ErrorCode {
   REINDEX_IN_PROGRESS(HttpStatus.CONFLICT),
   WRITE_CONFLICT(HttpStatus.CONFLICT),
   VERSION_NOT_AVAILABLE(HttpStatus.NOT_FOUND),
+  /**
+   * A search with {@code asOfVersion} of a version larger than time travel builds in memory
+   * ({@code lakeshelf.time-travel.max-rows}, {@code max-bytes}). 422, not 413: the request is
+   * small and well formed; what it names cannot be served this way.
+   */
+  VERSION_TOO_LARGE(HttpStatus.UNPROCESSABLE_CONTENT),
   TABLE_UNREADABLE(HttpStatus.UNPROCESSABLE_CONTENT),
   UNAUTHORIZED(HttpStatus.UNAUTHORIZED),
   FORBIDDEN(HttpStatus.FORBIDDEN),
