@@ -3,10 +3,6 @@ package io.lakeshelf.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeshelf.api.RunningService.Answer;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -324,50 +320,7 @@ class DocumentIdEncodingIT {
    * go over a plain socket.
    */
   static Answer raw(String method, String target) throws Exception {
-    try (Socket s = new Socket("localhost", service.port)) {
-      s.setSoTimeout(30_000);
-      OutputStream out = s.getOutputStream();
-      out.write((method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      InputStream in = s.getInputStream();
-      ByteArrayOutputStream all = new ByteArrayOutputStream();
-      in.transferTo(all);
-      // One char per byte, so that chunk sizes count chars; the body is decoded as UTF-8 at the end.
-      String response = all.toString(StandardCharsets.ISO_8859_1);
-      int headEnd = response.indexOf("\r\n\r\n");
-      String head = response.substring(0, headEnd);
-      String body = response.substring(headEnd + 4);
-      int status = Integer.parseInt(head.split(" ")[1]);
-      String contentType = "";
-      boolean chunked = false;
-      for (String line : head.split("\r\n")) {
-        String lower = line.toLowerCase(java.util.Locale.ROOT);
-        if (lower.startsWith("content-type:")) {
-          contentType = line.substring(line.indexOf(':') + 1).trim();
-        }
-        if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-          chunked = true;
-        }
-      }
-      String text = chunked ? unchunk(body) : body;
-      return new Answer(status, contentType,
-          new String(text.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
-    }
+    return RawHttp.send(service.port, method, target);
   }
 
-  private static String unchunk(String body) {
-    StringBuilder out = new StringBuilder();
-    int i = 0;
-    while (i < body.length()) {
-      int eol = body.indexOf("\r\n", i);
-      int size = Integer.parseInt(body.substring(i, eol).trim(), 16);
-      if (size == 0) {
-        break;
-      }
-      out.append(body, eol + 2, eol + 2 + size);
-      i = eol + 2 + size + 2;
-    }
-    return out.toString();
-  }
 }
