@@ -131,7 +131,7 @@ class KeywordAndHybridSearchTest {
     // One list, first in it.
     assertThat(hit.score()).isCloseTo(1f / (IndexQuery.RRF_K + 1), within(1e-7f));
     try (VectorIndex.View view = table.index.acquire()) {
-      assertThat(hit.locator()).isEqualTo(view.find(List.of(UNEMBEDDED)).get(UNEMBEDDED));
+      assertThat(hit.locator()).isEqualTo(view.find(List.of(UNEMBEDDED)).get(UNEMBEDDED).get(0));
     }
   }
 
