@@ -104,6 +104,7 @@ class BadInputIT {
         Arguments.of("malformed reindex path", "POST", "/v1/admin/collections/articles/reindex/now", null, 404, "NOT_FOUND"),
         Arguments.of("unknown job", "DELETE", "/v1/admin/jobs/nope", null, 404, "JOB_NOT_FOUND"),
         Arguments.of("unknown include", "POST", search, "{\"vector\": [1,0,0], \"include\": [\"secrets\"]}", 400, "INVALID_REQUEST"),
+        Arguments.of("a null include part", "POST", search, "{\"vector\": [1,0,0], \"include\": [null, \"text\"]}", 400, "INVALID_REQUEST"),
         Arguments.of("unknown using", "POST", search, "{\"vector\": [1,0,0], \"using\": \"image\"}", 400, "INVALID_REQUEST"),
         Arguments.of("no vector", "POST", search, "{\"k\": 3}", 400, "INVALID_REQUEST"),
         Arguments.of("unknown collection: search", "POST", "/v1/collections/nope/search", "{\"vector\": [1,0,0]}", 404, "COLLECTION_NOT_FOUND"),

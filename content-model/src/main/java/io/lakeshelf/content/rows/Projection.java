@@ -15,18 +15,23 @@ public record Projection(
 
   /** The projection naming these parts: {@code title, text, images, metadata, vectors}. */
   public static Projection of(Set<String> parts) {
+    Set<String> named = new java.util.HashSet<>();
     for (String p : parts) {
-      if (!Set.of("title", "text", "images", "metadata", "vectors")
-          .contains(p.toLowerCase(Locale.ROOT))) {
+      if (p == null) {
+        throw new IllegalArgumentException("a part is null: expected title, text, images, metadata or vectors");
+      }
+      String part = p.toLowerCase(Locale.ROOT);
+      if (!Set.of("title", "text", "images", "metadata", "vectors").contains(part)) {
         throw new IllegalArgumentException(
             "unknown part '" + p + "': expected title, text, images, metadata or vectors");
       }
+      named.add(part);
     }
     return new Projection(
-        parts.contains("title"),
-        parts.contains("text"),
-        parts.contains("images"),
-        parts.contains("metadata"),
-        parts.contains("vectors"));
+        named.contains("title"),
+        named.contains("text"),
+        named.contains("images"),
+        named.contains("metadata"),
+        named.contains("vectors"));
   }
 }
