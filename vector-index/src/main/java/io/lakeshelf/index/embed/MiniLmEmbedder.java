@@ -95,7 +95,7 @@ public final class MiniLmEmbedder implements TextEmbedder {
     } catch (IOException e) {
       throw new EmbeddingException("cannot read the " + NAME + " model from the class path", e);
     }
-    OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    OrtEnvironment environment = OrtEnvironmentHold.environment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       // One core per call: parallelism comes from concurrent calls, bounded by their caller.
       options.setIntraOpNumThreads(1);
@@ -156,7 +156,7 @@ public final class MiniLmEmbedder implements TextEmbedder {
     lifecycle.readLock().lock();
     try {
       if (closed) {
-        throw new IllegalStateException("the " + NAME + " embedder is closed");
+        throw new EmbeddingClosedException("the " + NAME + " embedder is closed");
       }
       for (int from = 0; from < order.length; from += MAX_BATCH) {
         int[] group = Arrays.copyOfRange(order, from, Math.min(order.length, from + MAX_BATCH));
