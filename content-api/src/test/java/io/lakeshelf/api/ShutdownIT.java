@@ -129,6 +129,10 @@ class ShutdownIT {
       assertThat(service.exitValue()).as("exit status after " + seconds + " s; output:\n" + tail(output))
           .isEqualTo(143);
       assertThat(output).doesNotContain("SIGSEGV").doesNotContain("A fatal error has been detected");
+      // Embedding stopped first, then the web server's graceful wait ended on its own.
+      assertThat(output).contains("Embedding stops taking texts").contains("Graceful shutdown complete");
+      assertThat(output.indexOf("Embedding stops taking texts"))
+          .isLessThan(output.indexOf("Commencing graceful shutdown"));
       try (Stream<Path> files = Files.list(work)) {
         assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("hs_err_pid")))
             .isEmpty();

@@ -67,6 +67,11 @@ public final class Embeddings implements AutoCloseable {
       return service(model).embedAll(texts);
     } catch (EmbeddingClosedException e) {
       throw shuttingDown();
+    } catch (IllegalStateException e) {
+      if (shutdown) { // a plugged-in model that says it is closed in its own way
+        throw shuttingDown();
+      }
+      throw e;
     } catch (EmbeddingRejectedException e) {
       throw new ApiException(ErrorCode.OVERLOADED, "embedding is busy: " + e.getMessage() + "; retry later");
     } catch (EmbeddingException e) {

@@ -246,8 +246,11 @@ public final class EmbeddingService implements AutoCloseable {
         return result.get();
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        if (cause instanceof IllegalStateException ise) { // the service or its model closed
-          throw new EmbeddingClosedException(ise.getMessage(), ise);
+        if (cause instanceof EmbeddingClosedException closed) { // the service or its model closed
+          throw new EmbeddingClosedException(closed.getMessage(), closed);
+        }
+        if (cause instanceof IllegalStateException ise) {
+          throw new IllegalStateException(ise.getMessage(), ise);
         }
         if (cause instanceof Error error) {
           throw error;
