@@ -58,6 +58,16 @@ public class LakeshelfAutoConfiguration {
     return new io.lakeshelf.api.embed.Embeddings(models, properties.embedding().options());
   }
 
+  /**
+   * Stops embedding before the web server's graceful shutdown waits for the requests running; the
+   * {@code Embeddings} bean, destroyed before the models it depends on, closes the pools and then
+   * the models.
+   */
+  @Bean
+  io.lakeshelf.api.embed.EmbeddingsShutdown lakeshelfEmbeddingsShutdown(io.lakeshelf.api.embed.Embeddings embeddings) {
+    return new io.lakeshelf.api.embed.EmbeddingsShutdown(embeddings);
+  }
+
   @Bean
   StorageRequestMetrics lakeshelfStorageRequests(MeterRegistry meters) {
     return new StorageRequestMetrics(meters);

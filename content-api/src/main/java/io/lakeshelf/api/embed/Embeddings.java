@@ -2,6 +2,7 @@ package io.lakeshelf.api.embed;
 
 import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
+import io.lakeshelf.index.embed.EmbeddingClosedException;
 import io.lakeshelf.index.embed.EmbeddingException;
 import io.lakeshelf.index.embed.EmbeddingModels;
 import io.lakeshelf.index.embed.EmbeddingOptions;
@@ -20,6 +21,13 @@ import org.slf4j.LoggerFactory;
  * The embedding models this service offers, each behind an {@link EmbeddingService} (batches on a
  * bounded pool) made when the model is first used. A deployment plugs in another model by
  * registering a {@link TextEmbedder} on the {@link EmbeddingModels} bean.
+ *
+ * <p>Shutting down takes two steps. {@link #shutdown()}, as the application begins to stop (before
+ * the web server's graceful wait): no more texts are taken, texts still waiting for the pool are
+ * dropped, and their requests, like every later one that needs embedding, answer 503 {@code
+ * SHUTTING_DOWN}; batches running finish. {@link #close()}, when the beans are destroyed: waits
+ * until every pool has ended (no batch in a model any more), then closes the models, whose native
+ * sessions are freed last.
  */
 public final class Embeddings implements AutoCloseable {
 
@@ -28,6 +36,7 @@ public final class Embeddings implements AutoCloseable {
   private final EmbeddingModels models;
   private final EmbeddingOptions options;
   private final Map<String, EmbeddingService> services = new ConcurrentHashMap<>();
+  private volatile boolean shutdown;
 
   public Embeddings(EmbeddingModels models, EmbeddingOptions options) {
     this.models = Objects.requireNonNull(models, "models");
@@ -49,10 +58,20 @@ public final class Embeddings implements AutoCloseable {
     return service(model).embedder().dimensions();
   }
 
-  /** One vector per text, in order; 503 {@code OVERLOADED} when the model's pool has no room in time. */
+  /**
+   * One vector per text, in order; 503 {@code OVERLOADED} when the model's pool has no room in
+   * time, 503 {@code SHUTTING_DOWN} once the service is stopping.
+   */
   public float[][] embed(String model, List<String> texts) {
     try {
       return service(model).embedAll(texts);
+    } catch (EmbeddingClosedException e) {
+      throw shuttingDown();
+    } catch (IllegalStateException e) {
+      if (shutdown) { // a plugged-in model that says it is closed in its own way
+        throw shuttingDown();
+      }
+      throw e;
     } catch (EmbeddingRejectedException e) {
       throw new ApiException(ErrorCode.OVERLOADED, "embedding is busy: " + e.getMessage() + "; retry later");
     } catch (EmbeddingException e) {
@@ -69,14 +88,55 @@ public final class Embeddings implements AutoCloseable {
       throw new ApiException(ErrorCode.INVALID_REQUEST,
           "no embedding model '" + model + "'; this service offers " + models.names());
     }
-    return services.computeIfAbsent(model, m -> {
-      log.info("Loading embedding model {}", m);
-      return new EmbeddingService(models.get(m), options);
-    });
+    if (shutdown) {
+      throw shuttingDown();
+    }
+    EmbeddingService service;
+    try {
+      service = services.computeIfAbsent(model, m -> {
+        log.info("Loading embedding model {}", m);
+        return new EmbeddingService(models.get(m), options);
+      });
+    } catch (IllegalStateException e) { // the models closed
+      throw shuttingDown();
+    }
+    if (shutdown) { // made while shutdown() ran: it may have missed this service
+      service.shutdown();
+      throw shuttingDown();
+    }
+    return service;
   }
 
+  private static ApiException shuttingDown() {
+    return new ApiException(ErrorCode.SHUTTING_DOWN,
+        "the service is shutting down; nothing was written: retry on another instance or later");
+  }
+
+  /** Whether {@link #shutdown()} was called. */
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  /**
+   * Takes no more texts: see the class description. Does not wait; the batches running finish.
+   * Idempotent.
+   */
+  public void shutdown() {
+    if (!shutdown) {
+      shutdown = true;
+      log.info("Embedding stops taking texts: {} batches running or queued are finished or dropped",
+          services.values().stream().mapToInt(EmbeddingService::batchesInFlight).sum());
+    }
+    services.values().forEach(EmbeddingService::shutdown);
+  }
+
+  /**
+   * Shuts down, waits until no batch runs in any model (a model call cannot be interrupted, so as
+   * long as the longest batch takes), then closes the models.
+   */
   @Override
   public void close() {
+    shutdown();
     services.values().forEach(EmbeddingService::close);
     models.close();
   }

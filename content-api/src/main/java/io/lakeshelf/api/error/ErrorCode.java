@@ -40,6 +40,8 @@ public enum ErrorCode {
   STORAGE_FULL(HttpStatus.INSUFFICIENT_STORAGE),
   /** Embedding (or another bounded pool) had no room in time; retry later. */
   OVERLOADED(HttpStatus.SERVICE_UNAVAILABLE),
+  /** The service is shutting down: nothing of the request was written; send it to another instance or retry later. */
+  SHUTTING_DOWN(HttpStatus.SERVICE_UNAVAILABLE),
   INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR);
 
   private final HttpStatus status;

@@ -92,7 +92,8 @@ public final class EmbeddingService implements AutoCloseable {
    * @throws EmbeddingRejectedException if room for one of the batches did not come within the
    *     admission timeout; the call's other batches are dropped
    * @throws EmbeddingException if the model failed on one of the batches
-   * @throws IllegalStateException if the service is closed, or closes before the call is done
+   * @throws EmbeddingClosedException (an {@link IllegalStateException}) if the service is shut
+   *     down or closed, or shuts down before the call is done
    * @throws InterruptedException if the caller is interrupted; the call's batches are dropped
    */
   public float[][] embedAll(List<String> texts) throws InterruptedException {
@@ -161,17 +162,17 @@ public final class EmbeddingService implements AutoCloseable {
     }
   }
 
-  private static IllegalStateException closedException() {
-    return new IllegalStateException("the embedding service is closed");
+  private static EmbeddingClosedException closedException() {
+    return new EmbeddingClosedException("the embedding service is shut down");
   }
 
   /**
-   * Stops taking calls: callers waiting for room, and those whose batches are still queued, get
-   * {@link IllegalStateException}; batches running finish. Returns once the pool's threads have
-   * ended.
+   * Stops taking texts, without waiting: callers waiting for room, those whose batches are still
+   * queued, and later callers get {@link EmbeddingClosedException}; batches running finish and
+   * their callers get their vectors if none of their batches was dropped. For a graceful shutdown:
+   * call this first, let the requests running finish, then {@link #close()}. Idempotent.
    */
-  @Override
-  public void close() {
+  public void shutdown() {
     admission.lock();
     try {
       closed = true;
@@ -186,6 +187,28 @@ public final class EmbeddingService implements AutoCloseable {
       release();
       ((Batch) r).call.result.completeExceptionally(closedException());
     }
+  }
+
+  /** Whether {@link #shutdown()} or {@link #close()} was called. */
+  public boolean isShutdown() {
+    admission.lock();
+    try {
+      return closed;
+    } finally {
+      admission.unlock();
+    }
+  }
+
+  /**
+   * {@link #shutdown()}, then waits until the batches running have returned from the embedder and
+   * the pool's threads have ended: once this returns, no thread of this service is in the
+   * embedder, so the embedder may be closed. A batch running cannot be interrupted (a model call
+   * runs to its end), so this waits as long as the longest batch takes. If the calling thread is
+   * interrupted, it stops waiting, keeps its interrupt status, and the batches still run.
+   */
+  @Override
+  public void close() {
+    shutdown();
     try {
       while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
         // A batch is still running: the model cannot be interrupted, so wait for it.
@@ -223,6 +246,9 @@ public final class EmbeddingService implements AutoCloseable {
         return result.get();
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
+        if (cause instanceof EmbeddingClosedException closed) { // the service or its model closed
+          throw new EmbeddingClosedException(closed.getMessage(), closed);
+        }
         if (cause instanceof IllegalStateException ise) {
           throw new IllegalStateException(ise.getMessage(), ise);
         }

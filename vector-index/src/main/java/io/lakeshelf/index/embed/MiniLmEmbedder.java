@@ -45,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * takes. A call's texts are ordered by length and run in groups of at most {@value #MAX_BATCH}
  * padded to the longest of the group. Loading takes about a second and 100 MB of native memory;
  * {@link EmbeddingModels} loads it once, when it is first needed.
+ *
+ * <p>{@link #close()} waits for the calls running (a read/write lock around every native call) and
+ * frees the session; later calls throw {@link EmbeddingClosedException}. The ONNX Runtime
+ * environment under the session is kept alive until the process exits ({@link
+ * OrtEnvironmentHold}), so a JVM shutdown while the model runs does not free it underneath.
  */
 public final class MiniLmEmbedder implements TextEmbedder {
 
@@ -95,7 +100,7 @@ public final class MiniLmEmbedder implements TextEmbedder {
     } catch (IOException e) {
       throw new EmbeddingException("cannot read the " + NAME + " model from the class path", e);
     }
-    OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    OrtEnvironment environment = OrtEnvironmentHold.environment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       // One core per call: parallelism comes from concurrent calls, bounded by their caller.
       options.setIntraOpNumThreads(1);
@@ -156,7 +161,7 @@ public final class MiniLmEmbedder implements TextEmbedder {
     lifecycle.readLock().lock();
     try {
       if (closed) {
-        throw new IllegalStateException("the " + NAME + " embedder is closed");
+        throw new EmbeddingClosedException("the " + NAME + " embedder is closed");
       }
       for (int from = 0; from < order.length; from += MAX_BATCH) {
         int[] group = Arrays.copyOfRange(order, from, Math.min(order.length, from + MAX_BATCH));
