@@ -229,7 +229,7 @@ public class CollectionController {
           return;
         }
       } else {
-        Path base = Path.of(root.startsWith("file:") ? URI.create(root).getPath() : root).toAbsolutePath().normalize();
+        Path base = Path.of(root.startsWith("file:") ? fileUriPath(root) : root).toAbsolutePath().normalize();
         if (!io.lakeshelf.content.storage.S3Location.isS3(table)) {
           Path t = Path.of(table).toAbsolutePath().normalize();
           if (t.startsWith(base) && !t.equals(base)) {

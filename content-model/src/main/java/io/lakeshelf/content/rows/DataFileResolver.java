@@ -55,14 +55,7 @@ public final class DataFileResolver {
         String key = s3.key().isEmpty() || s3.key().endsWith("/") ? s3.key() : s3.key() + "/";
         return new URI(s3.scheme(), s3.bucket(), "/" + key, null, null);
       }
-      String path = location;
-      if (path.startsWith("file:")) {
-        path = path.substring("file:".length());
-        while (path.startsWith("//")) {
-          path = path.substring(1);
-        }
-      }
-      URI uri = Path.of(path).toAbsolutePath().toUri();
+      URI uri = io.lakeshelf.content.storage.LocalFileIO.toPath(location).toAbsolutePath().toUri();
       return uri.getPath().endsWith("/") ? uri : new URI(uri.getScheme(), null, uri.getPath() + "/", null, null);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("cannot form a URI of the table location " + location, e);

@@ -62,7 +62,11 @@ public final class LocalFileIO implements FileIO {
     listener.onRequest("local", operation);
   }
 
-  static Path toPath(String path) {
+  /**
+   * The file a location names as the storage layer and Delta Kernel pass it around: an absolute
+   * path, or {@code file:} followed by the path as it is (not a URI: nothing is decoded).
+   */
+  public static Path toPath(String path) {
     String p = path;
     if (p.startsWith("file:")) {
       p = p.substring("file:".length());
