@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The body of a child JVM that {@link CrashConsistencyTest} kills. It writes to a real table with
+ * The body of a child JVM that {@link CrashConsistencyIT} kills. It writes to a real table with
  * a real index beside it, the way the service does (upsert with the index as row finder, then
  * sync), and reports on stdout what a parent needs to know:
  *

@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The child JVM of {@link EmbeddingShutdownTest}: embeds long texts on four threads until it is
+ * The child JVM of {@link EmbeddingShutdownIT}: embeds long texts on four threads until it is
  * shut down. Its shutdown hook does what an application's does: holds the shutdown open a while
  * (requests finishing), then closes the service, then the model.
  */
@@ -27,7 +27,7 @@ public final class ShutdownDuringEmbeddingChild {
       System.out.println("closed after shutdown");
       System.out.flush();
     }, "application-shutdown"));
-    List<String> texts = Collections.nCopies(16, EmbeddingShutdownTest.longText(3));
+    List<String> texts = Collections.nCopies(16, EmbeddingShutdownIT.longText(3));
     for (int i = 0; i < 4; i++) {
       Thread.ofPlatform().daemon().start(() -> {
         while (true) {

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The table-storage contract on the local file system. */
-class LocalTableStorageTest extends TableStorageContractTest {
+class LocalTableStorageIT extends TableStorageContractTest {
 
   @TempDir Path dir;
 

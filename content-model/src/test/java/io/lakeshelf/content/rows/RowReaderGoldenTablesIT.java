@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * as Delta Kernel's own reader does: column mapping by name and id, deletion vectors, partition
  * values, checkpoints of every kind, type widening, nested structs, arrays and maps.
  */
-class RowReaderGoldenTablesTest {
+class RowReaderGoldenTablesIT {
 
   @TempDir Path dir;
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Recall of the default search against brute force over the same vectors, ingested in batches
  * through the Delta table so that the index has several segments, as it does in service.
  */
-class RecallTest {
+class RecallIT {
 
   @TempDir Path dir;
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * outside ASCII, on local disk and in S3 keys. The table is the Spark fixture, partitioned, so the log's data-file paths are
  * percent-encoded relative URIs under a directory that needs encoding itself.
  */
-class TableLocationsTest {
+class TableLocationsIT {
 
   @TempDir Path dir;
 

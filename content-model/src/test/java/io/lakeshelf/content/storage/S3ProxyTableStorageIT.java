@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The table-storage contract on S3, against S3Proxy started in this process. */
-class S3ProxyTableStorageTest extends TableStorageContractTest {
+class S3ProxyTableStorageIT extends TableStorageContractTest {
 
   private static S3TestServer server;
   private static String bucket;

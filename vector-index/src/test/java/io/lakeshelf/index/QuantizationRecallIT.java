@@ -36,22 +36,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Recall@10 of the default search (100 candidates, quantized vectors oversampled and rescored at
- * full precision) for each quantization, against brute force, on 20,000 real MiniLM embeddings of
- * WordNet glosses, queried with 100 held-out glosses; with the index size on disk and the time to
+ * full precision) for each quantization, against brute force, on 6,000 real MiniLM embeddings of
+ * WordNet glosses (two files, so two segments), queried with 100 held-out glosses; with the index size on disk and the time to
  * build it. Each index is also reopened, through Lucene's own format lookup, and an index
  * reopened with another quantization is rebuilt.
+ *
+ * <p>The suite's check runs on 6,000 rows so that a clean build embeds them in seconds; the
+ * measurement at scale (20,000 rows and more, with latencies) is the benchmark's
+ * ({@code RagBenchmark}).
  */
-class QuantizationRecallTest {
+class QuantizationRecallIT {
 
-  private static final int ROWS = 20_000;
+  private static final int ROWS = 6_000;
+  private static final int FILE_ROWS = ROWS / 2;
   private static final int QUERIES = 100;
   private static final int K = 10;
   private static final VectorSpec SPEC =
       new VectorSpec("body", "body_embedding", MiniLmEmbedder.DIMENSIONS, Similarity.COSINE);
 
   /**
-   * Recall floors. Measured here over four runs (two segments of about 10,000 rows, default 100
-   * candidates):
+   * Recall floors. Measured over four runs on 20,000 rows (two segments of about 10,000 rows,
+   * default 100 candidates); on this test's 6,000 rows all four measure 0.999-1.000:
    *
    * <pre>
    *          as searched      quantized scores only (no oversampling, no rescoring)
@@ -87,9 +92,9 @@ class QuantizationRecallTest {
     Map<String, float[]> byId = new HashMap<>();
     ContentTable table = ContentTable.createManaged(TableEngines.local(), dir.resolve("table").toString(), List.of(SPEC));
     // Blind appends: the ids are new, so no row is looked up to be replaced.
-    for (int from = 0; from < ROWS; from += 10_000) {
+    for (int from = 0; from < ROWS; from += FILE_ROWS) {
       List<Document> docs = new ArrayList<>();
-      for (int i = from; i < from + 10_000; i++) {
+      for (int i = from; i < from + FILE_ROWS; i++) {
         String id = "p" + i;
         byId.put(id, vectors[i]);
         docs.add(new Document(id, null, null, null, Map.of("body", vectors[i]), null, null));

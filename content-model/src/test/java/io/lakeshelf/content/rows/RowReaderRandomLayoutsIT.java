@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * spread over files, and runs of neighbouring rows), through one reader whose footers are cached
  * (warm) and through new readers (cold), each with a different projection of columns.
  */
-class RowReaderRandomLayoutsTest {
+class RowReaderRandomLayoutsIT {
 
   private static final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 

@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Docker engine (as on the build machines); runs wherever {@code docker info} works.
  */
 @Testcontainers(disabledWithoutDocker = true)
-class LocalStackTableStorageTest extends TableStorageContractTest {
+class LocalStackTableStorageIT extends TableStorageContractTest {
 
   @Container
   static final LocalStackContainer LOCALSTACK = new LocalStackContainer("localstack/localstack:4.9").withServices("s3");

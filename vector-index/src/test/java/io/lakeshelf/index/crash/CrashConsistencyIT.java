@@ -63,7 +63,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the moment of a kill. The tests' own timeouts are a backstop; a long soak ({@code
  * -Dlakeshelf.crash.extraRounds}) needs {@code -Djunit.jupiter.execution.timeout.mode=disabled}.
  */
-class CrashConsistencyTest {
+class CrashConsistencyIT {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
 

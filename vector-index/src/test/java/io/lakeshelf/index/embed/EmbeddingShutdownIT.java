@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (SIGTERM) while the model runs does not crash, although ONNX Runtime's own shutdown hook runs
  * at the same time as the application's.
  */
-class EmbeddingShutdownTest {
+class EmbeddingShutdownIT {
 
   private final ExecutorService callers = Executors.newCachedThreadPool();
 
