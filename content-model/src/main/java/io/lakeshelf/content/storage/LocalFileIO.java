@@ -5,9 +5,9 @@ import io.delta.kernel.defaults.engine.fileio.InputFile;
 import io.delta.kernel.defaults.engine.fileio.OutputFile;
 import io.delta.kernel.defaults.engine.fileio.PositionOutputStream;
 import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;
-import io.delta.kernel.internal.util.Utils;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
+import io.lakeshelf.content.kernel.KernelInternals;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -103,7 +103,7 @@ public final class LocalFileIO implements FileIO {
         }
       }
     }
-    return Utils.toCloseableIterator(out.iterator());
+    return KernelInternals.iterator(out.iterator());
   }
 
   @Override

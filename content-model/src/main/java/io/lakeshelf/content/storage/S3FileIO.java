@@ -5,9 +5,9 @@ import io.delta.kernel.defaults.engine.fileio.InputFile;
 import io.delta.kernel.defaults.engine.fileio.OutputFile;
 import io.delta.kernel.defaults.engine.fileio.PositionOutputStream;
 import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;
-import io.delta.kernel.internal.util.Utils;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
+import io.lakeshelf.content.kernel.KernelInternals;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -113,7 +113,7 @@ public final class S3FileIO implements FileIO {
     } catch (SdkException e) {
       throw StorageException.of(filePath, e);
     }
-    return Utils.toCloseableIterator(out.iterator());
+    return KernelInternals.iterator(out.iterator());
   }
 
   @Override

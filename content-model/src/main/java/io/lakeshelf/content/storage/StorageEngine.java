@@ -51,7 +51,7 @@ public final class StorageEngine extends DefaultEngine {
     return ranges;
   }
 
-  /** Data-file tails (Parquet footers and page indexes) already read. */
+  /** Data-file tails (Parquet footers and page indexes) already read, with their parsed footers. */
   public FileTailCache tails() {
     return tails;
   }

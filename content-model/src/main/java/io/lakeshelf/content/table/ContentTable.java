@@ -14,10 +14,6 @@ import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.ConcurrentWriteException;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.hook.PostCommitHook;
-import io.delta.kernel.internal.InternalScanFileUtils;
-import io.delta.kernel.internal.actions.AddFile;
-import io.delta.kernel.internal.actions.SingleAction;
-import io.delta.kernel.internal.util.Utils;
 import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.FloatType;
@@ -29,6 +25,7 @@ import io.lakeshelf.content.Document;
 import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.TableVersion;
 import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.content.kernel.KernelInternals;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -294,7 +291,7 @@ public final class ContentTable {
     List<String> written = new ArrayList<>();
     if (!rows.isEmpty()) {
       ColumnarBatch batch = DocumentBatch.of(rows, snapshot.schema(), vectors);
-      writeData(txnState, Utils.singletonCloseableIterator(
+      writeData(txnState, KernelInternals.single(
           new FilteredColumnarBatch(batch, Optional.empty())), actions, written);
     }
     long removedAt = System.currentTimeMillis();
@@ -307,10 +304,7 @@ public final class ContentTable {
                       new IllegalStateException(
                           "file " + e.getKey() + " is not live at version " + snapshot.version()));
       rewriteWithout(snapshot, file, e.getValue(), txnState, actions, written);
-      AddFile add = new AddFile(file.scanFileRow().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL));
-      actions.add(
-          SingleAction.createRemoveFileSingleAction(
-              add.toRemoveFileRow(true, Optional.of(removedAt))));
+      actions.add(KernelInternals.removeAction(file.scanFileRow(), true, removedAt));
     }
     return new PreparedWrite(Set.copyOf(replaced), List.copyOf(actions), List.copyOf(written));
   }
@@ -329,7 +323,7 @@ public final class ContentTable {
     listener.beforeCommit(snapshot.version(), write.written());
     TransactionCommitResult result =
         txn.commit(
-            engine, CloseableIterable.inMemoryIterable(Utils.toCloseableIterator(write.actions().iterator())));
+            engine, CloseableIterable.inMemoryIterable(KernelInternals.iterator(write.actions().iterator())));
     runPostCommitHooks(result);
     return new CommitResult(TableVersion.of(result.getVersion()), rowCount, true);
   }
@@ -347,7 +341,7 @@ public final class ContentTable {
         snapshot.kernelSnapshot().buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE).build(engine);
     Row txnState = txn.getTransactionState(engine);
     List<String> all = snapshot.schema().fieldNames();
-    CloseableIterator<FilteredColumnarBatch> rows = Utils.toCloseableIterator(java.util.Collections.emptyIterator());
+    CloseableIterator<FilteredColumnarBatch> rows = KernelInternals.iterator(java.util.Collections.emptyIterator());
     for (LiveFile file : snapshot.liveFiles().values()) {
       rows = rows.combine(snapshot.openRows(file, all).map(b -> withoutRows(b, Set.of(), all.size())));
     }
@@ -356,11 +350,10 @@ public final class ContentTable {
     writeData(txnState, rows, actions, written);
     long removedAt = System.currentTimeMillis();
     for (LiveFile file : snapshot.liveFiles().values()) {
-      AddFile add = new AddFile(file.scanFileRow().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL));
-      actions.add(SingleAction.createRemoveFileSingleAction(add.toRemoveFileRow(false, Optional.of(removedAt))));
+      actions.add(KernelInternals.removeAction(file.scanFileRow(), false, removedAt));
     }
     TransactionCommitResult result =
-        txn.commit(engine, CloseableIterable.inMemoryIterable(Utils.toCloseableIterator(actions.iterator())));
+        txn.commit(engine, CloseableIterable.inMemoryIterable(KernelInternals.iterator(actions.iterator())));
     runPostCommitHooks(result);
     return new CommitResult(TableVersion.of(result.getVersion()), 0, true);
   }
@@ -385,7 +378,7 @@ public final class ContentTable {
     files.forEach(f -> written.add(f.getPath()));
     try (CloseableIterator<Row> adds =
         Transaction.generateAppendActions(
-            engine, txnState, Utils.toCloseableIterator(files.iterator()), context)) {
+            engine, txnState, KernelInternals.iterator(files.iterator()), context)) {
       adds.forEachRemaining(actions::add);
     }
   }

@@ -6,7 +6,6 @@ import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.MapValue;
 import io.delta.kernel.defaults.internal.data.DefaultColumnarBatch;
 import io.delta.kernel.defaults.internal.data.vector.DefaultGenericVector;
-import io.delta.kernel.internal.data.GenericRow;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructField;
@@ -14,6 +13,7 @@ import io.delta.kernel.types.StructType;
 import io.lakeshelf.content.Document;
 import io.lakeshelf.content.ImageAnchor;
 import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.content.kernel.KernelInternals;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -100,7 +100,7 @@ final class DocumentBatch {
       values.put(2, a.sizeBytes());
       values.put(3, a.checksum());
       values.put(4, a.checksumAlgorithm());
-      rows[i] = new GenericRow(ImageStruct.TYPE, values);
+      rows[i] = KernelInternals.struct(ImageStruct.TYPE, values);
     }
     return arrayOf(DefaultGenericVector.fromArray(ImageStruct.TYPE, rows));
   }

@@ -7,7 +7,7 @@ import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
-import io.delta.kernel.internal.util.Utils;
+import io.lakeshelf.content.kernel.KernelInternals;
 import io.lakeshelf.content.rows.DataFileResolver;
 import io.lakeshelf.content.storage.StorageEngine;
 import java.io.IOException;
@@ -61,13 +61,13 @@ public final class TablePurge {
     List<FileStatus> checkpoints = logFiles.stream().filter(f -> f.getPath().endsWith(".parquet")).toList();
     if (!commits.isEmpty()) {
       try (CloseableIterator<ColumnarBatch> batches = engine.getJsonHandler()
-          .readJsonFiles(Utils.toCloseableIterator(commits.iterator()), PATHS, Optional.empty())) {
+          .readJsonFiles(KernelInternals.iterator(commits.iterator()), PATHS, Optional.empty())) {
         batches.forEachRemaining(b -> collect(b, named));
       }
     }
     if (!checkpoints.isEmpty()) {
       try (CloseableIterator<ColumnarBatch> batches = engine.getParquetHandler()
-          .readParquetFiles(Utils.toCloseableIterator(checkpoints.iterator()), PATHS, Optional.empty())
+          .readParquetFiles(KernelInternals.iterator(checkpoints.iterator()), PATHS, Optional.empty())
           .map(r -> r.getData())) {
         batches.forEachRemaining(b -> collect(b, named));
       }

@@ -6,15 +6,12 @@ import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
-import io.delta.kernel.internal.InternalScanFileUtils;
-import io.delta.kernel.internal.actions.AddFile;
-import io.delta.kernel.internal.actions.DeletionVectorDescriptor;
-import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 import io.lakeshelf.content.TableVersion;
+import io.lakeshelf.content.kernel.KernelInternals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -96,18 +93,16 @@ public final class TableSnapshot {
         try (CloseableIterator<Row> rows = batches.next().getRows()) {
           while (rows.hasNext()) {
             Row scanFileRow = rows.next();
-            AddFile add = new AddFile(scanFileRow.getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL));
-            String dvKey =
-                add.getDeletionVector().map(DeletionVectorDescriptor::getUniqueId).orElse(null);
+            KernelInternals.AddFileInfo add = KernelInternals.addFile(scanFileRow);
             files.put(
-                add.getPath(),
+                add.path(),
                 new LiveFile(
-                    add.getPath(),
-                    add.getSize(),
-                    dvKey,
-                    nonNullValues(InternalScanFileUtils.getPartitionValues(scanFileRow)),
-                    numRecords(add),
-                    add.getDeletionVector().map(DeletionVectorDescriptor::getCardinality).orElse(0L),
+                    add.path(),
+                    add.size(),
+                    add.deletionVectorId(),
+                    nonNullValues(add.partitionValues()),
+                    add.numRecords(),
+                    add.deletedRows(),
                     scanFileRow));
           }
         }
@@ -122,14 +117,6 @@ public final class TableSnapshot {
     Map<String, String> out = new java.util.HashMap<>();
     values.forEach((k, v) -> out.put(k, v));
     return out;
-  }
-
-  private static long numRecords(AddFile add) {
-    try {
-      return add.getNumRecords().orElse(-1L);
-    } catch (RuntimeException e) {
-      return -1;
-    }
   }
 
   /** The table's column mapping mode ({@code none}, {@code name} or {@code id}). */
@@ -179,8 +166,8 @@ public final class TableSnapshot {
     fields.add(StructField.DEFAULT_ROW_INDEX_COLUMN);
     Scan scan = snapshot.getScanBuilder().withReadSchema(new StructType(fields)).build();
     Row scanState = scan.getScanState(engine);
-    StructType physicalSchema = ScanStateRow.getPhysicalDataReadSchema(scanState);
-    FileStatus status = InternalScanFileUtils.getAddFileStatus(file.scanFileRow());
+    StructType physicalSchema = KernelInternals.physicalDataReadSchema(scanState);
+    FileStatus status = KernelInternals.fileStatus(file.scanFileRow());
     CloseableIterator<ColumnarBatch> physical =
         engine
             .getParquetHandler()
@@ -190,7 +177,7 @@ public final class TableSnapshot {
   }
 
   private static CloseableIterator<FileStatus> single(FileStatus status) {
-    return io.delta.kernel.internal.util.Utils.singletonCloseableIterator(status);
+    return KernelInternals.single(status);
   }
 
   /** Receives the batches {@link #readRows} reads. */

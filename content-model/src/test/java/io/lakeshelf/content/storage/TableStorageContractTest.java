@@ -328,7 +328,7 @@ public abstract class TableStorageContractTest {
   }
 
   private static CloseableIterator<String> lines(String... lines) {
-    return io.delta.kernel.internal.util.Utils.toCloseableIterator(List.of(lines).iterator());
+    return io.lakeshelf.content.kernel.KernelInternals.iterator(List.of(lines).iterator());
   }
 
   private static String read(FileIO files, String path) throws Exception {
