@@ -70,7 +70,7 @@ class ServiceArchitectureTest {
     noClasses()
         .should()
         .dependOnClassesThat()
-        .resideInAPackage("io.delta.kernel.internal..")
+        .resideInAnyPackage("io.delta.kernel.internal..", "io.delta.kernel.defaults.internal..")
         .check(MAIN);
   }
 

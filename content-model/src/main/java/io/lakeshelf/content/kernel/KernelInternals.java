@@ -1,6 +1,11 @@
 package io.lakeshelf.content.kernel;
 
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.Row;
+import io.delta.kernel.defaults.internal.data.DefaultColumnarBatch;
+import io.delta.kernel.defaults.internal.data.vector.DefaultGenericVector;
 import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.actions.AddFile;
 import io.delta.kernel.internal.actions.DeletionVectorDescriptor;
@@ -8,6 +13,7 @@ import io.delta.kernel.internal.actions.SingleAction;
 import io.delta.kernel.internal.data.GenericRow;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.internal.util.Utils;
+import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
@@ -16,8 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The one place Lakeshelf uses Delta Kernel's non-public {@code io.delta.kernel.internal}
- * packages, which Kernel may change in any release. Every other class calls the small methods
+ * The one place Lakeshelf uses Delta Kernel's non-public {@code io.delta.kernel.internal} and
+ * {@code io.delta.kernel.defaults.internal} packages, which Kernel may change in any release. Every other class calls the small methods
  * here, so a Kernel upgrade that moves an internal breaks this class only, and each use can be
  * replaced here once Kernel offers a public way. What each internal is needed for, and what would
  * replace it:
@@ -52,6 +58,15 @@ import java.util.Optional;
  *       image anchor) for a column vector Lakeshelf writes. Kernel's public API has only the
  *       {@link Row} interface; replaced by a public row implementation when Kernel has one, or by
  *       an implementation of {@link Row} of our own.
+ *   <li>{@code internal.actions.Metadata#getId} ({@link #tableId}): the table's id, which changes
+ *       when a table is replaced at the same location. The public {@link Snapshot} returns its
+ *       metadata as the internal {@code Metadata} type; replaced by a public accessor of the id.
+ *   <li>{@code defaults.internal.data.DefaultColumnarBatch} and {@code
+ *       defaults.internal.data.vector.DefaultGenericVector} ({@link #batch}, {@link #vector}): the
+ *       in-memory columnar batch of the rows a write appends, handed to {@code
+ *       Transaction.transformLogicalData}. Kernel's public API has the {@link ColumnarBatch} and
+ *       {@link ColumnVector} interfaces only; replaced by public builders when Kernel has them, or
+ *       by implementations of those interfaces of our own.
  * </ul>
  */
 public final class KernelInternals {
@@ -130,6 +145,21 @@ public final class KernelInternals {
   /** A struct value of this type, its fields' values by ordinal (missing ones null). */
   public static Row struct(StructType type, Map<Integer, Object> values) {
     return new GenericRow(type, values);
+  }
+
+  /** The table's id from the snapshot's metadata. */
+  public static String tableId(Snapshot snapshot) {
+    return snapshot.getMetadata().getId();
+  }
+
+  /** A column vector of this type over values in memory (one per row, null for a null). */
+  public static ColumnVector vector(DataType type, Object[] values) {
+    return DefaultGenericVector.fromArray(type, values);
+  }
+
+  /** A columnar batch of {@code size} rows of this schema, one vector per field. */
+  public static ColumnarBatch batch(int size, StructType schema, ColumnVector[] columns) {
+    return new DefaultColumnarBatch(size, schema, columns);
   }
 
   private static AddFile add(Row scanFileRow) {

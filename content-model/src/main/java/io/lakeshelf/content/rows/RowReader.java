@@ -1,5 +1,6 @@
 package io.lakeshelf.content.rows;
 
+import io.lakeshelf.content.storage.DataFileResolver;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.lakeshelf.content.RowLocator;

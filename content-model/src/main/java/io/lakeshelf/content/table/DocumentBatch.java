@@ -4,8 +4,6 @@ import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.MapValue;
-import io.delta.kernel.defaults.internal.data.DefaultColumnarBatch;
-import io.delta.kernel.defaults.internal.data.vector.DefaultGenericVector;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructField;
@@ -60,9 +58,9 @@ final class DocumentBatch {
       for (int row = 0; row < cells.length; row++) {
         cells[row] = value.apply(docs.get(row));
       }
-      columns[i] = DefaultGenericVector.fromArray(type, cells);
+      columns[i] = KernelInternals.vector(type, cells);
     }
-    return new DefaultColumnarBatch(docs.size(), schema, columns);
+    return KernelInternals.batch(docs.size(), schema, columns);
   }
 
   private static long micros(Instant time) {
@@ -102,14 +100,14 @@ final class DocumentBatch {
       values.put(4, a.checksumAlgorithm());
       rows[i] = KernelInternals.struct(ImageStruct.TYPE, values);
     }
-    return arrayOf(DefaultGenericVector.fromArray(ImageStruct.TYPE, rows));
+    return arrayOf(KernelInternals.vector(ImageStruct.TYPE, rows));
   }
 
   private static MapValue stringMap(Map<String, String> map) {
     Object[] keys = map.keySet().toArray();
     Object[] values = map.values().toArray();
-    ColumnVector keyVector = DefaultGenericVector.fromArray(StringType.STRING, keys);
-    ColumnVector valueVector = DefaultGenericVector.fromArray(StringType.STRING, values);
+    ColumnVector keyVector = KernelInternals.vector(StringType.STRING, keys);
+    ColumnVector valueVector = KernelInternals.vector(StringType.STRING, values);
     return new MapValue() {
       @Override
       public int getSize() {

@@ -8,7 +8,7 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 import io.lakeshelf.content.kernel.KernelInternals;
-import io.lakeshelf.content.rows.DataFileResolver;
+import io.lakeshelf.content.storage.DataFileResolver;
 import io.lakeshelf.content.storage.StorageEngine;
 import java.io.IOException;
 import java.util.ArrayList;

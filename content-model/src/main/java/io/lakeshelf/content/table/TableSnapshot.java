@@ -51,7 +51,7 @@ public final class TableSnapshot {
 
   /** The table's id from its metadata: a new id means the table was replaced. */
   public String tableId() {
-    return snapshot.getMetadata().getId();
+    return KernelInternals.tableId(snapshot);
   }
 
   /** The table's root location. */
@@ -121,7 +121,7 @@ public final class TableSnapshot {
 
   /** The table's column mapping mode ({@code none}, {@code name} or {@code id}). */
   public String columnMappingMode() {
-    return snapshot.getMetadata().getConfiguration().getOrDefault("delta.columnMapping.mode", "none");
+    return snapshot.getTableProperties().getOrDefault("delta.columnMapping.mode", "none");
   }
 
   /** Live rows, from the files' statistics and deletion vectors (-1 if a file has no stats). */

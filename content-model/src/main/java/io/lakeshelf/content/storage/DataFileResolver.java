@@ -1,6 +1,5 @@
-package io.lakeshelf.content.rows;
+package io.lakeshelf.content.storage;
 
-import io.lakeshelf.content.storage.S3Location;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
