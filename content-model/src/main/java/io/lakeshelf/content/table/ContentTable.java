@@ -12,6 +12,7 @@ import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.ConcurrentWriteException;
+import io.delta.kernel.exceptions.MaxCommitRetryLimitReachedException;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.hook.PostCommitHook;
 import io.delta.kernel.types.ArrayType;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,7 @@ public final class ContentTable {
   private final String location;
   private final ContentColumns columns;
   private final List<VectorSpec> vectors;
+  private final TableFileWriter files;
   private volatile WriteListener listener = WriteListener.NONE;
 
   private ContentTable(
@@ -70,6 +73,7 @@ public final class ContentTable {
     this.location = Objects.requireNonNull(location, "location");
     this.columns = Objects.requireNonNull(columns, "columns");
     this.vectors = List.copyOf(vectors);
+    this.files = new TableFileWriter(engine, this.vectors);
   }
 
   /**
@@ -216,22 +220,22 @@ public final class ContentTable {
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       TableSnapshot snapshot = latest();
       Map<String, List<RowLocator>> found = ids.isEmpty() ? Map.of() : finder.find(ids, snapshot.version());
-      Set<RowLocator> replaced = new java.util.LinkedHashSet<>();
+      Set<RowLocator> replaced = new LinkedHashSet<>();
       found.values().forEach(replaced::addAll);
       int rowCount = count >= 0 ? count : found.size();
       if (rows.isEmpty() && replaced.isEmpty()) {
         return new CommitResult(snapshot.version(), 0, false);
       }
       if (prepared == null || !prepared.replaced().equals(replaced)) {
-        prepared = prepare(snapshot, rows, replaced);
+        prepared = files.prepare(snapshot, transaction(snapshot).getTransactionState(engine), rows, replaced);
       }
       try {
         return commit(snapshot, prepared, rowCount);
-      } catch (ConcurrentWriteException | io.delta.kernel.exceptions.MaxCommitRetryLimitReachedException e) {
-        if (!lostRace(e)) {
+      } catch (ConcurrentWriteException | MaxCommitRetryLimitReachedException e) {
+        if (!CommitFailures.lostRace(e)) {
           // Kernel reports a failed commit write (a full disk, an unreachable store) the same way
           // as a lost race when it may not retry: that is a failure, not a race to retry.
-          throw failure(e);
+          throw CommitFailures.failure(e);
         }
         last = e;
         log.info(
@@ -240,73 +244,11 @@ public final class ContentTable {
             snapshot.version(),
             attempt,
             MAX_ATTEMPTS);
-        backOff(attempt);
+        CommitFailures.backOff(attempt);
       }
     }
     throw new WriteConflictException(
         "gave up writing to " + location + " after " + MAX_ATTEMPTS + " conflicts", last);
-  }
-
-  /** Whether a commit failed because another writer took its version (its log file exists). */
-  private static boolean lostRace(RuntimeException e) {
-    if (e instanceof ConcurrentWriteException) {
-      return true;
-    }
-    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-      if (c instanceof java.nio.file.FileAlreadyExistsException || c instanceof ConcurrentWriteException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The cause of a failed commit write, as thrown by the storage layer where it is one. */
-  private static IOException failure(RuntimeException e) {
-    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-      if (c instanceof IOException io) {
-        return io;
-      }
-    }
-    return new IOException("the commit failed: " + e.getMessage(), e);
-  }
-
-  /** Waits up to 5 ms times 2^attempt (at most 500 ms), at random, so racing writers spread out. */
-  private static void backOff(int attempt) throws java.io.InterruptedIOException {
-    long bound = Math.min(500, 5L << Math.min(attempt, 10));
-    try {
-      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(bound + 1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted between write attempts");
-    }
-  }
-
-  /** The data files of a write and the log actions that add them and remove the files they rewrite. */
-  private record PreparedWrite(Set<RowLocator> replaced, List<Row> actions, List<String> written) {}
-
-  private PreparedWrite prepare(TableSnapshot snapshot, List<Document> rows, Set<RowLocator> replaced)
-      throws IOException {
-    Row txnState = transaction(snapshot).getTransactionState(engine);
-    List<Row> actions = new ArrayList<>();
-    List<String> written = new ArrayList<>();
-    if (!rows.isEmpty()) {
-      ColumnarBatch batch = DocumentBatch.of(rows, snapshot.schema(), vectors);
-      writeData(txnState, KernelInternals.single(
-          new FilteredColumnarBatch(batch, Optional.empty())), actions, written);
-    }
-    long removedAt = System.currentTimeMillis();
-    for (Map.Entry<String, Set<Long>> e : byFile(replaced).entrySet()) {
-      LiveFile file =
-          snapshot
-              .file(e.getKey())
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "file " + e.getKey() + " is not live at version " + snapshot.version()));
-      rewriteWithout(snapshot, file, e.getValue(), txnState, actions, written);
-      actions.add(KernelInternals.removeAction(file.scanFileRow(), true, removedAt));
-    }
-    return new PreparedWrite(Set.copyOf(replaced), List.copyOf(actions), List.copyOf(written));
   }
 
   /** A transaction on this snapshot that Kernel does not retry on its own (see {@link #writeWithRetries}). */
@@ -340,14 +282,13 @@ public final class ContentTable {
     Transaction txn =
         snapshot.kernelSnapshot().buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE).build(engine);
     Row txnState = txn.getTransactionState(engine);
-    List<String> all = snapshot.schema().fieldNames();
-    CloseableIterator<FilteredColumnarBatch> rows = KernelInternals.iterator(java.util.Collections.emptyIterator());
+    CloseableIterator<FilteredColumnarBatch> rows = KernelInternals.iterator(Collections.emptyIterator());
     for (LiveFile file : snapshot.liveFiles().values()) {
-      rows = rows.combine(snapshot.openRows(file, all).map(b -> withoutRows(b, Set.of(), all.size())));
+      rows = rows.combine(files.liveRows(snapshot, file, Set.of()));
     }
     List<Row> actions = new ArrayList<>();
     List<String> written = new ArrayList<>();
-    writeData(txnState, rows, actions, written);
+    files.writeData(txnState, rows, actions, written);
     long removedAt = System.currentTimeMillis();
     for (LiveFile file : snapshot.liveFiles().values()) {
       actions.add(KernelInternals.removeAction(file.scanFileRow(), false, removedAt));
@@ -356,85 +297,6 @@ public final class ContentTable {
         txn.commit(engine, CloseableIterable.inMemoryIterable(KernelInternals.iterator(actions.iterator())));
     runPostCommitHooks(result);
     return new CommitResult(TableVersion.of(result.getVersion()), 0, true);
-  }
-
-  private void writeData(
-      Row txnState,
-      CloseableIterator<FilteredColumnarBatch> data,
-      List<Row> actions,
-      List<String> written)
-      throws IOException {
-    CloseableIterator<FilteredColumnarBatch> physical =
-        Transaction.transformLogicalData(engine, txnState, data, Map.of());
-    DataWriteContext context = Transaction.getWriteContext(engine, txnState, Map.of());
-    List<DataFileStatus> files = new ArrayList<>();
-    try (CloseableIterator<DataFileStatus> it =
-        engine
-            .getParquetHandler()
-            .writeParquetFiles(
-                context.getTargetDirectory(), physical, context.getStatisticsColumns())) {
-      it.forEachRemaining(files::add);
-    }
-    files.forEach(f -> written.add(f.getPath()));
-    try (CloseableIterator<Row> adds =
-        Transaction.generateAppendActions(
-            engine, txnState, KernelInternals.iterator(files.iterator()), context)) {
-      adds.forEachRemaining(actions::add);
-    }
-  }
-
-  /** Writes the live rows of {@code file} except {@code dropped} to a new file, if any remain. */
-  private void rewriteWithout(
-      TableSnapshot snapshot,
-      LiveFile file,
-      Set<Long> dropped,
-      Row txnState,
-      List<Row> actions,
-      List<String> written)
-      throws IOException {
-    List<String> all = snapshot.schema().fieldNames();
-    CloseableIterator<FilteredColumnarBatch> kept =
-        snapshot.openRows(file, all).map(batch -> withoutRows(batch, dropped, all.size()));
-    CloseableIterator<FilteredColumnarBatch> nonEmpty = kept.filter(ContentTable::hasSelectedRows);
-    // Peek so that a file whose every row goes writes no empty file.
-    if (!nonEmpty.hasNext()) {
-      nonEmpty.close();
-      return;
-    }
-    writeData(txnState, nonEmpty, actions, written);
-  }
-
-  private static FilteredColumnarBatch withoutRows(
-      FilteredColumnarBatch batch, Set<Long> dropped, int rowIndexOrdinal) {
-    ColumnarBatch data = batch.getData();
-    ColumnVector rowIndex = data.getColumnVector(rowIndexOrdinal);
-    Optional<ColumnVector> current = batch.getSelectionVector();
-    boolean[] keep = new boolean[data.getSize()];
-    for (int i = 0; i < keep.length; i++) {
-      boolean live =
-          current.isEmpty() || (!current.get().isNullAt(i) && current.get().getBoolean(i));
-      keep[i] = live && !dropped.contains(rowIndex.getLong(i));
-    }
-    return new FilteredColumnarBatch(
-        data.withDeletedColumnAt(rowIndexOrdinal), Optional.of(new SelectionVector(keep)));
-  }
-
-  private static boolean hasSelectedRows(FilteredColumnarBatch batch) {
-    ColumnVector selection = batch.getSelectionVector().orElseThrow();
-    for (int i = 0; i < selection.getSize(); i++) {
-      if (selection.getBoolean(i)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static Map<String, Set<Long>> byFile(Collection<RowLocator> locators) {
-    Map<String, Set<Long>> byFile = new TreeMap<>();
-    for (RowLocator l : locators) {
-      byFile.computeIfAbsent(l.dataFile(), f -> new TreeSet<>()).add(l.rowIndex());
-    }
-    return byFile;
   }
 
   private void runPostCommitHooks(TransactionCommitResult result) {
