@@ -3,6 +3,9 @@ package io.lakeshelf.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeshelf.api.RunningService.Answer;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,7 +18,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The served OpenAPI description equals the committed copy, {@code src/docs/openapi.json}, so
  * that every API change shows in review. After an intended change, regenerate the copy with
- * {@code ./mvnw install -DskipTests && ./mvnw verify -pl content-api -Dit.test=OpenApiIT -Dlakeshelf.openapi.update=true}.
+ * {@code ./mvnw install -DskipTests && ./mvnw verify -pl content-api -Dit.test=OpenApiIT -Dlakeshelf.openapi.update=true}
+ * (twice when the change alters the client generated from the copy: the first run generates it
+ * from the old copy). The copy is valid OpenAPI 3.1 as a standard parser (swagger-parser) reads
+ * it, every {@code $ref} in it resolves, and the filter language and the problem body are schemas
+ * a generated client can use.
  */
 class OpenApiIT {
 
@@ -77,5 +84,59 @@ class OpenApiIT {
     // Codes answered outside /v1 operations: unknown paths, media types nobody can produce.
     expected.removeAll(java.util.Set.of("NOT_FOUND", "NOT_ACCEPTABLE"));
     assertThat(codes).containsAll(expected);
+  }
+
+  @Test
+  void theCommittedCopyIsValidOpenApi31() throws Exception {
+    String json = Files.readString(committedCopy());
+    ParseOptions options = new ParseOptions();
+    options.setResolve(true);
+    options.setValidateInternalRefs(true);
+    SwaggerParseResult result = new OpenAPIV3Parser().readContents(json, null, options);
+    assertThat(result.getMessages()).as("swagger-parser's messages on %s", committedCopy()).isEmpty();
+    assertThat(result.getOpenAPI().getOpenapi()).startsWith("3.1.");
+
+    JsonNode api = CANONICAL.readTree(json);
+    java.util.List<String> broken = new java.util.ArrayList<>();
+    refs(api, "", broken, api);
+    assertThat(broken).as("$refs that point at nothing").isEmpty();
+
+    JsonNode schemas = api.path("components").path("schemas");
+    assertThat(schemas.has("JsonNode")).as("no Jackson JsonNode internals in the contract").isFalse();
+    assertThat(schemas.path("SearchRequest").path("properties").path("filter").path("$ref").asString())
+        .isEqualTo("#/components/schemas/Filter");
+    assertThat(schemas.path("DeleteRequest").path("properties").path("filter").path("$ref").asString())
+        .isEqualTo("#/components/schemas/Filter");
+    assertThat(schemas.path("Filter").path("oneOf")).hasSize(4);
+    assertThat(schemas.path("Problem").path("properties").propertyNames())
+        .contains("type", "title", "status", "detail", "instance", "code", "errors");
+    assertThat(schemas.path("SearchRequest").path("properties").path("mode").path("enum").toString())
+        .isEqualTo("[\"vector\",\"keyword\",\"hybrid\"]");
+    assertThat(schemas.path("VectorRequest").path("properties").path("similarity").path("enum").toString())
+        .isEqualTo("[\"cosine\",\"dot\",\"l2\"]");
+    assertThat(schemas.path("VectorRequest").path("properties").path("quantization").path("enum").toString())
+        .isEqualTo("[\"none\",\"int8\",\"int4\",\"bbq\"]");
+    assertThat(schemas.path("CollectionRequest").path("required").toString()).isEqualTo("[\"vectors\"]");
+    assertThat(schemas.path("DocumentInput").path("required").toString()).isEqualTo("[\"id\"]");
+    String server = api.path("servers").path(0).path("url").asString();
+    assertThat(server).as("a server URL a generated client can call").startsWith("http");
+  }
+
+  /** Collects the {@code $ref}s under {@code node} that do not resolve in {@code root}. */
+  private static void refs(JsonNode node, String at, java.util.List<String> broken, JsonNode root) {
+    if (node.isObject()) {
+      JsonNode ref = node.get("$ref");
+      if (ref != null && ref.isString()) {
+        String target = ref.asString();
+        if (!target.startsWith("#/") || root.at(target.substring(1)).isMissingNode()) {
+          broken.add(at + ": " + target);
+        }
+      }
+      node.properties().forEach(e -> refs(e.getValue(), at + "/" + e.getKey(), broken, root));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        refs(node.get(i), at + "/" + i, broken, root);
+      }
+    }
   }
 }

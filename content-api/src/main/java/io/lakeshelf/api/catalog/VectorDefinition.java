@@ -3,6 +3,8 @@ package io.lakeshelf.api.catalog;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lakeshelf.content.Similarity;
 import io.lakeshelf.content.VectorSpec;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 
 /**
  * A named vector as a collection definition stores it.
@@ -14,7 +16,11 @@ import io.lakeshelf.content.VectorSpec;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VectorDefinition(
-    String column, int dimensions, String similarity, String embed, String quantization) {
+    @Schema(requiredMode = RequiredMode.REQUIRED) String column,
+    @Schema(requiredMode = RequiredMode.REQUIRED) int dimensions,
+    @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"cosine", "dot", "l2"}) String similarity,
+    String embed,
+    @Schema(description = "absent for none", allowableValues = {"int8", "int4", "bbq"}) String quantization) {
 
   public VectorSpec toSpec(String name) {
     return new VectorSpec(name, column, dimensions, Similarity.fromWireName(similarity));

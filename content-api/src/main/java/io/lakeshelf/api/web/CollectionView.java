@@ -3,25 +3,27 @@ package io.lakeshelf.api.web;
 import io.lakeshelf.api.catalog.CollectionStatus;
 import io.lakeshelf.api.catalog.ServedCollection;
 import io.lakeshelf.api.catalog.VectorDefinition;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 import java.util.List;
 import java.util.Map;
 
 /** A collection as {@code GET /v1/collections/{name}} shows it ({@code columns}: external only). */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record CollectionView(
-    String name,
-    String mode,
-    String table,
-    Map<String, String> columns,
-    long tableVersion,
-    long indexedVersion,
-    long documents,
-    long skippedRows,
-    CollectionStatus status,
-    String error,
-    Map<String, VectorDefinition> vectors,
+    @Schema(requiredMode = RequiredMode.REQUIRED) String name,
+    @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"managed", "external"}) String mode,
+    @Schema(requiredMode = RequiredMode.REQUIRED) String table,
+    @Schema(description = "external collections: the table's column for each role") Map<String, String> columns,
+    @Schema(requiredMode = RequiredMode.REQUIRED) long tableVersion,
+    @Schema(requiredMode = RequiredMode.REQUIRED) long indexedVersion,
+    @Schema(requiredMode = RequiredMode.REQUIRED) long documents,
+    @Schema(requiredMode = RequiredMode.REQUIRED) long skippedRows,
+    @Schema(requiredMode = RequiredMode.REQUIRED) CollectionStatus status,
+    @Schema(description = "why the collection failed, when it did") String error,
+    @Schema(requiredMode = RequiredMode.REQUIRED) Map<String, VectorDefinition> vectors,
     List<String> filterable,
-    String analyzer) {
+    @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"standard", "english"}) String analyzer) {
 
   static CollectionView of(ServedCollection c) {
     return new CollectionView(

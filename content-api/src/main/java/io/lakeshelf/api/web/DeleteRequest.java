@@ -1,7 +1,16 @@
 package io.lakeshelf.api.web;
 
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /** Body of {@code POST /v1/collections/{name}/documents/delete}: ids, or a filter. */
-public record DeleteRequest(List<String> ids, JsonNode filter) {}
+@Schema(description = "What to delete: `ids` or `filter`, not both.")
+public record DeleteRequest(
+    @ArraySchema(arraySchema = @Schema(description = "the ids, at most lakeshelf.limits.max-documents"),
+        minItems = 1, schema = @Schema(minLength = 1))
+    List<String> ids,
+    @Schema(ref = "#/components/schemas/Filter",
+        description = "delete the rows that match (at most lakeshelf.limits.max-documents)")
+    JsonNode filter) {}

@@ -7,17 +7,16 @@ import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
-import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
-import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.JsonSchema;
 import io.swagger.v3.oas.models.media.MediaType;
-import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
-import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
+import io.swagger.v3.oas.models.servers.ServerVariable;
+import io.swagger.v3.oas.models.servers.ServerVariables;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -92,7 +91,8 @@ public class OpenApiDescription {
                         "checksum": "9f86d0", "checksumAlgorithm": "SHA-256"}],
             "vectors": {"body": [0.12, 0.03, 0.98]}, "metadata": {"lang": "en"}}]}""",
       "search", """
-          {"vector": [0.1, 0.2, 0.3], "k": 10, "minScore": 0.2, "include": ["title", "text", "images"]}""",
+          {"vector": [0.1, 0.2, 0.3], "k": 10, "minScore": 0.2, "include": ["title", "text", "images"],
+           "filter": {"and": [{"field": "metadata.lang", "in": ["en", "de"]}, {"not": {"field": "metadata.lang", "eq": "fr"}}]}}""",
       "deleteDocuments", """
           {"ids": ["doc-1", "doc-2"]}""");
 
@@ -103,42 +103,98 @@ public class OpenApiDescription {
             .title("Lakeshelf")
             .version("v1")
             .description("Vector search served in place over Delta Lake tables. Every error is "
-                + "application/problem+json with a stable `code`.")
-            .license(new License().name("Apache-2.0")))
-        .servers(List.of(new Server().url("/")))
+                + "application/problem+json (RFC 9457, the `Problem` schema) with a stable `code`.")
+            .license(new License().name("Apache-2.0").identifier("Apache-2.0")))
+        .servers(List.of(new Server()
+            .url("http://{host}:{port}")
+            .description("A Lakeshelf service; the defaults are the embedded service's (src/bin/lakeshelf)")
+            .variables(new ServerVariables()
+                .addServerVariable("host", new ServerVariable()._default("localhost")
+                    .description("the service's host name or address"))
+                .addServerVariable("port", new ServerVariable()._default("8080")
+                    .description("the service's port (server.port)")))))
         .components(new Components()
-            .addSchemas("Problem", problemSchema())
             .addSecuritySchemes("apiKey", new SecurityScheme()
                 .type(SecurityScheme.Type.HTTP).scheme("bearer")
                 .description("An API key, when lakeshelf.security.api-keys is set")))
         .addSecurityItem(new SecurityRequirement().addList("apiKey"));
   }
 
-  private static Schema<?> problemSchema() {
-    StringSchema code = new StringSchema();
-    code.setEnum(Arrays.stream(ErrorCode.values()).map(Enum::name).toList());
-    ObjectSchema fieldError = new ObjectSchema();
-    fieldError.addProperty("index", new IntegerSchema());
-    fieldError.addProperty("id", new StringSchema());
-    fieldError.addProperty("field", new StringSchema());
-    fieldError.addProperty("reason", new StringSchema());
-    ObjectSchema problem = new ObjectSchema();
-    problem.description("RFC 9457 problem details with Lakeshelf's stable code");
-    problem.addProperty("type", new StringSchema());
-    problem.addProperty("title", new StringSchema());
-    problem.addProperty("status", new IntegerSchema());
-    problem.addProperty("detail", new StringSchema());
-    problem.addProperty("instance", new StringSchema());
+  /**
+   * The schemas no controller method names: the problem body of every error answer, and the
+   * filter language ({@link FilterParser}) that {@code SearchRequest.filter} and {@code
+   * DeleteRequest.filter} refer to. A customizer adds them: springdoc drops the {@link OpenAPI}
+   * bean's schemas that nothing refers to before customizers run, and the problem answers that
+   * refer to {@code Problem} are added by a customizer too.
+   */
+  @SuppressWarnings("rawtypes")
+  static Map<String, Schema> componentSchemas() {
+    Map<String, Schema> schemas = new LinkedHashMap<>();
+    schemas.put("Problem", problemSchema());
+    schemas.put("FieldError", fieldErrorSchema());
+    schemas.putAll(FilterSchemas.all());
+    return schemas;
+  }
+
+  /** A JSON Schema (OpenAPI 3.1) of one type. */
+  static Schema<Object> type(String... types) {
+    Schema<Object> s = new JsonSchema();
+    s.setTypes(new java.util.LinkedHashSet<>(List.of(types)));
+    return s;
+  }
+
+  static Schema<Object> ref(String component) {
+    return new JsonSchema().$ref("#/components/schemas/" + component);
+  }
+
+  private static Schema<Object> fieldErrorSchema() {
+    Schema<Object> fieldError = type("object")
+        .description("One problem of a refused ingest batch: the document's position, its id, the field and why");
+    fieldError.addProperty("index", type("integer").format("int32").minimum(java.math.BigDecimal.ZERO)
+        .description("the document's position in the batch, from 0"));
+    fieldError.addProperty("id", type("string", "null")
+        .description("the document's id; null when it has none, or one that cannot be shown"));
+    fieldError.addProperty("field", type("string")
+        .description("the field at fault: id, title, text, vectors.<name>, images[<n>], metadata.<key>; "
+            + "empty for the whole document"));
+    fieldError.addProperty("reason", type("string").description("what is wrong with it"));
+    fieldError.setRequired(List.of("index", "field", "reason"));
+    return fieldError;
+  }
+
+  private static Schema<Object> problemSchema() {
+    Schema<Object> code = type("string")
+        .description("Lakeshelf's stable error code (src/docs/api-v1.md, \"Error codes\"): switch on this");
+    code.setEnum(Arrays.stream(ErrorCode.values()).map(c -> (Object) c.name()).toList());
+    Schema<Object> problem = type("object")
+        .description("RFC 9457 problem details (application/problem+json) with Lakeshelf's stable `code`; "
+            + "every error answer of the service is one");
+    problem.addProperty("type", type("string").format("uri")
+        .description("a URI naming the problem: https://lakeshelf.io/problems/<code in kebab case>"));
+    problem.addProperty("title", type("string").description("the HTTP status's reason phrase"));
+    problem.addProperty("status", type("integer").format("int32")
+        .minimum(java.math.BigDecimal.valueOf(400)).maximum(java.math.BigDecimal.valueOf(599))
+        .description("the HTTP status of the answer"));
+    problem.addProperty("detail", type("string").description("what went wrong, for a person to read"));
+    problem.addProperty("instance", type("string").format("uri-reference")
+        .description("the path of the request, when it is a valid URI reference"));
     problem.addProperty("code", code);
-    problem.addProperty("errors", new ArraySchema().items(fieldError)
-        .description("ingest only: one entry per problem in the batch"));
-    problem.setRequired(List.of("type", "title", "status", "detail", "code"));
+    problem.addProperty("errors", type("array").items(ref("FieldError"))
+        .description("ingest only: one entry per problem of the refused batch"));
+    problem.setRequired(List.of("type", "title", "status", "code"));
     return problem;
   }
 
   @Bean
   OpenApiCustomizer lakeshelfProblems() {
     return api -> {
+      componentSchemas().forEach(api.getComponents()::addSchemas);
+      Schema<?> columns = propertySchema(api, "CollectionRequest", "columns");
+      if (columns != null) {
+        // Keys are column roles; values are column names of the external table.
+        columns.setPropertyNames(type("string").description("a column role")
+            ._enum(new ArrayList<>(io.lakeshelf.api.catalog.CollectionDefinition.ROLES)));
+      }
       if (api.getPaths() == null) {
         return;
       }
@@ -154,6 +210,11 @@ public class OpenApiDescription {
         }
       }));
     };
+  }
+
+  private static Schema<?> propertySchema(OpenAPI api, String schema, String property) {
+    Schema<?> s = api.getComponents().getSchemas() == null ? null : api.getComponents().getSchemas().get(schema);
+    return s == null || s.getProperties() == null ? null : s.getProperties().get(property);
   }
 
   private static Object parse(String json) {
@@ -180,7 +241,7 @@ public class OpenApiDescription {
         value.put("code", c.name());
         examples.put(c.name(), new Example().value(value));
       }
-      MediaType media = new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")).examples(examples);
+      MediaType media = new MediaType().schema(ref("Problem")).examples(examples);
       op.getResponses().addApiResponse(Integer.toString(status), new ApiResponse()
           .description(String.join(", ", list.stream().map(Enum::name).toList()))
           .content(new Content().addMediaType("application/problem+json", media)));
