@@ -1,16 +1,12 @@
-package io.lakeshelf.index;
+package io.lakeshelf.index.schema;
 
-import io.delta.kernel.data.ColumnVector;
-import io.delta.kernel.data.MapValue;
-import io.delta.kernel.types.ByteType;
-import io.delta.kernel.types.DataType;
-import io.delta.kernel.types.DateType;
-import io.delta.kernel.types.DecimalType;
-import io.delta.kernel.types.DoubleType;
-import io.delta.kernel.types.FloatType;
-import io.delta.kernel.types.IntegerType;
-import io.delta.kernel.types.ShortType;
 import io.lakeshelf.index.filter.FilterField;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoubleField;
 import org.apache.lucene.document.Field;
@@ -22,8 +18,10 @@ import org.apache.lucene.document.LongField;
  * io.lakeshelf.index.filter.FieldType} says: keywords (with doc values, so {@code exists} works),
  * longs (dates as epoch days, timestamps as epoch microseconds) and doubles. Null values, NaN and
  * strings longer than a Lucene term (32 KB) add nothing: the row does not have the field.
+ *
+ * <p>Values are plain Java values as {@link io.lakeshelf.content.scan.FileRows#values} yields them.
  */
-final class FilterValues {
+public final class FilterValues {
 
   private FilterValues() {}
 
@@ -38,44 +36,49 @@ final class FilterValues {
     }
   }
 
-  static void add(Document d, FilterField f, ColumnVector v, int i) {
-    if (v.isNullAt(i)) {
-      return;
+  /**
+   * Adds a field's values: none when the row's value is null; for a metadata key, the text of each
+   * entry with that key (a metadata value of any scalar type filters as the text the join renders
+   * it as).
+   */
+  public static void add(Document d, FilterField f, List<Object> values) {
+    for (Object value : values) {
+      add(d, f, value);
     }
+  }
+
+  private static void add(Document d, FilterField f, Object v) {
     String name = f.indexField();
     if (f.metadataKey() != null) {
-      MapValue map = v.getMap(i);
-      ColumnVector keys = map.getKeys();
-      ColumnVector values = map.getValues();
-      for (int j = 0; j < map.getSize(); j++) {
-        if (!keys.isNullAt(j) && f.metadataKey().equals(keys.getString(j)) && !values.isNullAt(j)) {
-          // a metadata value of any scalar type filters as the text the join renders it as
-          keyword(d, name, io.lakeshelf.content.rows.JsonValues.text(values, j));
-        }
-      }
+      keyword(d, name, (String) v);
       return;
     }
-    DataType t = v.getDataType();
     switch (f.type()) {
-      case KEYWORD -> keyword(d, name, v.getString(i));
-      case BOOLEAN -> d.add(new KeywordField(name, Boolean.toString(v.getBoolean(i)), Field.Store.NO));
-      case LONG -> d.add(new LongField(name, t instanceof ByteType ? v.getByte(i)
-          : t instanceof ShortType ? v.getShort(i)
-          : t instanceof IntegerType ? v.getInt(i)
-          : v.getLong(i), Field.Store.NO));
+      case KEYWORD -> keyword(d, name, (String) v);
+      case BOOLEAN -> d.add(new KeywordField(name, Boolean.toString((Boolean) v), Field.Store.NO));
+      case LONG -> d.add(new LongField(name, ((Number) v).longValue(), Field.Store.NO));
       case DOUBLE -> {
         // a float as the decimal it prints as, so that a filter's 0.1 equals a stored 0.1f
-        double x = t instanceof FloatType ? Double.parseDouble(Float.toString(v.getFloat(i)))
-            : t instanceof DoubleType ? v.getDouble(i)
-            : t instanceof DecimalType ? v.getDecimal(i).doubleValue()
+        double x = v instanceof Float fl ? Double.parseDouble(Float.toString(fl))
+            : v instanceof Double db ? db
+            : v instanceof BigDecimal dec ? dec.doubleValue()
             : Double.NaN;
         if (!Double.isNaN(x)) {
           d.add(new DoubleField(name, x, Field.Store.NO));
         }
       }
-      case DATE -> d.add(new LongField(name, t instanceof DateType ? v.getInt(i) : v.getLong(i), Field.Store.NO));
-      case TIMESTAMP -> d.add(new LongField(name, v.getLong(i), Field.Store.NO));
+      case DATE -> d.add(new LongField(name, v instanceof LocalDate date ? date.toEpochDay() : ((Number) v).longValue(),
+          Field.Store.NO));
+      case TIMESTAMP -> d.add(new LongField(name, micros(v), Field.Store.NO));
       default -> throw new AssertionError(f.type());
     }
+  }
+
+  /** Epoch microseconds of a timestamp (a timestamp without zone as if in UTC). */
+  private static long micros(Object v) {
+    Instant t = v instanceof LocalDateTime local ? local.toInstant(ZoneOffset.UTC) : (Instant) v;
+    // wrapping arithmetic: exact for every instant made from a long of microseconds, even where
+    // the seconds times a million alone would not fit
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000L;
   }
 }
