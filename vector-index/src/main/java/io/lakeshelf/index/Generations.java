@@ -1,9 +1,11 @@
 package io.lakeshelf.index;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.search.ReferenceManager;
+import org.apache.lucene.store.AlreadyClosedException;
 
 /**
  * The published generations of an index: a {@link ReferenceManager} whose references are {@link
@@ -17,6 +19,17 @@ final class Generations extends ReferenceManager<Generation> {
   private volatile IndexManifest manifest;
   /** The next refresh opens a new reader of {@link #writer}, not one changed from the current. */
   private volatile boolean reopened;
+  /** The current generation, acquired (release it when done), or null once closed. */
+  Generation tryAcquire() {
+    try {
+      return acquire();
+    } catch (AlreadyClosedException e) {
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // tryIncRef does no I/O
+    }
+  }
+
   /** The last published generation, still readable for its manifest and counts once closed. */
   private volatile Generation latest;
 

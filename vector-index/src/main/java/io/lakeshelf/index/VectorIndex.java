@@ -28,7 +28,6 @@ import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -38,13 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Lucene index of one named vector of one content table, derived from the table and kept in
  * step with it: HNSW over the vector, BM25 over title and text, and the filterable fields. The
- * on-disk layout is described in {@link IndexSchema}.
- *
- * <p>Each Lucene commit carries the {@link IndexManifest} in its user data, so the table version an
- * index reflects changes atomically with its content. A process killed at any moment leaves the
- * last commit intact; on open the index resumes from it and {@link #syncTo} catches up with the
- * table. An index that is missing, unreadable, of another format or built for another vector
- * specification is discarded and rebuilt from the table.
+ * on-disk layout, the manifest each commit carries and how an index survives a crash are
+ * described in {@link IndexSchema}: on open the index resumes from its last commit, and {@link
+ * #syncTo} catches up with the table.
  *
  * <h2>Sync</h2>
  *
@@ -157,11 +152,7 @@ public final class VectorIndex implements Closeable {
     Generation g = generations.acquire();
     try {
       indexedFiles = IndexSchema.loadMarkers(g.reader());
-      log.info(
-          "Opened index {} at table version {} ({} rows, {} files)",
-          path,
-          m.tableVersion(),
-          g.rows(),
+      log.info("Opened index {} at table version {} ({} rows, {} files)", path, m.tableVersion(), g.rows(),
           indexedFiles.size());
     } finally {
       generations.release(g);
@@ -210,14 +201,12 @@ public final class VectorIndex implements Closeable {
    *
    * @param executor runs the reads of new files, several at a time
    */
-  public SyncResult syncTo(
-      TableSnapshot snapshot, ContentColumns columns, Executor executor, SyncProgress progress)
+  public SyncResult syncTo(TableSnapshot snapshot, ContentColumns columns, Executor executor, SyncProgress progress)
       throws IOException {
     synchronized (writeLock) {
       ensureOpen();
       IndexManifest before = manifest;
-      if (before.tableVersion().equals(snapshot.version())
-          && before.tableId().equals(snapshot.tableId())) {
+      if (before.tableVersion().equals(snapshot.version()) && before.tableId().equals(snapshot.tableId())) {
         return new SyncResult(before.tableVersion(), before.tableVersion(), 0, 0, 0, 0, false);
       }
       reopenWriterIfClosed();
@@ -244,13 +233,8 @@ public final class VectorIndex implements Closeable {
     if (done.rowsSkipped() > 0) {
       log.info("Index {}: skipped {} rows with no {} vector", path, done.rowsSkipped(), spec.name());
     }
-    return new SyncResult(
-        before.tableVersion(),
-        after.tableVersion(),
-        done.plan().added().size(),
-        done.plan().removed().size(),
-        done.rowsAdded(),
-        done.rowsSkipped(),
+    return new SyncResult(before.tableVersion(), after.tableVersion(), done.plan().added().size(),
+        done.plan().removed().size(), done.rowsAdded(), done.rowsSkipped(),
         done.plan().rebuild() || before.tableVersion().isNone());
   }
 
@@ -301,13 +285,8 @@ public final class VectorIndex implements Closeable {
     if (closed) {
       return null;
     }
-    try {
-      return new View(generations.acquire());
-    } catch (AlreadyClosedException e) {
-      return null;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Generation g = generations.tryAcquire();
+    return g == null ? null : new View(g);
   }
 
   /** A {@link RowFinder} over this index; it refuses versions the index does not reflect. */
@@ -315,8 +294,7 @@ public final class VectorIndex implements Closeable {
     return (ids, version) -> {
       try (View view = acquire()) {
         if (!view.version().equals(version)) {
-          throw new IllegalStateException(
-              "index " + path + " reflects version " + view.version() + ", not " + version);
+          throw new IllegalStateException("index " + path + " reflects version " + view.version() + ", not " + version);
         }
         return view.find(ids);
       }
@@ -330,15 +308,10 @@ public final class VectorIndex implements Closeable {
         return;
       }
       closed = true;
-      try {
+      // the published readers are released, then the directory closed, whatever the writer does
+      try (Directory d = directory; Generations g = generations) {
         writer.close();
         queryAnalyzer.close();
-      } finally {
-        try {
-          generations.close();
-        } finally {
-          directory.close();
-        }
       }
     }
   }
