@@ -44,7 +44,7 @@ public enum Quantization {
   }
 
   /** How many more candidates a quantized search explores before rescoring. */
-  int oversample() {
+  public int oversample() {
     return switch (this) {
       case NONE -> 1;
       case INT8 -> 2;

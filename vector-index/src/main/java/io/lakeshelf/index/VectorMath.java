@@ -3,12 +3,12 @@ package io.lakeshelf.index;
 import io.lakeshelf.content.Similarity;
 
 /** Vector normalization and the mapping from Lucene's scores back to similarities. */
-final class VectorMath {
+public final class VectorMath {
 
   private VectorMath() {}
 
   /** Scales {@code v} to unit length; false (and {@code v} unchanged) if it is all zeros. */
-  static boolean normalizeInPlace(float[] v) {
+  public static boolean normalizeInPlace(float[] v) {
     double sum = 0;
     for (float x : v) {
       sum += (double) x * x;
@@ -28,7 +28,7 @@ final class VectorMath {
    * to the cosine. Dot: Lucene's maximum-inner-product scaling back to the inner product. L2:
    * Lucene's {@code 1 / (1 + d²)} as it is.
    */
-  static float toSimilarity(Similarity similarity, float luceneScore) {
+  public static float toSimilarity(Similarity similarity, float luceneScore) {
     return switch (similarity) {
       case COSINE -> 2 * luceneScore - 1;
       case DOT -> luceneScore < 1 ? 1 - 1 / luceneScore : luceneScore - 1;

@@ -214,7 +214,7 @@ class KeywordAndHybridSearchTest {
     float a = 1f / 61;
     float zd = 1f / 62; // z second by vector, d second by keyword: a tie, d first (keyword order)
 
-    List<SearchHit> fused = VectorIndex.fuse(vector, keyword, 10, Float.NEGATIVE_INFINITY);
+    List<SearchHit> fused = io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 10, Float.NEGATIVE_INFINITY);
     assertThat(ids(fused)).containsExactly("c", "a", "d", "z");
     assertThat(fused.get(0).score()).isCloseTo(c, within(1e-8f));
     assertThat(fused.get(1).score()).isCloseTo(a, within(1e-8f));
@@ -223,11 +223,11 @@ class KeywordAndHybridSearchTest {
     // Locators are kept.
     assertThat(fused.get(0).locator()).isEqualTo(new RowLocator("part-c.parquet", 'c'));
 
-    assertThat(ids(VectorIndex.fuse(vector, keyword, 2, Float.NEGATIVE_INFINITY))).containsExactly("c", "a");
-    assertThat(ids(VectorIndex.fuse(vector, keyword, 10, a))).containsExactly("c", "a");
-    assertThat(ids(VectorIndex.fuse(vector, keyword, 10, Math.nextUp(a)))).containsExactly("c");
-    assertThat(VectorIndex.fuse(List.of(), List.of(), 10, Float.NEGATIVE_INFINITY)).isEmpty();
-    assertThat(ids(VectorIndex.fuse(List.of(), keyword, 10, Float.NEGATIVE_INFINITY))).containsExactly("c", "d");
+    assertThat(ids(io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 2, Float.NEGATIVE_INFINITY))).containsExactly("c", "a");
+    assertThat(ids(io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 10, a))).containsExactly("c", "a");
+    assertThat(ids(io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 10, Math.nextUp(a)))).containsExactly("c");
+    assertThat(io.lakeshelf.index.query.RankFusion.fuse(List.of(), List.of(), 10, Float.NEGATIVE_INFINITY)).isEmpty();
+    assertThat(ids(io.lakeshelf.index.query.RankFusion.fuse(List.of(), keyword, 10, Float.NEGATIVE_INFINITY))).containsExactly("c", "d");
   }
 
   @Test
@@ -236,7 +236,7 @@ class KeywordAndHybridSearchTest {
     // the keyword list's order decides: c first.
     List<SearchHit> vector = List.of(hit("a", 1), hit("b", 1), hit("x", 1));
     List<SearchHit> keyword = List.of(hit("c", 1), hit("b", 1), hit("y", 1));
-    List<SearchHit> fused = VectorIndex.fuse(vector, keyword, 3, Float.NEGATIVE_INFINITY);
+    List<SearchHit> fused = io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 3, Float.NEGATIVE_INFINITY);
     assertThat(ids(fused)).containsExactly("b", "c", "a");
     assertThat(fused.get(0).score()).isCloseTo(2f / 62, within(1e-8f));
   }

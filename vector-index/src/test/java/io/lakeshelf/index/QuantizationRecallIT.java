@@ -162,8 +162,8 @@ class QuantizationRecallIT {
       // Plain Lucene, with no Lakeshelf codec, reads it: the formats are stock ones found by name.
       try (FSDirectory d = FSDirectory.open(indexDir); DirectoryReader reader = DirectoryReader.open(d)) {
         IndexSearcher searcher = new IndexSearcher(reader);
-        assertThat(searcher.count(new FieldExistsQuery(VectorIndex.F_VECTOR))).isEqualTo(ROWS);
-        assertThat(searcher.search(new KnnFloatVectorQuery(VectorIndex.F_VECTOR, queries.get(0), K), K).scoreDocs)
+        assertThat(searcher.count(new FieldExistsQuery(io.lakeshelf.index.schema.IndexSchema.F_VECTOR))).isEqualTo(ROWS);
+        assertThat(searcher.search(new KnnFloatVectorQuery(io.lakeshelf.index.schema.IndexSchema.F_VECTOR, queries.get(0), K), K).scoreDocs)
             .hasSize(K);
         System.out.printf(Locale.ROOT,
             "%-5s recall@10 %.3f  index %6.1f MB  built in %5.1f s  %.2f ms/query  (%d segments)%n",

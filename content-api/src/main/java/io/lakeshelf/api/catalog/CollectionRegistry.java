@@ -114,7 +114,7 @@ public final class CollectionRegistry implements Closeable {
     if (!d.filterable().isEmpty()) {
       try {
         io.lakeshelf.index.filter.FilterField.resolve(
-            d.filterable(), table.latest().schema(), d.contentColumns().metadata());
+            d.filterable(), io.lakeshelf.content.scan.TableColumns.of(table.latest()), d.contentColumns().metadata());
       } catch (io.lakeshelf.index.filter.FilterException e) {
         throw new ApiException(ErrorCode.FIELD_NOT_FILTERABLE, "'filterable': " + e.getMessage());
       }

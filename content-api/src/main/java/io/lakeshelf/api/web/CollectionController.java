@@ -196,7 +196,8 @@ public class CollectionController {
       if (mode == CollectionMode.MANAGED) {
         var schema = io.lakeshelf.content.table.ManagedTableSchema.of(d.vectorSpecs());
         // checked before the table is created, so a refused request creates nothing
-        io.lakeshelf.index.filter.FilterField.resolve(d.filterable(), schema, "metadata");
+        io.lakeshelf.index.filter.FilterField.resolve(
+            d.filterable(), io.lakeshelf.content.scan.TableColumns.of(schema), "metadata");
       }
       return d;
     } catch (io.lakeshelf.index.filter.FilterException e) {

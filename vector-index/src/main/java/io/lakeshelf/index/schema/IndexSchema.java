@@ -1,0 +1,201 @@
+package io.lakeshelf.index.schema;
+
+import io.lakeshelf.content.RowLocator;
+import io.lakeshelf.content.Similarity;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.LongField;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.FieldExistsQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.util.Bits;
+
+/**
+ * The documents of an index and their fields: how rows and file markers are written and read back.
+ *
+ * <h2>On-disk layout</h2>
+ *
+ * A plain Lucene index (the default codec; the vector field's format is Lucene's HNSW format or, per
+ * {@link io.lakeshelf.index.IndexOptions#quantization()}, its scalar-quantized HNSW format, both
+ * found by name when read) in its own directory, with two kinds of documents:
+ *
+ * <ul>
+ *   <li><b>row</b>: one per live table row (with a non-null id). {@code id} (string, indexed and
+ *       stored), {@code file} (the data file's path as the Delta log names it, indexed and stored),
+ *       {@code row} (the row's index within that file: a long point, stored) and {@code vector}
+ *       (an HNSW vector field, present when the row has a usable vector; for cosine the vector is
+ *       normalized and compared by dot product), {@code title} and {@code text} (analyzed, not
+ *       stored: rows are joined back from the table) and {@code f.<name>} per filterable field
+ *       (keyword, long or double, with doc values; see {@link io.lakeshelf.index.filter.FieldType}).
+ *   <li><b>file</b>: one per indexed data file. {@code kind=file}, {@code marker} (the path,
+ *       indexed and stored), {@code file} (the path, so that deleting a file's rows deletes its
+ *       marker too), {@code dv} (stored: the key of the deletion vector applied, empty if none)
+ *       and {@code noId} (numeric doc values, present when not zero: the file's live rows with a
+ *       null id, which have no row document).
+ * </ul>
+ *
+ * Ids are the id column's values as text ({@link io.lakeshelf.content.rows.JsonValues#text}): a
+ * string as it is, an integer as its decimal digits. {@link #countSkipped} counts the row documents
+ * without a vector plus the markers' {@code noId}: exact whatever statistics the log holds.
+ *
+ * Each Lucene commit carries the {@link io.lakeshelf.index.IndexManifest} in its user data, so the
+ * table version an index reflects changes atomically with its content. A process killed at any
+ * moment leaves the last commit intact; on open the index resumes from it and {@link
+ * io.lakeshelf.index.VectorIndex#syncTo} catches up with the table. An index that is missing,
+ * unreadable, of another format or built for another vector specification is discarded and rebuilt
+ * from the table.
+ */
+public final class IndexSchema {
+
+  private IndexSchema() {}
+
+  public static final String F_ID = "id";
+  public static final String F_FILE = "file";
+  public static final String F_ROW = "row";
+  public static final String F_VECTOR = "vector";
+  public static final String F_KIND = "kind";
+  public static final String F_MARKER = "marker";
+  public static final String F_DV = "dv";
+  public static final String KIND_FILE = "file";
+  public static final String F_TITLE = "title";
+  public static final String F_TEXT = "text";
+  public static final String F_NO_ID = "noId";
+
+  /** Every row document (file markers have no row field). */
+  public static final Query ALL_ROWS = new FieldExistsQuery(F_ROW);
+
+  /** Every file marker. */
+  private static final Query FILE_MARKERS = new TermQuery(new Term(F_KIND, KIND_FILE));
+
+  /** How Lucene compares vectors of a similarity. */
+  public static VectorSimilarityFunction luceneSimilarity(Similarity similarity) {
+    return switch (similarity) {
+      // Vectors are normalized on the way in, so the dot product is the cosine.
+      case COSINE -> VectorSimilarityFunction.DOT_PRODUCT;
+      case DOT -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+      case L2 -> VectorSimilarityFunction.EUCLIDEAN;
+    };
+  }
+
+  /** A row's document, without its texts and filter values; {@code vector} may be null. */
+  public static Document rowDocument(String id, String file, long row, float[] vector, Similarity similarity) {
+    Document d = new Document();
+    d.add(new StringField(F_ID, id, Field.Store.YES));
+    d.add(new StringField(F_FILE, file, Field.Store.YES));
+    d.add(new LongField(F_ROW, row, Field.Store.YES));
+    if (vector != null) {
+      d.add(new KnnFloatVectorField(F_VECTOR, vector, luceneSimilarity(similarity)));
+    }
+    return d;
+  }
+
+  /** Adds a text field ({@link #F_TITLE} or {@link #F_TEXT}) unless the text is null. */
+  public static void addText(Document d, String field, String text) {
+    if (text != null) {
+      d.add(new TextField(field, text, Field.Store.NO));
+    }
+  }
+
+  /**
+   * A data file's marker.
+   *
+   * @param dvKey the key of the deletion vector applied, empty if none
+   * @param noIds the file's live rows with a null id
+   */
+  public static Document marker(String path, String dvKey, long noIds) {
+    Document d = new Document();
+    if (noIds > 0) {
+      d.add(new NumericDocValuesField(F_NO_ID, noIds));
+    }
+    d.add(new StringField(F_KIND, KIND_FILE, Field.Store.NO));
+    d.add(new StringField(F_MARKER, path, Field.Store.YES));
+    d.add(new StringField(F_FILE, path, Field.Store.NO));
+    d.add(new StoredField(F_DV, dvKey));
+    return d;
+  }
+
+  /** The term of a file's marker, to replace it. */
+  public static Term markerTerm(String path) {
+    return new Term(F_MARKER, path);
+  }
+
+  /** The term of every document of a file: its rows and its marker. */
+  public static Term fileTerm(String path) {
+    return new Term(F_FILE, path);
+  }
+
+  /** The rows of a file at these row indexes. */
+  public static Query rowsOf(String path, long[] rows) {
+    return new BooleanQuery.Builder()
+        .add(new TermQuery(fileTerm(path)), BooleanClause.Occur.FILTER)
+        .add(LongPoint.newSetQuery(F_ROW, rows), BooleanClause.Occur.FILTER)
+        .build();
+  }
+
+  /** Where a row document's row lives. */
+  public static RowLocator locator(Document d) {
+    return new RowLocator(d.get(F_FILE), d.getField(F_ROW).numericValue().longValue());
+  }
+
+  /** The indexed files: each marker's path and deletion vector key (empty if none). */
+  public static Map<String, String> loadMarkers(DirectoryReader reader) throws IOException {
+    IndexSearcher searcher = new IndexSearcher(reader);
+    Map<String, String> files = new HashMap<>();
+    int n = Math.max(1, searcher.count(FILE_MARKERS));
+    TopDocs docs = searcher.search(FILE_MARKERS, n);
+    StoredFields stored = reader.storedFields();
+    for (ScoreDoc sd : docs.scoreDocs) {
+      Document d = stored.document(sd.doc);
+      files.put(d.get(F_MARKER), d.get(F_DV));
+    }
+    return files;
+  }
+
+  /** Rows searchable by vector. */
+  public static long countRows(DirectoryReader reader) throws IOException {
+    return new IndexSearcher(reader).count(new FieldExistsQuery(F_VECTOR));
+  }
+
+  /**
+   * Live rows not searchable by vector: row documents without a vector, plus the rows with a null
+   * id that each file marker counts ({@code noId}).
+   */
+  public static long countSkipped(DirectoryReader reader) throws IOException {
+    IndexSearcher searcher = new IndexSearcher(reader);
+    long skipped = searcher.count(ALL_ROWS) - searcher.count(new FieldExistsQuery(F_VECTOR));
+    for (LeafReaderContext leaf : reader.leaves()) {
+      NumericDocValues noIds = leaf.reader().getNumericDocValues(F_NO_ID);
+      if (noIds == null) {
+        continue;
+      }
+      Bits live = leaf.reader().getLiveDocs();
+      for (int doc = noIds.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = noIds.nextDoc()) {
+        if (live == null || live.get(doc)) {
+          skipped += noIds.longValue();
+        }
+      }
+    }
+    return skipped;
+  }
+}
