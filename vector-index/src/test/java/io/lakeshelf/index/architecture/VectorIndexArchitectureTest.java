@@ -1,6 +1,7 @@
 package io.lakeshelf.index.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -39,6 +40,11 @@ class VectorIndexArchitectureTest {
         .resideInAnyPackage("io.delta.kernel..", "org.apache.parquet..", "org.apache.hadoop..")
         .because("content-model hands the index rows as its own small types")
         .check(MAIN);
+  }
+
+  @Test
+  void packagesAreFreeOfCycles() {
+    slices().matching("io.lakeshelf.index.(*)..").should().beFreeOfCycles().check(MAIN);
   }
 
   @Test
