@@ -6,11 +6,8 @@ import io.lakeshelf.content.VectorSpec;
 import io.lakeshelf.content.table.ContentColumns;
 import io.lakeshelf.content.table.RowFinder;
 import io.lakeshelf.content.table.TableSnapshot;
-import io.lakeshelf.index.filter.FilterCompiler;
-import io.lakeshelf.index.query.KeywordSearch;
-import io.lakeshelf.index.query.RankFusion;
-import io.lakeshelf.index.query.RowLookup;
-import io.lakeshelf.index.query.VectorSearch;
+import io.lakeshelf.index.filter.Filter;
+import io.lakeshelf.index.query.IndexSearch;
 import io.lakeshelf.index.schema.IndexSchema;
 import io.lakeshelf.index.sync.IndexSync;
 import java.io.Closeable;
@@ -27,7 +24,6 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.Query;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -319,12 +315,13 @@ public final class VectorIndex implements Closeable {
   /** One consistent state of the index: searches and lookups against one table version. */
   public final class View implements AutoCloseable {
     private final Generation generation;
-    private final IndexSearcher searcher;
+    private final IndexSearch queries;
     private boolean released;
 
     private View(Generation generation) {
       this.generation = generation;
-      this.searcher = new IndexSearcher(generation.reader());
+      this.queries = new IndexSearch(new IndexSearcher(generation.reader()), spec,
+          options.quantization(), queryAnalyzer, generation.manifest().filterFieldsByName());
     }
 
     public TableVersion version() {
@@ -352,34 +349,17 @@ public final class VectorIndex implements Closeable {
      *     filterable, or a malformed one
      */
     public List<SearchHit> search(IndexQuery query) throws IOException {
-      Query filter = query.filter() == null ? null : compile(query.filter(), query.maxFilterDepth());
-      VectorSearch vectors = new VectorSearch(searcher, spec, options.quantization());
-      KeywordSearch keywords = new KeywordSearch(searcher, queryAnalyzer);
-      return switch (query.mode()) {
-        case VECTOR -> vectors.hits(
-            query.vector(), filter, query.k(), query.candidates(), query.exact(), query.minScore());
-        case KEYWORD -> keywords.hits(query.text(), filter, query.k(), query.minScore());
-        case HYBRID -> RankFusion.fuse(
-            vectors.hits(query.vector(), filter, query.candidates(), query.candidates(), query.exact(),
-                Float.NEGATIVE_INFINITY),
-            keywords.hits(query.text(), filter, query.candidates(), Float.NEGATIVE_INFINITY),
-            query.k(), query.minScore());
-      };
+      return queries.search(query);
     }
 
     /** The ids of every row a filter matches (delete by filter), at most {@code limit}. */
-    public List<String> matching(io.lakeshelf.index.filter.Filter filter, int maxDepth, int limit) throws IOException {
-      return new RowLookup(searcher).matching(compile(filter, maxDepth), limit);
+    public List<String> matching(Filter filter, int maxDepth, int limit) throws IOException {
+      return queries.matching(filter, maxDepth, limit);
     }
 
     /** Every indexed row of each of these ids (more than one only in a table another writer made). */
     public Map<String, List<RowLocator>> find(Collection<String> ids) throws IOException {
-      return new RowLookup(searcher).find(ids);
-    }
-
-    private Query compile(io.lakeshelf.index.filter.Filter filter, int maxDepth) {
-      return new FilterCompiler(generation.manifest().filterFieldsByName(), IndexSchema.ALL_ROWS)
-          .compile(filter, maxDepth);
+      return queries.find(ids);
     }
 
     @Override
