@@ -901,7 +901,7 @@ public final class VectorIndex implements Closeable {
       if (spec.similarity() == Similarity.COSINE) {
         target = target.clone();
         if (!VectorMath.normalizeInPlace(target)) {
-          throw new IllegalArgumentException("a cosine query vector must not be all zeros");
+          throw new IndexException(IndexException.Reason.INVALID_QUERY, "a cosine query vector must not be all zeros");
         }
       }
       TopDocs top;
