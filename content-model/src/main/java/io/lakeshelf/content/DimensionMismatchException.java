@@ -1,14 +1,14 @@
 package io.lakeshelf.content;
 
 /** A vector whose length differs from its named vector's dimensions. */
-public final class DimensionMismatchException extends IllegalArgumentException {
+public final class DimensionMismatchException extends ContentException {
 
   private final String vectorName;
   private final int expected;
   private final int actual;
 
   public DimensionMismatchException(String vectorName, int expected, int actual) {
-    super("vector '" + vectorName + "' needs " + expected + " dimensions, got " + actual);
+    super(Reason.DIMENSION_MISMATCH, "vector '" + vectorName + "' needs " + expected + " dimensions, got " + actual);
     this.vectorName = vectorName;
     this.expected = expected;
     this.actual = actual;

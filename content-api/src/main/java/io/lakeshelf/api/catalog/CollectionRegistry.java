@@ -103,11 +103,15 @@ public final class CollectionRegistry implements Closeable {
   }
 
   private ServedCollection open(CollectionDefinition d) throws IOException {
-    return open(d, Map.of(), false);
+    return open(d, Map.of(), null);
   }
 
-  /** Opens a collection, reusing already open indexes of identical specs. */
-  private ServedCollection open(CollectionDefinition d, Map<VectorSpec, VectorIndex> reuse, boolean replacing)
+  /**
+   * Opens a collection, reusing already open indexes of identical specs; with {@code generation},
+   * the others are opened in it (new directories beside the serving ones), else from the serving
+   * directories.
+   */
+  private ServedCollection open(CollectionDefinition d, Map<VectorSpec, VectorIndex> reuse, NewGeneration generation)
       throws IOException {
     List<VectorSpec> specs = d.vectorSpecs();
     ContentTable table = openTable(d, specs);
@@ -116,7 +120,7 @@ public final class CollectionRegistry implements Closeable {
         io.lakeshelf.index.filter.FilterField.resolve(
             d.filterable(), io.lakeshelf.content.scan.TableColumns.of(table.latest()), d.contentColumns().metadata());
       } catch (io.lakeshelf.index.filter.FilterException e) {
-        throw new ApiException(ErrorCode.FIELD_NOT_FILTERABLE, "'filterable': " + e.getMessage());
+        throw new io.lakeshelf.index.filter.FilterException(e.code(), "'filterable': " + e.getMessage());
       }
     }
     Map<String, VectorIndex> indexes = new LinkedHashMap<>();
@@ -124,23 +128,21 @@ public final class CollectionRegistry implements Closeable {
     try {
       for (VectorSpec spec : specs) {
         VectorIndex index = reuse.get(spec);
-        if (index == null) {
-          if (!replacing) {
-            dirs.removeOthers(spec.name());
-            index = VectorIndex.open(dirs.current(spec.name()), spec, d.indexOptions(spec.name()));
-          } else {
-            index = VectorIndex.open(dirs.newGeneration(spec.name()), spec, d.indexOptions(spec.name()));
-          }
+        if (index == null && generation != null) {
+          index = generation.open(spec, d.indexOptions(spec.name()));
+        } else if (index == null) {
+          dirs.removeOthers(spec.name());
+          index = VectorIndex.open(dirs.current(spec.name()), spec, d.indexOptions(spec.name()));
         }
         indexes.put(spec.name(), index);
       }
     } catch (IOException | RuntimeException e) {
-      for (Map.Entry<String, VectorIndex> opened : indexes.entrySet()) {
-        if (!reuse.containsValue(opened.getValue())) {
-          opened.getValue().close();
+      if (generation == null) { // the serving directories: closed, never deleted
+        for (VectorIndex opened : indexes.values()) {
+          opened.close();
         }
       }
-      throw e;
+      throw e; // a generation discards what it opened itself
     }
     DocumentReader rows = new DocumentReader(table.latest(), table.columns(), specs, readExecutor);
     return new ServedCollection(d, table, indexes, rows, buildExecutor, readExecutor, pastVersions);
@@ -242,29 +244,14 @@ public final class CollectionRegistry implements Closeable {
           reuse.put(i.spec(), i);
         }
       }
-      ServedCollection next = open(d, reuse, true);
-      try {
+      try (NewGeneration generation = new NewGeneration(catalog.indexDirectories(d.name()))) {
+        ServedCollection next = open(d, reuse, generation);
         next.catchUpNow();
-      } catch (IOException | RuntimeException e) {
-        for (VectorIndex i : next.indexes().values()) {
-          if (!reuse.containsValue(i)) {
-            i.close();
-            CollectionCatalog.deleteTree(i.path());
-          }
-        }
-        throw e;
-      }
-      IndexDirectories dirs = catalog.indexDirectories(d.name());
-      for (Map.Entry<String, VectorIndex> e : next.indexes().entrySet()) {
-        dirs.makeCurrent(e.getKey(), e.getValue().path());
-      }
-      catalog.save(d);
-      served.put(d.name(), next);
-      for (VectorIndex i : existing.indexes().values()) {
-        if (!next.indexes().containsValue(i)) {
-          i.close();
-          CollectionCatalog.deleteTree(i.path());
-        }
+        generation.switchTo(fresh -> {
+          catalog.save(d);
+          served.put(d.name(), next);
+          return existing.indexes().values().stream().filter(i -> !reuse.containsValue(i)).toList();
+        });
       }
       log.info("Updated collection {}", d.name());
       return PutOutcome.UPDATED;

@@ -1,50 +1,43 @@
 package io.lakeshelf.api.catalog;
 
-import io.lakeshelf.content.Document;
-import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.TableVersion;
 import io.lakeshelf.content.VectorSpec;
 import io.lakeshelf.content.rows.DocumentReader;
-import io.lakeshelf.content.table.CommitResult;
 import io.lakeshelf.content.table.ContentTable;
 import io.lakeshelf.content.table.RowFinder;
 import io.lakeshelf.content.table.TableSnapshot;
-import io.lakeshelf.index.SyncResult;
+import io.lakeshelf.index.SyncProgress;
 import io.lakeshelf.index.VectorIndex;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A collection being served: its table, one index per named vector, and the reader that joins hits
- * back to rows. Writes and syncs hold the collection's lock, so the indexes move from one table
- * version to the next together; searches take no lock.
+ * A collection being served: its definition and table, and, each in its own part, the serving
+ * generation of its indexes ({@link IndexSet}), what it reports of them ({@link IndexStatus}), how
+ * they are brought to the table ({@link IndexSync}) and the lock writes, syncs and reindex switches
+ * hold ({@link CollectionLock}). What requests do with a collection is done by the services of
+ * {@code io.lakeshelf.api.service}; searches take no lock.
  */
 public final class ServedCollection implements Closeable {
 
-  private static final Logger log = LoggerFactory.getLogger(ServedCollection.class);
+  /** How long a reindex waits for the collection before it gives up its switch. */
+  private static final Duration SWITCH_WAIT = Duration.ofMinutes(2);
+  /** How long a catch-up a request waits for (before a delete by filter, say). */
+  private static final Duration CATCH_UP_WAIT = Duration.ofMinutes(5);
 
   private final CollectionDefinition definition;
   private final ContentTable table;
-  private volatile Map<String, VectorIndex> indexes;
-  private volatile DocumentReader rows;
+  private final IndexSet indexes;
+  private final IndexStatus status = new IndexStatus();
+  private final IndexSync sync;
+  private final CollectionLock lock;
   private final Executor buildExecutor;
   private final Executor readExecutor;
   private final PastVersions pastVersions;
-  private final ReentrantLock lock = new ReentrantLock();
-  private volatile TableVersion tableVersion = TableVersion.NONE;
-  private volatile Instant inStepSince = Instant.now();
-  private volatile String failure;
 
   ServedCollection(
       CollectionDefinition definition,
@@ -56,8 +49,10 @@ public final class ServedCollection implements Closeable {
       PastVersions pastVersions) {
     this.definition = definition;
     this.table = table;
-    this.indexes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(indexes));
-    this.rows = rows;
+    this.indexes = new IndexSet(definition.name(), indexes);
+    this.sync = new IndexSync(definition.name(), table, definition.vectorSpecs(), this.indexes, status, rows,
+        buildExecutor, readExecutor);
+    this.lock = new CollectionLock(definition.name());
     this.buildExecutor = buildExecutor;
     this.readExecutor = readExecutor;
     this.pastVersions = pastVersions;
@@ -75,102 +70,71 @@ public final class ServedCollection implements Closeable {
     return table;
   }
 
+  public List<VectorSpec> vectorSpecs() {
+    return definition.vectorSpecs();
+  }
+
+  /** The reader that joins hits to rows as of the version the indexes were last brought to. */
   public DocumentReader rows() {
-    return rows;
+    return sync.rows();
   }
 
   public Map<String, VectorIndex> indexes() {
-    return indexes;
+    return indexes.all();
   }
 
-  /** The index of the vector named {@code using}, or of the only vector when it is null. */
+  /** See {@link IndexSet#index}: 400 for a vector the collection does not have. */
   public VectorIndex index(String using) {
-    if (using == null) {
-      if (indexes.size() == 1) {
-        return indexes.values().iterator().next();
-      }
-      throw new IllegalArgumentException(
-          "collection '" + name() + "' has several vectors " + indexes.keySet() + ": say which with 'using'");
-    }
-    VectorIndex index = indexes.get(using);
-    if (index == null) {
-      throw new IllegalArgumentException(
-          "collection '" + name() + "' has no vector '" + using + "'; it has " + indexes.keySet());
-    }
-    return index;
+    return indexes.index(using);
   }
 
-  /**
-   * A view of the serving index of the vector named {@code using} (the only vector when null);
-   * close it when done. Never fails because a reindex swapped the index meanwhile.
-   */
+  /** The index used for id lookups: the first vector's. */
+  public VectorIndex primaryIndex() {
+    return indexes.primary();
+  }
+
+  /** A view of the serving index of {@code using}; close it when done. Never refused by a switch. */
   public VectorIndex.View acquire(String using) {
-    while (true) {
-      VectorIndex.View view = index(using).tryAcquire();
-      if (view != null) {
-        return view;
-      }
-    }
+    return indexes.acquire(using);
   }
 
-  /** A view of the primary index, as {@link #acquire}. */
+  /** A view of the serving primary index, as {@link #acquire}. */
   public VectorIndex.View acquirePrimary() {
-    while (true) {
-      VectorIndex.View view = primaryIndex().tryAcquire();
-      if (view != null) {
-        return view;
-      }
-    }
-  }
-
-  /**
-   * Replaces the serving indexes with complete ones built beside them: under the collection's
-   * lock, brings the new indexes up to the table's latest version, then switches atomically.
-   * Returns the replaced indexes, which the caller closes once the switch is recorded.
-   */
-  public Map<String, VectorIndex> swap(Map<String, VectorIndex> replacements)
-      throws IOException, InterruptedException {
-    if (!lock.tryLock(2, TimeUnit.MINUTES)) {
-      throw new IllegalStateException("collection " + name() + " stayed busy");
-    }
-    try {
-      TableSnapshot snapshot = table.latest();
-      for (VectorIndex index : replacements.values()) {
-        index.syncTo(snapshot, table.columns(), buildExecutor, io.lakeshelf.index.SyncProgress.NONE);
-      }
-      Map<String, VectorIndex> next = new LinkedHashMap<>(indexes);
-      Map<String, VectorIndex> replaced = new LinkedHashMap<>();
-      replacements.forEach((name, index) -> replaced.put(name, next.put(name, index)));
-      tableVersion = snapshot.version();
-      indexes = java.util.Collections.unmodifiableMap(next);
-      return replaced;
-    } finally {
-      lock.unlock();
-    }
+    return indexes.acquirePrimary();
   }
 
   public Executor buildExecutor() {
     return buildExecutor;
   }
 
-  /** The index used for id lookups: the first vector's. */
-  public VectorIndex primaryIndex() {
-    return indexes.values().iterator().next();
+  public Executor readExecutor() {
+    return readExecutor;
   }
+
+  /** Time travel's shared in-memory past versions. */
+  public PastVersions pastVersions() {
+    return pastVersions;
+  }
+
+  /** The lock writes hold (see {@link CollectionLock}). */
+  public CollectionLock lock() {
+    return lock;
+  }
+
+  // --- status ---
 
   public TableVersion indexedVersion() {
-    TableVersion lowest = null;
-    for (VectorIndex i : indexes.values()) {
-      if (lowest == null || i.version().compareTo(lowest) < 0) {
-        lowest = i.version();
-      }
-    }
-    return lowest;
+    return indexes.indexedVersion();
   }
 
-  /** The latest table version seen by the last sync. */
+  /** The latest table version seen by the last sync or write. */
   public TableVersion tableVersion() {
-    return tableVersion;
+    return status.tableVersion();
+  }
+
+  /** Records a version a write committed: the index is behind it until it is synced. */
+  public void sawTable(TableVersion version) {
+    status.sawTable(version);
   }
 
   public long documents() {
@@ -186,256 +150,100 @@ public final class ServedCollection implements Closeable {
   }
 
   public String failure() {
-    return failure;
+    return status.failure();
   }
 
   public CollectionStatus status() {
-    if (failure != null) {
-      return CollectionStatus.FAILED;
-    }
-    if (indexedVersion().isNone()) {
-      return CollectionStatus.BUILDING;
-    }
-    return indexedVersion().compareTo(tableVersion) < 0 ? CollectionStatus.STALE : CollectionStatus.READY;
+    return status.status(indexedVersion());
   }
 
   /** How long the index has been behind the table; zero when in step. */
   public Duration lag() {
-    if (indexedVersion().compareTo(tableVersion) >= 0) {
-      return Duration.ZERO;
-    }
-    return Duration.between(inStepSince, Instant.now());
+    return status.lag(indexedVersion());
   }
+
+  // --- syncs ---
 
   /**
    * Reads the table's latest version and applies what the indexes have not seen. Skips (returns
    * false) when a write or another sync holds the collection.
    */
   public boolean catchUp() throws IOException {
-    if (!lock.tryLock()) {
+    if (!lock.tryHold(CollectionLock.Holder.SYNC)) {
       return false;
     }
     try {
-      syncIndexes(latestOrFail());
+      sync.syncTo(sync.latestOrFail());
       return true;
     } finally {
-      lock.unlock();
+      lock.release();
     }
   }
 
-  /** The table's latest snapshot; a table that vanished marks the collection failed. */
-  private TableSnapshot latestOrFail() {
-    try {
-      return table.latest();
-    } catch (RuntimeException e) {
-      failure = TableProblems.describe(e);
-      throw e;
-    }
-  }
-
-  /** Like {@link #catchUp}, but waits for the collection. */
+  /**
+   * Like {@link #catchUp}, but waits for the collection.
+   *
+   * @throws io.lakeshelf.api.error.ApiException when the collection stayed busy (see {@link
+   *     CollectionLock#holdForRequest})
+   */
   public void catchUpNow() throws IOException, InterruptedException {
-    if (!lock.tryLock(5, TimeUnit.MINUTES)) {
-      throw new IllegalStateException("collection " + name() + " stayed busy");
-    }
+    lock.holdForRequest(CollectionLock.Holder.SYNC, CATCH_UP_WAIT);
     try {
-      syncIndexes(table.latest());
+      sync.syncTo(table.latest());
     } finally {
-      lock.unlock();
+      lock.release();
     }
   }
 
-  private void syncIndexes(TableSnapshot snapshot) throws IOException {
-    tableVersion = snapshot.version();
-    if (failure == null && inStep(snapshot)) {
-      // Nothing to apply: skip the log replay that listing the live files would cost.
-      inStepSince = Instant.now();
-      return;
-    }
-    try {
-      io.lakeshelf.content.table.ColumnRoles.check(snapshot.schema(), table.columns(), vectorSpecs());
-      table.checkSchema(snapshot);
-      if (!rows.fits(snapshot)) {
-        rows = new DocumentReader(snapshot, table.columns(), vectorSpecs(), readExecutor);
-      } else {
-        rows.learnFiles(snapshot);
-      }
-      for (VectorIndex index : indexes.values()) {
-        boolean first = index.version().isNone();
-        if (first) {
-          log.info("Building index {} of collection {} from table version {}",
-              index.spec().name(), name(), snapshot.version());
-        }
-        SyncResult r =
-            index.syncTo(
-                snapshot,
-                table.columns(),
-                buildExecutor,
-                (done, total, rowsDone) -> {
-                  if (first && (done % 10 == 0 || done == total)) {
-                    log.info("Index {}/{}: {} of {} files, {} rows",
-                        name(), index.spec().name(), done, total, rowsDone);
-                  }
-                });
-        if (r.changed()) {
-          log.debug("Index {}/{} synced {} -> {}: +{} files, -{} files, +{} rows",
-              name(), index.spec().name(), r.from(), r.to(), r.filesAdded(), r.filesRemoved(), r.rowsAdded());
-        }
-      }
-      failure = null;
-      inStepSince = Instant.now();
-    } catch (IOException | RuntimeException e) {
-      failure = TableProblems.describe(e);
-      throw e;
-    }
-  }
-
-  private boolean inStep(TableSnapshot snapshot) {
-    for (VectorIndex index : indexes.values()) {
-      if (!index.version().equals(snapshot.version())
-          || !index.manifest().tableId().equals(snapshot.tableId())) {
-        return false;
-      }
-    }
-    return true;
+  /** Brings the indexes to {@code version}; the caller holds the lock (a write syncing its commit). */
+  public void syncTo(TableVersion version) throws IOException {
+    sync.syncTo(table.at(version));
   }
 
   /**
-   * Upserts a batch in one commit. With {@code refresh}, the indexes show the batch before this
-   * returns.
+   * Finds rows through the primary index, first bringing it to the version asked about. Used by
+   * writes, under the lock.
    */
-  public Written upsert(List<Document> docs, boolean refresh) throws IOException, InterruptedException {
-    return write(() -> table.upsert(docs, rowFinder()), refresh);
-  }
-
-  /** Deletes rows by id in one commit; absent ids are ignored. */
-  public Written delete(Collection<String> ids, boolean refresh) throws IOException, InterruptedException {
-    return write(() -> table.delete(ids, rowFinder()), refresh);
-  }
-
-  /**
-   * What a write did: its commit, and whether search shows it yet. A commit stands once it is in
-   * the table's log, whatever fails after it: when the indexes cannot be brought to it at once (a
-   * full disk, say), the write still answers its commit, {@code searchable} false, and the sync
-   * rounds index it when they can.
-   */
-  public record Written(CommitResult commit, boolean searchable) {}
-
-  private interface Write {
-    CommitResult run() throws IOException;
-  }
-
-  private Written write(Write write, boolean refresh) throws IOException, InterruptedException {
-    if (!lock.tryLock(2, TimeUnit.MINUTES)) {
-      throw new io.lakeshelf.api.error.ApiException(
-          io.lakeshelf.api.error.ErrorCode.REINDEX_IN_PROGRESS,
-          "collection '" + name() + "' is busy building its index; retry later");
-    }
-    try {
-      CommitResult result = write.run();
-      if (!result.committed()) {
-        return new Written(result, true);
-      }
-      tableVersion = result.version();
-      if (!refresh) {
-        return new Written(result, false);
-      }
-      try {
-        syncIndexes(table.at(result.version()));
-        return new Written(result, true);
-      } catch (IOException | RuntimeException e) {
-        log.warn("Collection {}: version {} is committed but could not be indexed yet ({}); the next sync"
-            + " round retries", name(), result.version(), e.toString());
-        return new Written(result, false);
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Finds rows through the primary index, first bringing it to the version asked about. */
-  private RowFinder rowFinder() {
+  public RowFinder rowFinder() {
     return (ids, version) -> {
       VectorIndex index = primaryIndex();
       if (!index.version().equals(version)) {
-        syncIndexes(table.at(version));
+        sync.syncTo(table.at(version));
       }
       return index.rowFinder().find(ids, version);
     };
   }
 
-  /** A document read by id, with the table version it was read at. */
-  /** Hits of a search over an older table version, with their rows as that version holds them. */
-  public record PastSearch(
-      TableVersion version, List<io.lakeshelf.index.SearchHit> hits,
-      Map<io.lakeshelf.content.RowLocator, io.lakeshelf.content.Document> rows) {}
-
   /**
-   * A search over the table as of an older version: exactly what a search over that version would
-   * answer. The version's rows are indexed in memory (a read of the whole snapshot, bounded, shared
-   * and cached by {@link PastVersions}) and searched exactly (brute force), and the hits are
-   * joined to that version's rows.
-   *
-   * @throws io.lakeshelf.api.error.ApiException 404 {@code VERSION_NOT_AVAILABLE} when the version
-   *     cannot be read any more (its log or data files were cleaned up) or does not exist yet; 422
-   *     {@code VERSION_TOO_LARGE} when it has more rows than time travel builds; 503 {@code
-   *     OVERLOADED} when the builds' pool and queue are full
+   * Switches in complete indexes built beside the serving ones (a reindex): under the collection's
+   * lock, brings them up to the table's latest version, then switches atomically. Returns the
+   * replaced indexes, still open, for the caller to retire (see {@link NewGeneration}).
    */
-  public PastSearch searchAsOf(
-      TableVersion version, String using, io.lakeshelf.index.IndexQuery query,
-      io.lakeshelf.content.rows.Projection projection) throws IOException {
-    VectorIndex current = index(using);
-    io.lakeshelf.content.table.TableSnapshot snapshot;
+  public Map<String, VectorIndex> swap(Map<String, VectorIndex> replacements)
+      throws IOException, InterruptedException {
+    if (!lock.tryHold(CollectionLock.Holder.REINDEX, SWITCH_WAIT)) {
+      throw new IllegalStateException("collection " + name() + " stayed busy");
+    }
     try {
-      snapshot = table.at(version);
-    } catch (RuntimeException e) {
-      throw new io.lakeshelf.api.error.ApiException(io.lakeshelf.api.error.ErrorCode.VERSION_NOT_AVAILABLE,
-          "version " + version.value() + " of the table cannot be read: " + e.getMessage());
-    }
-    List<io.lakeshelf.index.SearchHit> hits;
-    try (VectorIndex.View view = pastVersions.acquire(this, current, snapshot, table.columns())) {
-      hits = view.search(query.exactly());
-    }
-    io.lakeshelf.content.rows.DocumentReader reader = new io.lakeshelf.content.rows.DocumentReader(
-        snapshot, table.columns(), vectorSpecs(), readExecutor);
-    return new PastSearch(version, hits,
-        reader.read(hits.stream().map(io.lakeshelf.index.SearchHit::locator).toList(), projection));
-  }
-
-  public record Found(io.lakeshelf.content.Document document, TableVersion version) {}
-
-  /**
-   * The document with this id as the table holds it at the primary index's version, reading only
-   * the parts the projection asks for; empty when there is no such live row.
-   */
-  public java.util.Optional<Found> find(String id, io.lakeshelf.content.rows.Projection projection) {
-    try (VectorIndex.View view = acquirePrimary()) {
-      List<RowLocator> found = view.find(java.util.List.of(id)).get(id);
-      RowLocator locator = found == null ? null : found.get(0);
-      if (locator == null) {
-        return java.util.Optional.empty();
+      TableSnapshot snapshot = table.latest();
+      for (VectorIndex index : replacements.values()) {
+        index.syncTo(snapshot, table.columns(), buildExecutor, SyncProgress.NONE);
       }
-      io.lakeshelf.content.Document d = rows.read(java.util.List.of(locator), projection).get(locator);
-      return java.util.Optional.ofNullable(d).map(doc -> new Found(doc, view.version()));
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      status.sawTable(snapshot.version());
+      return indexes.replace(replacements);
+    } finally {
+      lock.release();
     }
-  }
-
-  public List<VectorSpec> vectorSpecs() {
-    return definition.vectorSpecs();
   }
 
   @Override
   public void close() throws IOException {
     pastVersions.forget(this);
-    lock.lock();
+    lock.hold();
     try {
-      for (VectorIndex index : indexes.values()) {
-        index.close();
-      }
+      indexes.close();
     } finally {
-      lock.unlock();
+      lock.release();
     }
   }
 }

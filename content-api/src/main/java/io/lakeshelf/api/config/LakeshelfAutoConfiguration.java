@@ -223,6 +223,13 @@ public class LakeshelfAutoConfiguration {
         null, new io.lakeshelf.api.security.RouteAccess(json));
   }
 
+  /** A wildcard Content-Type of a request body answers 400, checked after the route's access. */
+  @Bean
+  org.springframework.web.servlet.handler.MappedInterceptor lakeshelfBodyContentTypeCheck() {
+    return new org.springframework.web.servlet.handler.MappedInterceptor(
+        null, new io.lakeshelf.api.error.BodyContentTypeCheck());
+  }
+
   /** A malformed query string is refused (400) before anything reads a parameter, on every path. */
   @Bean
   FilterRegistrationBean<io.lakeshelf.api.error.QueryStringCheck> lakeshelfQueryStringCheck(JsonMapper json) {

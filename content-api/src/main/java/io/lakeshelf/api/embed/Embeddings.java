@@ -55,28 +55,33 @@ public final class Embeddings implements AutoCloseable {
 
   /** A model's vector length, loading it if needed; 400 for a model this service does not offer. */
   public int dimensions(String model) {
-    return service(model).embedder().dimensions();
+    try {
+      return service(model).embedder().dimensions();
+    } catch (EmbeddingException e) {
+      throw new EmbeddingException("the embedding model '" + model + "' failed", e);
+    }
   }
 
   /**
-   * One vector per text, in order; 503 {@code OVERLOADED} when the model's pool has no room in
-   * time, 503 {@code SHUTTING_DOWN} once the service is stopping.
+   * One vector per text, in order.
+   *
+   * @throws EmbeddingRejectedException when the model's pool has no room in time
+   * @throws EmbeddingClosedException once the service is stopping
+   * @throws EmbeddingException when the model failed, naming the model
    */
   public float[][] embed(String model, List<String> texts) {
     try {
       return service(model).embedAll(texts);
-    } catch (EmbeddingClosedException e) {
-      throw shuttingDown();
+    } catch (EmbeddingClosedException | EmbeddingRejectedException e) {
+      throw e;
     } catch (IllegalStateException e) {
       if (shutdown) { // a plugged-in model that says it is closed in its own way
-        throw shuttingDown();
+        throw shuttingDown(e);
       }
       throw e;
-    } catch (EmbeddingRejectedException e) {
-      throw new ApiException(ErrorCode.OVERLOADED, "embedding is busy: " + e.getMessage() + "; retry later");
     } catch (EmbeddingException e) {
-      log.error("Embedding model {} failed", model, e);
-      throw new ApiException(ErrorCode.INTERNAL_ERROR, "the embedding model '" + model + "' failed");
+      // The model's own message stays in the log; the caller learns which model failed.
+      throw new EmbeddingException("the embedding model '" + model + "' failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ApiException(ErrorCode.OVERLOADED, "embedding was interrupted; retry later");
@@ -107,9 +112,12 @@ public final class Embeddings implements AutoCloseable {
     return service;
   }
 
-  private static ApiException shuttingDown() {
-    return new ApiException(ErrorCode.SHUTTING_DOWN,
-        "the service is shutting down; nothing was written: retry on another instance or later");
+  private static EmbeddingClosedException shuttingDown() {
+    return shuttingDown(null);
+  }
+
+  private static EmbeddingClosedException shuttingDown(Throwable cause) {
+    return new EmbeddingClosedException("embedding is shut down", cause);
   }
 
   /** Whether {@link #shutdown()} was called. */

@@ -1,9 +1,9 @@
 package io.lakeshelf.api.error;
 
-import io.lakeshelf.content.DimensionMismatchException;
-import io.lakeshelf.content.table.MissingTableException;
-import io.lakeshelf.content.table.WriteConflictException;
-import io.lakeshelf.index.TableUnreadableException;
+import io.lakeshelf.content.ContentException;
+import io.lakeshelf.index.IndexException;
+import io.lakeshelf.index.embed.EmbeddingClosedException;
+import io.lakeshelf.index.embed.EmbeddingRejectedException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
@@ -31,6 +31,12 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  * Turns every failure into an RFC 9457 {@code application/problem+json} answer with a stable
  * {@code code}: refusals the API raises, the ones Spring MVC raises before a controller runs, and,
  * as a last resort, unexpected failures (500, logged, with no stack trace in the answer).
+ *
+ * <p>This is the one place where exceptions become an HTTP status and an {@link ErrorCode}: the
+ * libraries' exceptions ({@link ContentException}, {@link IndexException}, storage failures) by
+ * their reason, the API's own refusals ({@link ApiException}) by their code. Anything else,
+ * including an {@link IllegalArgumentException} (an internal bug, not a bad request: requests are
+ * refused with a specific exception), answers 500 {@code INTERNAL_ERROR}.
  */
 @RestControllerAdvice
 public class ProblemAdvice extends ResponseEntityExceptionHandler {
@@ -68,35 +74,75 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     return answer(e.code(), e.getMessage(), request.getRequestURI(), e.errors());
   }
 
-  @ExceptionHandler(DimensionMismatchException.class)
-  ResponseEntity<Object> dimensions(DimensionMismatchException e, HttpServletRequest request) {
-    return answer(ErrorCode.DIMENSION_MISMATCH, e.getMessage(), request.getRequestURI(), List.of());
+  /**
+   * The content model's failures, by reason. A schema problem that is really a storage failure
+   * (the store could not be read) answers as one.
+   */
+  @ExceptionHandler(ContentException.class)
+  ResponseEntity<Object> content(ContentException e, HttpServletRequest request) {
+    if (e.reason() == ContentException.Reason.SCHEMA_MISMATCH) {
+      var storage = storageFailure(e, request);
+      if (storage != null) {
+        return storage;
+      }
+    }
+    ErrorCode code = switch (e.reason()) {
+      case MISSING_TABLE, SCHEMA_MISMATCH -> ErrorCode.TABLE_UNREADABLE;
+      case WRITE_CONFLICT -> ErrorCode.WRITE_CONFLICT;
+      case DIMENSION_MISMATCH -> ErrorCode.DIMENSION_MISMATCH;
+      case INVALID_VECTOR -> ErrorCode.INVALID_REQUEST;
+    };
+    return answer(code, e.getMessage(), request.getRequestURI(), List.of());
   }
 
-  @ExceptionHandler(TableUnreadableException.class)
-  ResponseEntity<Object> unreadable(TableUnreadableException e, HttpServletRequest request) {
-    return answer(ErrorCode.TABLE_UNREADABLE, e.getMessage(), request.getRequestURI(), List.of());
+  /** The vector index's failures (filters, queries, embedding), by reason. */
+  @ExceptionHandler(IndexException.class)
+  ResponseEntity<Object> index(IndexException e, HttpServletRequest request) {
+    return switch (e.reason()) {
+      case TABLE_UNREADABLE -> answer(ErrorCode.TABLE_UNREADABLE, e.getMessage(), request.getRequestURI(), List.of());
+      case FIELD_NOT_FILTERABLE -> answer(ErrorCode.FIELD_NOT_FILTERABLE, e.getMessage(), request.getRequestURI(), List.of());
+      case INVALID_FILTER -> answer(ErrorCode.INVALID_FILTER, e.getMessage(), request.getRequestURI(), List.of());
+      case INVALID_QUERY -> answer(ErrorCode.INVALID_REQUEST, e.getMessage(), request.getRequestURI(), List.of());
+      case EMBEDDING_OVERLOADED -> overloaded(e.getMessage(), request);
+      case EMBEDDING_CLOSED -> shuttingDown(request);
+      case EMBEDDING_FAILED -> {
+        log.error("Embedding failed answering {} {}", request.getMethod(), request.getRequestURI(), e);
+        // The message is the one the service wrapped the model's failure in: it names the model only.
+        yield answer(ErrorCode.INTERNAL_ERROR, e.getMessage(), request.getRequestURI(), List.of());
+      }
+    };
   }
 
-  @ExceptionHandler(WriteConflictException.class)
-  ResponseEntity<Object> conflict(WriteConflictException e, HttpServletRequest request) {
-    return answer(ErrorCode.WRITE_CONFLICT, e.getMessage(), request.getRequestURI(), List.of());
+  /** 503 {@code OVERLOADED}: the embedding pool had no room for the request's texts in time. */
+  @ExceptionHandler(EmbeddingRejectedException.class)
+  ResponseEntity<Object> embeddingBusy(EmbeddingRejectedException e, HttpServletRequest request) {
+    return overloaded(e.getMessage(), request);
   }
 
-  @ExceptionHandler({
-    io.lakeshelf.content.table.SchemaMismatchException.class,
-    io.delta.kernel.exceptions.KernelException.class
-  })
-  ResponseEntity<Object> schema(RuntimeException e, HttpServletRequest request) {
+  /** 503 {@code SHUTTING_DOWN}: embedding stopped taking texts, so nothing of the request was written. */
+  @ExceptionHandler(EmbeddingClosedException.class)
+  ResponseEntity<Object> embeddingClosed(EmbeddingClosedException e, HttpServletRequest request) {
+    return shuttingDown(request);
+  }
+
+  private static ResponseEntity<Object> overloaded(String message, HttpServletRequest request) {
+    return answer(ErrorCode.OVERLOADED, "embedding is busy: " + message + "; retry later",
+        request.getRequestURI(), List.of());
+  }
+
+  private static ResponseEntity<Object> shuttingDown(HttpServletRequest request) {
+    return answer(ErrorCode.SHUTTING_DOWN,
+        "the service is shutting down; nothing was written: retry on another instance or later",
+        request.getRequestURI(), List.of());
+  }
+
+  /** Delta Kernel refused the table: a storage failure under it, else an unreadable table. */
+  @ExceptionHandler(io.delta.kernel.exceptions.KernelException.class)
+  ResponseEntity<Object> kernel(RuntimeException e, HttpServletRequest request) {
     var storage = storageFailure(e, request);
     if (storage != null) {
       return storage;
     }
-    return answer(ErrorCode.TABLE_UNREADABLE, e.getMessage(), request.getRequestURI(), List.of());
-  }
-
-  @ExceptionHandler(MissingTableException.class)
-  ResponseEntity<Object> missingTable(MissingTableException e, HttpServletRequest request) {
     return answer(ErrorCode.TABLE_UNREADABLE, e.getMessage(), request.getRequestURI(), List.of());
   }
 
@@ -107,11 +153,6 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         "parameter '" + e.getName() + "' has an invalid value",
         request.getRequestURI(),
         List.of());
-  }
-
-  @ExceptionHandler(IllegalArgumentException.class)
-  ResponseEntity<Object> illegalArgument(IllegalArgumentException e, HttpServletRequest request) {
-    return answer(ErrorCode.INVALID_REQUEST, e.getMessage(), request.getRequestURI(), List.of());
   }
 
   /**

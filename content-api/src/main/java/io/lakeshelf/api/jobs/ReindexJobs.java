@@ -1,6 +1,7 @@
 package io.lakeshelf.api.jobs;
 
 import io.lakeshelf.api.catalog.CollectionRegistry;
+import io.lakeshelf.api.catalog.NewGeneration;
 import io.lakeshelf.api.catalog.ServedCollection;
 import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -178,10 +178,9 @@ public final class ReindexJobs {
       cancelled.remove(id);
       return;
     }
-    Map<String, VectorIndex> fresh = new LinkedHashMap<>();
     long started = System.nanoTime();
     AtomicLong done = new AtomicLong();
-    try {
+    try (NewGeneration generation = new NewGeneration(registry.indexDirectoriesOf(c.name()))) {
       TableSnapshot snapshot = c.table().latest();
       long perVector = snapshot.rowCount();
       List<VectorSpec> specs = c.vectorSpecs();
@@ -191,9 +190,7 @@ public final class ReindexJobs {
       log.info("Reindex job {}: rebuilding {} from table version {} ({} rows)", id, c.name(), snapshot.version(), total);
       long base = 0;
       for (VectorSpec spec : specs) {
-        Path generation = registry.indexDirectoriesOf(c.name()).newGeneration(spec.name());
-        VectorIndex index = VectorIndex.open(generation, spec, c.definition().indexOptions(spec.name()));
-        fresh.put(spec.name(), index);
+        VectorIndex index = generation.open(spec, c.definition().indexOptions(spec.name()));
         long offset = base;
         AtomicLong lastSave = new AtomicLong(System.nanoTime());
         index.syncTo(snapshot, c.table().columns(), c.buildExecutor(), (files, filesTotal, rows) -> {
@@ -216,25 +213,15 @@ public final class ReindexJobs {
       if (registry.find(c.name()).orElse(null) != c) {
         throw new IllegalStateException("collection " + c.name() + " was deleted or changed meanwhile");
       }
-      Map<String, VectorIndex> replaced = c.swap(fresh);
-      for (Map.Entry<String, VectorIndex> e : fresh.entrySet()) {
-        registry.indexDirectoriesOf(c.name()).makeCurrent(e.getKey(), e.getValue().path());
-      }
-      fresh.clear();
-      for (VectorIndex old : replaced.values()) {
-        old.close();
-        deleteQuietly(old.path());
-      }
+      generation.switchTo(fresh -> c.swap(fresh).values());
       update(jobs.get(id).with(JobState.SUCCEEDED, total < 0 ? done.get() : total, total,
           c.indexedVersion().value(), Instant.now(), null));
       log.info("Reindex job {} of {} succeeded: now serving version {}", id, c.name(), c.indexedVersion());
     } catch (CancellationException e) {
-      discard(fresh);
       Job j = jobs.get(id);
       update(j.with(JobState.CANCELLED, done.get(), j.rowsTotal(), j.tableVersion(), Instant.now(), null));
       log.info("Reindex job {} of {} cancelled; the previous index keeps serving", id, c.name());
     } catch (Exception e) {
-      discard(fresh);
       Job j = jobs.get(id);
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
       update(j.with(JobState.FAILED, done.get(), j.rowsTotal(), j.tableVersion(), Instant.now(), reason));
@@ -257,27 +244,6 @@ public final class ReindexJobs {
         Thread.currentThread().interrupt();
         throw new CancellationException("interrupted");
       }
-    }
-  }
-
-  private static void discard(Map<String, VectorIndex> fresh) {
-    for (VectorIndex index : fresh.values()) {
-      try {
-        index.close();
-      } catch (IOException | RuntimeException e) {
-        log.warn("Closing discarded index {} failed", index.path(), e);
-      }
-      deleteQuietly(index.path());
-    }
-  }
-
-  private static void deleteQuietly(Path path) {
-    try (Stream<Path> walk = Files.walk(path)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      log.warn("Cannot delete {}: it is removed at the next start", path, e);
     }
   }
 

@@ -18,12 +18,12 @@ import java.util.Set;
  * Checks an ingest batch against a collection's vectors and turns it into documents. A batch is
  * all or nothing: every bad document is named in the problem's {@code errors}, and none is written.
  */
-final class DocumentValidator {
+public final class DocumentValidator {
 
   private DocumentValidator() {}
 
   /** What a model embeds for a document: its title and text, one paragraph each; null if neither. */
-  static String embeddingInput(String title, String text) {
+  public static String embeddingInput(String title, String text) {
     boolean hasTitle = title != null && !title.isBlank();
     boolean hasText = text != null && !text.isBlank();
     if (hasTitle && hasText) {
@@ -86,7 +86,7 @@ final class DocumentValidator {
    * @param embedded the names of the vectors a model fills from the text: a document may leave
    *     them out if it has a text or a title; they are filled after validation
    */
-  static List<Document> validate(
+  public static List<Document> validate(
       IngestRequest request, List<VectorSpec> vectors, Set<String> embedded,
       io.lakeshelf.api.config.LakeshelfProperties.Limits limits) {
     int maxDocuments = limits.maxDocuments();
@@ -151,7 +151,7 @@ final class DocumentValidator {
         } catch (DimensionMismatchException e) {
           errors.add(new FieldError(i, id, "vectors." + spec.name(), e.getMessage()));
           dimensionErrors++;
-        } catch (IllegalArgumentException e) {
+        } catch (io.lakeshelf.content.ContentException e) { // INVALID_VECTOR
           errors.add(new FieldError(i, id, "vectors." + spec.name(), e.getMessage()));
         }
       }

@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  * Anything else answers 400 {@code INVALID_FILTER} naming where in the filter it is; nesting deeper
  * than {@code lakeshelf.limits.max-filter-depth} is refused while reading, before any work.
  */
-final class FilterParser {
+public final class FilterParser {
 
   private static final Map<String, Filter.Op> OPS = Map.of(
       "eq", Filter.Op.EQ, "ne", Filter.Op.NE, "gt", Filter.Op.GT,
@@ -32,11 +32,11 @@ final class FilterParser {
 
   private final int maxDepth;
 
-  FilterParser(int maxDepth) {
+  public FilterParser(int maxDepth) {
     this.maxDepth = maxDepth;
   }
 
-  Filter parse(JsonNode node) {
+  public Filter parse(JsonNode node) {
     return parse(node, "filter", 1);
   }
 

@@ -1,7 +1,9 @@
 package io.lakeshelf.index.filter;
 
-/** A filter that cannot be applied; {@link #code()} is the API's error code. */
-public final class FilterException extends IllegalArgumentException {
+import io.lakeshelf.index.IndexException;
+
+/** A filter that cannot be applied; {@link #code()} says why (and is the API's error code). */
+public final class FilterException extends IndexException {
 
   /** Why a filter was refused. */
   public enum Code {
@@ -14,7 +16,7 @@ public final class FilterException extends IllegalArgumentException {
   private final Code code;
 
   public FilterException(Code code, String message) {
-    super(message);
+    super(code == Code.FIELD_NOT_FILTERABLE ? Reason.FIELD_NOT_FILTERABLE : Reason.INVALID_FILTER, message);
     this.code = code;
   }
 

@@ -2,6 +2,7 @@ package io.lakeshelf.index.query;
 
 import io.lakeshelf.content.Similarity;
 import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.index.IndexException;
 import io.lakeshelf.index.Quantization;
 import io.lakeshelf.index.SearchHit;
 import io.lakeshelf.index.VectorMath;
@@ -47,7 +48,8 @@ public final class VectorSearch {
     if (spec.similarity() == Similarity.COSINE) {
       target = target.clone();
       if (!VectorMath.normalizeInPlace(target)) {
-        throw new IllegalArgumentException("a cosine query vector must not be all zeros");
+        throw new IndexException(
+            IndexException.Reason.INVALID_QUERY, "a cosine query vector must not be all zeros");
       }
     }
     TopDocs top;
