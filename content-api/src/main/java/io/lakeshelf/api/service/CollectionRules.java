@@ -5,7 +5,7 @@ import io.lakeshelf.api.catalog.CollectionMode;
 import io.lakeshelf.api.catalog.VectorDefinition;
 import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
-import io.lakeshelf.api.web.CollectionRequest;
+import io.lakeshelf.api.request.CollectionRequest;
 import io.lakeshelf.content.Similarity;
 import io.lakeshelf.content.VectorSpec;
 import io.lakeshelf.index.Quantization;

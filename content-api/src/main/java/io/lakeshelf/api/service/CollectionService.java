@@ -9,7 +9,7 @@ import io.lakeshelf.api.embed.Embeddings;
 import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
 import io.lakeshelf.api.jobs.ReindexJobs;
-import io.lakeshelf.api.web.CollectionRequest;
+import io.lakeshelf.api.request.CollectionRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.lakeshelf.api.web;
 
+import io.lakeshelf.api.request.CollectionRequest;
+
 import io.lakeshelf.api.catalog.CollectionRegistry;
 import io.lakeshelf.api.service.CollectionService;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package io.lakeshelf.api.web;
 
+import io.lakeshelf.api.request.IngestRequest;
+import io.lakeshelf.api.request.DeleteRequest;
+
 import io.lakeshelf.api.service.SearchService;
 import io.lakeshelf.api.service.WriteService;
 import io.lakeshelf.content.rows.Projection;

@@ -1,5 +1,7 @@
 package io.lakeshelf.api.web;
 
+import io.lakeshelf.api.request.FilterParser;
+
 import static io.lakeshelf.api.web.OpenApiDescription.ref;
 import static io.lakeshelf.api.web.OpenApiDescription.type;
 

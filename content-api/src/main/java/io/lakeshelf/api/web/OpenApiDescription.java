@@ -1,5 +1,10 @@
 package io.lakeshelf.api.web;
 
+import io.lakeshelf.api.request.CollectionRequest;
+import io.lakeshelf.api.request.SearchRequest;
+import io.lakeshelf.api.request.DeleteRequest;
+import io.lakeshelf.api.request.FilterParser;
+
 import io.lakeshelf.api.error.ErrorCode;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;

@@ -1,5 +1,7 @@
 package io.lakeshelf.api.web;
 
+import io.lakeshelf.api.request.SearchRequest;
+
 import io.lakeshelf.api.service.SearchService;
 import java.io.IOException;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.lakeshelf.api.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -33,7 +34,7 @@ class ServiceArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage(
             "io.lakeshelf.content.storage..",
-            "io.lakeshelf.content.rows..",
+            "io.lakeshelf.content.scan..",
             "io.delta.kernel..",
             "org.apache.lucene..",
             "software.amazon.awssdk..")
@@ -43,6 +44,12 @@ class ServiceArchitectureTest {
         .orShould()
         .dependOnClassesThat()
         .haveFullyQualifiedName("io.lakeshelf.index.VectorIndex$View")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.lakeshelf.content.rows.RowReader")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.lakeshelf.content.rows.DocumentReader")
         .orShould()
         .dependOnClassesThat()
         .haveFullyQualifiedName("io.lakeshelf.content.table.ContentTable")
@@ -63,6 +70,11 @@ class ServiceArchitectureTest {
         .doNotHaveFullyQualifiedName("io.lakeshelf.api.error.ProblemAdvice")
         .because("ProblemAdvice alone maps exceptions to status and error code")
         .check(MAIN);
+  }
+
+  @Test
+  void packagesAreFreeOfCycles() {
+    slices().matching("io.lakeshelf.api.(*)..").should().beFreeOfCycles().check(MAIN);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.lakeshelf.api.web;
+package io.lakeshelf.api.request;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;

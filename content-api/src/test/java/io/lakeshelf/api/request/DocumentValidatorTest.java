@@ -1,4 +1,4 @@
-package io.lakeshelf.api.web;
+package io.lakeshelf.api.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.lakeshelf.api.web;
+package io.lakeshelf.api.request;
 
 import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
