@@ -93,9 +93,8 @@ public final class PastVersions implements Closeable {
   }
 
   /** One past version of one collection's vector. The collection is compared by identity. */
-  private record Key(ServedCollection collection, VectorSpec spec, IndexOptions options, long version) {}
-
-  private record Entry(VectorIndex index, long bytes) {}
+  /** One version of one collection's vector, as built with these options. */
+  record Key(ServedCollection collection, VectorSpec spec, IndexOptions options, long version) {}
 
   private final Limits limits;
   private final MeterRegistry meters;
@@ -103,11 +102,9 @@ public final class PastVersions implements Closeable {
   private final AtomicInteger active = new AtomicInteger();
   /** Builds under way, by version; guarded by {@code this}. */
   private final Map<Key, CompletableFuture<VectorIndex>> building = new HashMap<>();
-  /** Built versions, least recently used first; guarded by {@code this}. */
-  private final LinkedHashMap<Key, Entry> cache = new LinkedHashMap<>(16, 0.75f, true);
-  private long cachedBytes;
+  /** Built versions; guarded by {@code this}. */
+  private final PastVersionCache cache;
   private boolean closed;
-  private final Counter evictions;
 
   public PastVersions(Limits limits, MeterRegistry meters) {
     this.limits = limits;
@@ -129,8 +126,9 @@ public final class PastVersions implements Closeable {
         .description("time-travel versions kept built").register(meters);
     Gauge.builder("lakeshelf.time-travel.cache.bytes", this, PastVersions::cachedBytes)
         .description("memory the kept time-travel versions take").baseUnit("bytes").register(meters);
-    this.evictions = Counter.builder("lakeshelf.time-travel.evictions")
-        .description("time-travel versions dropped from the cache").register(meters);
+    this.cache = new PastVersionCache(limits.cacheVersions(), limits.maxBytes(),
+        Counter.builder("lakeshelf.time-travel.evictions")
+            .description("time-travel versions dropped from the cache").register(meters));
   }
 
   public Limits limits() {
@@ -142,7 +140,7 @@ public final class PastVersions implements Closeable {
   }
 
   synchronized long cachedBytes() {
-    return cachedBytes;
+    return cache.bytes();
   }
 
   /**
@@ -163,7 +161,7 @@ public final class PastVersions implements Closeable {
       checkSize(key, snapshot);
       CompletableFuture<VectorIndex> build;
       synchronized (this) {
-        cached = cachedLocked(key);
+        cached = cache.acquire(key);
         if (cached != null) {
           return cached;
         }
@@ -199,20 +197,7 @@ public final class PastVersions implements Closeable {
   }
 
   private synchronized VectorIndex.View cached(Key key) {
-    return cachedLocked(key);
-  }
-
-  private VectorIndex.View cachedLocked(Key key) {
-    Entry e = cache.get(key);
-    if (e == null) {
-      return null;
-    }
-    VectorIndex.View view = e.index().tryAcquire();
-    if (view == null) {
-      cache.remove(key);
-      cachedBytes -= e.bytes();
-    }
-    return view;
+    return cache.acquire(key);
   }
 
   /** Refuses a version whose statistics say it is too large, before anything is read. */
@@ -281,9 +266,7 @@ public final class PastVersions implements Closeable {
         building.remove(key);
         kept = !closed;
         if (kept) {
-          cache.put(key, new Entry(past, bytes));
-          cachedBytes += bytes;
-          evictBeyondBounds(key);
+          cache.put(key, past, bytes);
         }
       }
       if (!kept) {
@@ -313,21 +296,6 @@ public final class PastVersions implements Closeable {
     }
   }
 
-  /** Evicts least recently used versions beyond the bounds, never {@code keep}. */
-  private void evictBeyondBounds(Key keep) {
-    Iterator<Map.Entry<Key, Entry>> eldest = cache.entrySet().iterator();
-    while ((cache.size() > limits.cacheVersions() || cachedBytes > limits.maxBytes()) && eldest.hasNext()) {
-      Map.Entry<Key, Entry> e = eldest.next();
-      if (e.getKey().equals(keep)) {
-        continue;
-      }
-      eldest.remove();
-      cachedBytes -= e.getValue().bytes();
-      evictions.increment();
-      closeQuietly(e.getValue().index()); // a search holding a view keeps its reader until it is done
-    }
-  }
-
   /** The build's index, or the build's failure as the API answers it. */
   private static VectorIndex await(CompletableFuture<VectorIndex> build) {
     try {
@@ -351,15 +319,7 @@ public final class PastVersions implements Closeable {
   /** Drops the versions of a collection that is closed (deleted, replaced, or the service stops). */
   public void forget(ServedCollection collection) {
     synchronized (this) {
-      Iterator<Map.Entry<Key, Entry>> it = cache.entrySet().iterator();
-      while (it.hasNext()) {
-        Map.Entry<Key, Entry> e = it.next();
-        if (e.getKey().collection() == collection) {
-          it.remove();
-          cachedBytes -= e.getValue().bytes();
-          closeQuietly(e.getValue().index());
-        }
-      }
+      cache.removeIf(key -> key.collection() == collection);
     }
   }
 
@@ -371,22 +331,12 @@ public final class PastVersions implements Closeable {
         .increment();
   }
 
-  private static void closeQuietly(VectorIndex index) {
-    try {
-      index.close();
-    } catch (IOException | RuntimeException e) {
-      log.warn("Time travel: closing an evicted version failed: {}", e.toString());
-    }
-  }
-
   @Override
   public void close() {
     pool.shutdownNow();
     synchronized (this) {
       closed = true;
-      cache.values().forEach(e -> closeQuietly(e.index()));
-      cache.clear();
-      cachedBytes = 0;
+      cache.removeIf(key -> true);
     }
   }
 }
