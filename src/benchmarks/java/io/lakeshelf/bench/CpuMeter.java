@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import com.sun.management.OperatingSystemMXBean;
 
 /**
  * CPU used over a phase: by this process, and by the whole machine (Linux {@code /proc/stat}), so
@@ -32,7 +33,7 @@ final class CpuMeter {
   }
 
   static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }
     return 0;

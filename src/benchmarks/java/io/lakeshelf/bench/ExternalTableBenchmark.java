@@ -26,6 +26,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import io.lakeshelf.content.storage.TableEngines;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Serving a table someone else wrote: the time to index an external table from scratch, and the
@@ -80,7 +82,7 @@ public final class ExternalTableBenchmark {
     SyntheticEmbeddings vectors = new SyntheticEmbeddings(dimensions, 1000, 0.6, 42);
     Path table = dir.resolve("table");
     ContentTable writer = ContentTable.createManaged(
-        io.lakeshelf.content.storage.TableEngines.local(), table.toString(), List.of(spec));
+        TableEngines.local(), table.toString(), List.of(spec));
     RowFinder blindAppend = (ids, version) -> Map.of();
     long t0 = System.nanoTime();
     for (int from = 0; from < rows; from += fileRows) {
@@ -113,7 +115,7 @@ public final class ExternalTableBenchmark {
       int next = rows;
       for (int a = 0; a < appends; a++) {
         // Commit at a random moment of the sync cycle, so the lag is not in phase with it.
-        long intervalMs = org.springframework.boot.convert.DurationStyle.detectAndParse(syncInterval).toMillis();
+        long intervalMs = DurationStyle.detectAndParse(syncInterval).toMillis();
         Thread.sleep(ThreadLocalRandom.current().nextLong(0, intervalMs + 1));
         List<Document> batch = docs(vectors, next, next + appendRows);
         String probe = batch.get(batch.size() - 1).id();

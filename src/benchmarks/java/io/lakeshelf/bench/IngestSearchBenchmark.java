@@ -42,6 +42,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import java.util.Arrays;
 
 /**
  * Ingest and search benchmark of the whole service: starts Lakeshelf in this process on a random
@@ -552,7 +553,7 @@ public final class IngestSearchBenchmark {
       int kk = Math.min(k, documents);
       int[] best = new int[kk];
       float[] bestScore = new float[kk];
-      java.util.Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
+      Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
       double sum = 0;
       for (int i = 0; i < documents; i++) {
         float score = VectorUtil.dotProduct(q, vectors[i]);

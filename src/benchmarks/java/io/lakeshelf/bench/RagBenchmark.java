@@ -41,6 +41,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
+import java.util.TreeMap;
 
 /**
  * Search as a RAG pipeline uses it, on real text (WordNet glosses) and the bundled MiniLM model:
@@ -186,7 +187,7 @@ public final class RagBenchmark {
         }
       }
       long disk;
-      java.util.TreeMap<String, Long> byExtension = new java.util.TreeMap<>();
+      TreeMap<String, Long> byExtension = new TreeMap<>();
       try (Stream<Path> files = Files.list(indexDir)) {
         List<Path> list = files.toList();
         disk = list.stream().mapToLong(p -> p.toFile().length()).sum();

@@ -52,6 +52,7 @@ import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
 import software.amazon.awssdk.services.s3.S3Client;
+import java.nio.ByteOrder;
 
 /**
  * Search-and-join over a table on S3 with a round trip added to every request: an S3-protocol
@@ -199,7 +200,7 @@ public final class S3JoinBenchmark {
     private int readFile(String uri, List<Long> rows) {
       try {
         FileTail end = ranges.readTail(uri, -1, 8);
-        int footerLength = ByteBuffer.wrap(end.bytes(), 0, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        int footerLength = ByteBuffer.wrap(end.bytes(), 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         long footerStart = end.fileLength() - 8 - footerLength;
         FileTail tail = end.extendedBy(ranges.readRange(uri, footerStart, footerLength));
         PrefetchedInputFile file = new PrefetchedInputFile(uri, tail, ranges);

@@ -17,6 +17,8 @@ import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.store.Directory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.FileNotFoundException;
+import java.nio.file.NoSuchFileException;
 
 /**
  * The directory of one index: whether its last commit is usable for a spec and options, discarding
@@ -122,7 +124,7 @@ final class IndexStorage {
     for (String file : directory.listAll()) {
       try {
         bytes += directory.fileLength(file);
-      } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+      } catch (NoSuchFileException | FileNotFoundException e) {
         // deleted by a merge meanwhile
       }
     }

@@ -5,6 +5,12 @@ import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
+import io.lakeshelf.content.VectorSpec;
+import java.io.IOException;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.KnnVectorsWriter;
+import org.apache.lucene.index.SegmentReadState;
+import org.apache.lucene.index.SegmentWriteState;
 
 /**
  * How an index stores a named vector's HNSW graph vectors. Quantized formats keep the full-precision
@@ -66,20 +72,20 @@ public enum Quantization {
   private static KnnVectorsFormat withMaxDimensions(KnnVectorsFormat stock) {
     return new KnnVectorsFormat(stock.getName()) {
       @Override
-      public org.apache.lucene.codecs.KnnVectorsWriter fieldsWriter(org.apache.lucene.index.SegmentWriteState state)
-          throws java.io.IOException {
+      public KnnVectorsWriter fieldsWriter(SegmentWriteState state)
+          throws IOException {
         return stock.fieldsWriter(state);
       }
 
       @Override
-      public org.apache.lucene.codecs.KnnVectorsReader fieldsReader(org.apache.lucene.index.SegmentReadState state)
-          throws java.io.IOException {
+      public KnnVectorsReader fieldsReader(SegmentReadState state)
+          throws IOException {
         return stock.fieldsReader(state);
       }
 
       @Override
       public int getMaxDimensions(String fieldName) {
-        return io.lakeshelf.content.VectorSpec.MAX_DIMENSIONS;
+        return VectorSpec.MAX_DIMENSIONS;
       }
 
       @Override

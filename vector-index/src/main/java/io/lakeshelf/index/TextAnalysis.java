@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.analysis.CharArraySet;
 
 /**
  * How title and text are split into terms for keyword (BM25) search, chosen per collection.
@@ -38,7 +39,7 @@ public enum TextAnalysis {
 
   Analyzer analyzer() {
     return switch (this) {
-      case STANDARD -> new StandardAnalyzer(org.apache.lucene.analysis.CharArraySet.EMPTY_SET);
+      case STANDARD -> new StandardAnalyzer(CharArraySet.EMPTY_SET);
       case ENGLISH -> new EnglishAnalyzer();
     };
   }

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
+import java.util.Comparator;
 
 /**
  * The collection definitions under {@code <data-dir>/collections}: one directory per collection,
@@ -90,7 +91,7 @@ public final class CollectionCatalog {
       return;
     }
     try (Stream<Path> walk = Files.walk(path)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }

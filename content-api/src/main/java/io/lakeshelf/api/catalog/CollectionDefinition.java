@@ -7,6 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.lakeshelf.content.table.ContentColumns;
+import io.lakeshelf.index.IndexOptions;
+import io.lakeshelf.index.Quantization;
+import io.lakeshelf.index.TextAnalysis;
+import java.util.Collections;
 
 /**
  * What a collection is: its table, who writes it, and how each named vector is indexed. Stored as
@@ -18,7 +24,7 @@ import java.util.regex.Pattern;
  * @param analyzer how title and text are analyzed for keyword search: {@code standard} (null) or
  *     {@code english}
  */
-@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record CollectionDefinition(
     String name,
     CollectionMode mode,
@@ -43,8 +49,8 @@ public record CollectionDefinition(
     if (vectors == null || vectors.isEmpty()) {
       throw new IllegalArgumentException("a collection needs at least one named vector");
     }
-    vectors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vectors));
-    columns = columns == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    vectors = Collections.unmodifiableMap(new LinkedHashMap<>(vectors));
+    columns = columns == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(columns));
     if (mode == CollectionMode.EXTERNAL && !columns.containsKey("id")) {
       throw new IllegalArgumentException("an external collection must map its 'id' column");
     }
@@ -55,7 +61,7 @@ public record CollectionDefinition(
     }
     filterable = filterable == null ? List.of() : List.copyOf(filterable);
     if (analyzer != null) {
-      io.lakeshelf.index.TextAnalysis.fromWireName(analyzer);
+      TextAnalysis.fromWireName(analyzer);
       if (analyzer.equals("standard")) {
         analyzer = null;
       }
@@ -63,20 +69,20 @@ public record CollectionDefinition(
   }
 
   /** How the index of a named vector is built. */
-  public io.lakeshelf.index.IndexOptions indexOptions(String vector) {
+  public IndexOptions indexOptions(String vector) {
     VectorDefinition v = vectors.get(vector);
-    return new io.lakeshelf.index.IndexOptions(
-        io.lakeshelf.index.Quantization.fromWireName(v == null ? null : v.quantization()),
-        io.lakeshelf.index.TextAnalysis.fromWireName(analyzer),
+    return new IndexOptions(
+        Quantization.fromWireName(v == null ? null : v.quantization()),
+        TextAnalysis.fromWireName(analyzer),
         filterable);
   }
 
   /** Which table columns play which role. */
-  public io.lakeshelf.content.table.ContentColumns contentColumns() {
+  public ContentColumns contentColumns() {
     if (mode == CollectionMode.MANAGED) {
-      return io.lakeshelf.content.table.ContentColumns.MANAGED;
+      return ContentColumns.MANAGED;
     }
-    return new io.lakeshelf.content.table.ContentColumns(
+    return new ContentColumns(
         columns.get("id"), columns.get("title"), columns.get("text"), columns.get("images"),
         columns.get("metadata"), null);
   }

@@ -26,6 +26,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.Table;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.lakeshelf.content.scan.TableColumns;
+import io.lakeshelf.content.table.TablePurge;
+import io.lakeshelf.index.filter.FilterException;
+import io.lakeshelf.index.filter.FilterField;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.util.Comparator;
 
 /**
  * The collections this service serves. Opens every stored definition at start, creates, changes
@@ -80,7 +90,7 @@ public final class CollectionRegistry implements Closeable {
 
   public List<ServedCollection> all() {
     List<ServedCollection> list = new ArrayList<>(served.values());
-    list.sort(java.util.Comparator.comparing(ServedCollection::name));
+    list.sort(Comparator.comparing(ServedCollection::name));
     return list;
   }
 
@@ -117,10 +127,10 @@ public final class CollectionRegistry implements Closeable {
     ContentTable table = openTable(d, specs);
     if (!d.filterable().isEmpty()) {
       try {
-        io.lakeshelf.index.filter.FilterField.resolve(
-            d.filterable(), io.lakeshelf.content.scan.TableColumns.of(table.latest()), d.contentColumns().metadata());
-      } catch (io.lakeshelf.index.filter.FilterException e) {
-        throw new io.lakeshelf.index.filter.FilterException(e.code(), "'filterable': " + e.getMessage());
+        FilterField.resolve(
+            d.filterable(), TableColumns.of(table.latest()), d.contentColumns().metadata());
+      } catch (FilterException e) {
+        throw new FilterException(e.code(), "'filterable': " + e.getMessage());
       }
     }
     Map<String, VectorIndex> indexes = new LinkedHashMap<>();
@@ -181,10 +191,10 @@ public final class CollectionRegistry implements Closeable {
    *     a Delta struct type in JSON
    */
   private StructType schemaOf(String location) {
-    io.delta.kernel.Snapshot snapshot;
+    Snapshot snapshot;
     try {
-      snapshot = io.delta.kernel.Table.forPath(engine, location).getLatestSnapshot(engine);
-    } catch (io.delta.kernel.exceptions.TableNotFoundException e) {
+      snapshot = Table.forPath(engine, location).getLatestSnapshot(engine);
+    } catch (TableNotFoundException e) {
       throw new MissingTableException("no Delta table at " + location, e);
     } catch (RuntimeException e) {
       if (TableProblems.isSchemaProblem(e)) {
@@ -308,11 +318,11 @@ public final class CollectionRegistry implements Closeable {
       Path dir = catalog.directory(name);
       CollectionCatalog.deleteTree(dir.resolve("index"));
       if (purge) {
-        io.lakeshelf.content.table.TablePurge.purge(engine, c.table().latest());
-        java.nio.file.Files.deleteIfExists(dir.resolve(CollectionCatalog.FILE));
+        TablePurge.purge(engine, c.table().latest());
+        Files.deleteIfExists(dir.resolve(CollectionCatalog.FILE));
         try {
-          java.nio.file.Files.deleteIfExists(dir);
-        } catch (java.nio.file.DirectoryNotEmptyException e) {
+          Files.deleteIfExists(dir);
+        } catch (DirectoryNotEmptyException e) {
           log.info("Collection {}: kept {}, which holds files Lakeshelf did not write", name, dir);
         }
       }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Objects;
+import java.net.InetAddress;
 
 /**
  * The one process that owns a data directory: an exclusive OS lock on {@code <data-dir>/lakeshelf.lock},
@@ -89,7 +90,7 @@ public final class DataDirectoryLock implements AutoCloseable {
   private static String describeThisProcess() {
     String host;
     try {
-      host = java.net.InetAddress.getLocalHost().getHostName();
+      host = InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       host = "unknown host";
     }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Where a collection's indexes live: {@code index/<vector>/<generation>/}, with {@code
@@ -49,7 +50,7 @@ public final class IndexDirectories {
     try {
       AtomicFile.replace(
           root.resolve(vector).resolve(CURRENT),
-          generation.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          generation.getFileName().toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot switch the index of " + vector, e);
     }

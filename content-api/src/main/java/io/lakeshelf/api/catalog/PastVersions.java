@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The in-memory indexes time travel ({@code asOfVersion}) searches, one per collection, vector and
@@ -241,7 +243,7 @@ public final class PastVersions implements Closeable {
       long start = System.nanoTime();
       past = VectorIndex.inMemoryExact(key.spec(), key.options());
       long maxRows = limits.maxRows();
-      java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean over = new AtomicBoolean();
       SyncProgress cap = (filesDone, filesTotal, rowsDone) -> {
         if (rowsDone > maxRows) {
           over.set(true);
@@ -250,7 +252,7 @@ public final class PastVersions implements Closeable {
       };
       // The files are read on this thread, one after another (a build takes one core at most),
       // and none is read once the rows read pass the cap (a log without row statistics).
-      java.util.concurrent.Executor onThisThread = task -> {
+      Executor onThisThread = task -> {
         if (over.get()) {
           throw new TooManyRows();
         }

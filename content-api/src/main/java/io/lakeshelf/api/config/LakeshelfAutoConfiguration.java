@@ -34,6 +34,19 @@ import org.springframework.context.annotation.Bean;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
+import io.lakeshelf.api.catalog.DataDirectoryLock;
+import io.lakeshelf.api.catalog.PastVersions;
+import io.lakeshelf.api.embed.Embeddings;
+import io.lakeshelf.api.embed.EmbeddingsShutdown;
+import io.lakeshelf.api.error.BodyContentTypeCheck;
+import io.lakeshelf.api.error.QueryStringCheck;
+import io.lakeshelf.api.security.RouteAccess;
+import io.lakeshelf.index.embed.EmbeddingModels;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.core.Ordered;
+import org.springframework.web.servlet.handler.MappedInterceptor;
 
 /**
  * Wires the plain libraries into the service: the Delta engine, the collection registry over the
@@ -47,15 +60,15 @@ public class LakeshelfAutoConfiguration {
 
   /** The embedding models offered; a deployment may define its own bean with more registered. */
   @Bean
-  @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
-  io.lakeshelf.index.embed.EmbeddingModels lakeshelfEmbeddingModels() {
-    return io.lakeshelf.index.embed.EmbeddingModels.withBuiltIns();
+  @ConditionalOnMissingBean
+  EmbeddingModels lakeshelfEmbeddingModels() {
+    return EmbeddingModels.withBuiltIns();
   }
 
   @Bean(destroyMethod = "close")
-  io.lakeshelf.api.embed.Embeddings lakeshelfEmbeddings(
-      io.lakeshelf.index.embed.EmbeddingModels models, LakeshelfProperties properties) {
-    return new io.lakeshelf.api.embed.Embeddings(models, properties.embedding().options());
+  Embeddings lakeshelfEmbeddings(
+      EmbeddingModels models, LakeshelfProperties properties) {
+    return new Embeddings(models, properties.embedding().options());
   }
 
   /**
@@ -64,8 +77,8 @@ public class LakeshelfAutoConfiguration {
    * the models.
    */
   @Bean
-  io.lakeshelf.api.embed.EmbeddingsShutdown lakeshelfEmbeddingsShutdown(io.lakeshelf.api.embed.Embeddings embeddings) {
-    return new io.lakeshelf.api.embed.EmbeddingsShutdown(embeddings);
+  EmbeddingsShutdown lakeshelfEmbeddingsShutdown(Embeddings embeddings) {
+    return new EmbeddingsShutdown(embeddings);
   }
 
   @Bean
@@ -108,24 +121,24 @@ public class LakeshelfAutoConfiguration {
 
   /** This process's hold on the data directory: taken before anything in it is read or written. */
   @Bean(destroyMethod = "close")
-  io.lakeshelf.api.catalog.DataDirectoryLock lakeshelfDataDirectoryLock(LakeshelfProperties properties) throws IOException {
+  DataDirectoryLock lakeshelfDataDirectoryLock(LakeshelfProperties properties) throws IOException {
     Files.createDirectories(properties.dataDir());
-    io.lakeshelf.api.catalog.DataDirectoryLock lock = io.lakeshelf.api.catalog.DataDirectoryLock.acquire(properties.dataDir());
+    DataDirectoryLock lock = DataDirectoryLock.acquire(properties.dataDir());
     log.info("Lakeshelf data directory: {} (locked: {})", properties.dataDir().toAbsolutePath(), lock.file());
     return lock;
   }
 
   /** Time travel's bounded builds and cache of past versions, shared by every collection. */
   @Bean(destroyMethod = "close")
-  io.lakeshelf.api.catalog.PastVersions lakeshelfPastVersions(LakeshelfProperties properties, MeterRegistry meters) {
-    return new io.lakeshelf.api.catalog.PastVersions(properties.timeTravel().limits(), meters);
+  PastVersions lakeshelfPastVersions(LakeshelfProperties properties, MeterRegistry meters) {
+    return new PastVersions(properties.timeTravel().limits(), meters);
   }
 
   @Bean(destroyMethod = "close")
   CollectionRegistry lakeshelfCollections(
       LakeshelfProperties properties, StorageEngine engine, ExecutorService lakeshelfIndexBuildExecutor, JsonMapper json,
-      io.lakeshelf.api.catalog.DataDirectoryLock lakeshelfDataDirectoryLock,
-      io.lakeshelf.api.catalog.PastVersions lakeshelfPastVersions)
+      DataDirectoryLock lakeshelfDataDirectoryLock,
+      PastVersions lakeshelfPastVersions)
       throws IOException {
     CollectionRegistry registry =
         new CollectionRegistry(
@@ -172,7 +185,7 @@ public class LakeshelfAutoConfiguration {
   }
 
   @Bean
-  LakeshelfInfoContributor lakeshelfInfoContributor(io.lakeshelf.api.embed.Embeddings embeddings) {
+  LakeshelfInfoContributor lakeshelfInfoContributor(Embeddings embeddings) {
     return new LakeshelfInfoContributor(embeddings);
   }
 
@@ -194,7 +207,7 @@ public class LakeshelfAutoConfiguration {
    * customizer is applied while the web server is made, before most beans.
    */
   @Bean
-  org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory>
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory>
       lakeshelfTomcatRequestUris() {
     return new TomcatRequestUris(JsonMapper.builder().build());
   }
@@ -209,7 +222,7 @@ public class LakeshelfAutoConfiguration {
     }
     FilterRegistrationBean<ApiKeyFilter> bean = new FilterRegistrationBean<>(new ApiKeyFilter(keys, json));
     bean.addUrlPatterns("/*");
-    bean.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 10);
+    bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
     return bean;
   }
 
@@ -218,25 +231,25 @@ public class LakeshelfAutoConfiguration {
    * (a {@code MappedInterceptor} bean is picked up by each, actuator's included).
    */
   @Bean
-  org.springframework.web.servlet.handler.MappedInterceptor lakeshelfRouteAccess(JsonMapper json) {
-    return new org.springframework.web.servlet.handler.MappedInterceptor(
-        null, new io.lakeshelf.api.security.RouteAccess(json));
+  MappedInterceptor lakeshelfRouteAccess(JsonMapper json) {
+    return new MappedInterceptor(
+        null, new RouteAccess(json));
   }
 
   /** A wildcard Content-Type of a request body answers 400, checked after the route's access. */
   @Bean
-  org.springframework.web.servlet.handler.MappedInterceptor lakeshelfBodyContentTypeCheck() {
-    return new org.springframework.web.servlet.handler.MappedInterceptor(
-        null, new io.lakeshelf.api.error.BodyContentTypeCheck());
+  MappedInterceptor lakeshelfBodyContentTypeCheck() {
+    return new MappedInterceptor(
+        null, new BodyContentTypeCheck());
   }
 
   /** A malformed query string is refused (400) before anything reads a parameter, on every path. */
   @Bean
-  FilterRegistrationBean<io.lakeshelf.api.error.QueryStringCheck> lakeshelfQueryStringCheck(JsonMapper json) {
-    FilterRegistrationBean<io.lakeshelf.api.error.QueryStringCheck> bean =
-        new FilterRegistrationBean<>(new io.lakeshelf.api.error.QueryStringCheck(json));
+  FilterRegistrationBean<QueryStringCheck> lakeshelfQueryStringCheck(JsonMapper json) {
+    FilterRegistrationBean<QueryStringCheck> bean =
+        new FilterRegistrationBean<>(new QueryStringCheck(json));
     bean.addUrlPatterns("/*");
-    bean.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
+    bean.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return bean;
   }
 
@@ -247,7 +260,7 @@ public class LakeshelfAutoConfiguration {
         new FilterRegistrationBean<>(
             new RequestSizeLimit(properties.limits().maxRequestSize().toBytes(), json));
     bean.addUrlPatterns("/v1/*");
-    bean.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 20);
+    bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
     return bean;
   }
 }

@@ -4,6 +4,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import io.lakeshelf.api.catalog.PastVersions;
+import io.lakeshelf.api.security.ApiKey;
+import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.content.storage.S3Location;
+import io.lakeshelf.content.storage.S3Settings;
+import io.lakeshelf.index.VectorQuery;
+import io.lakeshelf.index.embed.EmbeddingOptions;
+import java.net.URI;
+import java.util.List;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Lakeshelf's settings, under {@code lakeshelf.*}. Every one has a default: the embedded service
@@ -50,7 +60,7 @@ public record LakeshelfProperties(
    */
   public record TimeTravel(
       @DefaultValue("100000") long maxRows,
-      @DefaultValue("256MB") org.springframework.util.unit.DataSize maxBytes,
+      @DefaultValue("256MB") DataSize maxBytes,
       @DefaultValue("2") int cacheVersions,
       @DefaultValue("1") int threads,
       @DefaultValue("4") int queueCapacity) {
@@ -58,14 +68,14 @@ public record LakeshelfProperties(
       limits(maxRows, maxBytes, cacheVersions, threads, queueCapacity); // checks each
     }
 
-    private static io.lakeshelf.api.catalog.PastVersions.Limits limits(
-        long maxRows, org.springframework.util.unit.DataSize maxBytes, int cacheVersions, int threads,
+    private static PastVersions.Limits limits(
+        long maxRows, DataSize maxBytes, int cacheVersions, int threads,
         int queueCapacity) {
-      return new io.lakeshelf.api.catalog.PastVersions.Limits(
+      return new PastVersions.Limits(
           maxRows, maxBytes.toBytes(), cacheVersions, threads, queueCapacity);
     }
 
-    public io.lakeshelf.api.catalog.PastVersions.Limits limits() {
+    public PastVersions.Limits limits() {
       return limits(maxRows, maxBytes, cacheVersions, threads, queueCapacity);
     }
   }
@@ -83,9 +93,9 @@ public record LakeshelfProperties(
       @DefaultValue("2") int threads,
       @DefaultValue("8") int queueCapacity,
       @DefaultValue("30s") Duration admissionTimeout) {
-    public io.lakeshelf.index.embed.EmbeddingOptions options() {
+    public EmbeddingOptions options() {
       try {
-        return new io.lakeshelf.index.embed.EmbeddingOptions(batchSize, threads, queueCapacity, admissionTimeout);
+        return new EmbeddingOptions(batchSize, threads, queueCapacity, admissionTimeout);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("lakeshelf.embedding: " + e.getMessage(), e);
       }
@@ -103,7 +113,7 @@ public record LakeshelfProperties(
    * @param requestTimeout the longest one request attempt may take before the SDK retries it
    */
   public record S3(
-      java.net.URI endpoint,
+      URI endpoint,
       @DefaultValue("us-east-1") String region,
       @DefaultValue("false") boolean pathStyleAccess,
       @DefaultValue("64") int maxConnections,
@@ -117,8 +127,8 @@ public record LakeshelfProperties(
       }
     }
 
-    public io.lakeshelf.content.storage.S3Settings settings() {
-      return new io.lakeshelf.content.storage.S3Settings(
+    public S3Settings settings() {
+      return new S3Settings(
           endpoint, region, pathStyleAccess, maxConnections, requestTimeout);
     }
   }
@@ -134,19 +144,19 @@ public record LakeshelfProperties(
    *     it was not given
    */
   public record Storage(
-      @DefaultValue("64MB") org.springframework.util.unit.DataSize footerCacheSize,
-      @DefaultValue("64KB") org.springframework.util.unit.DataSize footerReadSize,
-      java.util.List<String> managedRoots) {
+      @DefaultValue("64MB") DataSize footerCacheSize,
+      @DefaultValue("64KB") DataSize footerReadSize,
+      List<String> managedRoots) {
     public Storage {
-      managedRoots = managedRoots == null ? java.util.List.of() : java.util.List.copyOf(managedRoots);
+      managedRoots = managedRoots == null ? List.of() : List.copyOf(managedRoots);
       for (String root : managedRoots) {
-        boolean s3 = io.lakeshelf.content.storage.S3Location.isS3(root);
-        String path = root.startsWith("file:") ? java.net.URI.create(root).getPath() : root;
-        if (!s3 && (path == null || !java.nio.file.Path.of(path).isAbsolute())) {
+        boolean s3 = S3Location.isS3(root);
+        String path = root.startsWith("file:") ? URI.create(root).getPath() : root;
+        if (!s3 && (path == null || !Path.of(path).isAbsolute())) {
           throw new IllegalArgumentException("lakeshelf.storage.managed-roots: '" + root
               + "' must be an absolute directory, a file: URI or an s3://bucket/prefix/");
         }
-        if (s3 && io.lakeshelf.content.storage.S3Location.parse(root).key().contains("..")) {
+        if (s3 && S3Location.parse(root).key().contains("..")) {
           throw new IllegalArgumentException("lakeshelf.storage.managed-roots: '" + root + "' holds '..'");
         }
       }
@@ -171,12 +181,12 @@ public record LakeshelfProperties(
    * @param presignTtl how long a presigned URL stays valid
    */
   public record Images(
-      java.util.List<String> allowedLocations,
-      @DefaultValue("64MB") org.springframework.util.unit.DataSize maxSize,
+      List<String> allowedLocations,
+      @DefaultValue("64MB") DataSize maxSize,
       @DefaultValue("redirect") S3Delivery s3Delivery,
       @DefaultValue("5m") Duration presignTtl) {
     public Images {
-      allowedLocations = allowedLocations == null ? java.util.List.of() : java.util.List.copyOf(allowedLocations);
+      allowedLocations = allowedLocations == null ? List.of() : List.copyOf(allowedLocations);
       if (presignTtl.isNegative() || presignTtl.isZero() || presignTtl.compareTo(Duration.ofDays(7)) > 0) {
         throw new IllegalArgumentException("lakeshelf.images.presign-ttl must be positive and at most 7 days");
       }
@@ -195,9 +205,9 @@ public record LakeshelfProperties(
    * @param apiKeys the keys that may call the API, each a name, the SHA-256 of the key and its
    *     roles; none means the API is open to anyone who can reach it
    */
-  public record Security(java.util.List<io.lakeshelf.api.security.ApiKey> apiKeys) {
+  public record Security(List<ApiKey> apiKeys) {
     public Security {
-      apiKeys = apiKeys == null ? java.util.List.of() : java.util.List.copyOf(apiKeys);
+      apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
     }
   }
 
@@ -248,7 +258,7 @@ public record LakeshelfProperties(
    * @param maxFilterDepth how deeply a filter's and/or/not may nest (400 {@code INVALID_FILTER})
    */
   public record Limits(
-      @DefaultValue("64MB") org.springframework.util.unit.DataSize maxRequestSize,
+      @DefaultValue("64MB") DataSize maxRequestSize,
       @DefaultValue("1000") int maxDocuments,
       @DefaultValue("1000") int maxK,
       @DefaultValue("4096") int maxDimensions,
@@ -264,13 +274,13 @@ public record LakeshelfProperties(
       if (maxDocuments < 1) {
         throw new IllegalArgumentException("lakeshelf.limits.max-documents must be at least 1");
       }
-      if (maxK < 1 || maxK > io.lakeshelf.index.VectorQuery.MAX_K) {
+      if (maxK < 1 || maxK > VectorQuery.MAX_K) {
         throw new IllegalArgumentException(
-            "lakeshelf.limits.max-k must be 1.." + io.lakeshelf.index.VectorQuery.MAX_K);
+            "lakeshelf.limits.max-k must be 1.." + VectorQuery.MAX_K);
       }
-      if (maxDimensions < 1 || maxDimensions > io.lakeshelf.content.VectorSpec.MAX_DIMENSIONS) {
+      if (maxDimensions < 1 || maxDimensions > VectorSpec.MAX_DIMENSIONS) {
         throw new IllegalArgumentException(
-            "lakeshelf.limits.max-dimensions must be 1.." + io.lakeshelf.content.VectorSpec.MAX_DIMENSIONS);
+            "lakeshelf.limits.max-dimensions must be 1.." + VectorSpec.MAX_DIMENSIONS);
       }
       if (maxTextLength < 1) {
         throw new IllegalArgumentException("lakeshelf.limits.max-text-length must be at least 1");

@@ -26,6 +26,8 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import io.delta.kernel.exceptions.KernelException;
+import io.lakeshelf.content.storage.StorageException;
 
 /**
  * Turns every failure into an RFC 9457 {@code application/problem+json} answer with a stable
@@ -137,7 +139,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
   }
 
   /** Delta Kernel refused the table: a storage failure under it, else an unreadable table. */
-  @ExceptionHandler(io.delta.kernel.exceptions.KernelException.class)
+  @ExceptionHandler(KernelException.class)
   ResponseEntity<Object> kernel(RuntimeException e, HttpServletRequest request) {
     var storage = storageFailure(e, request);
     if (storage != null) {
@@ -161,10 +163,10 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
    * fails is not visible, and the index did not change.
    */
   private static ResponseEntity<Object> storageFailure(Throwable e, HttpServletRequest request) {
-    return io.lakeshelf.content.storage.StorageException.find(e)
+    return StorageException.find(e)
         .map(s -> {
           log.warn("Storage failed answering {} {}: {}", request.getMethod(), request.getRequestURI(), s.getMessage());
-          if (s.reason() == io.lakeshelf.content.storage.StorageException.Reason.FULL) {
+          if (s.reason() == StorageException.Reason.FULL) {
             return answer(ErrorCode.STORAGE_FULL,
                 "the file system is full, nothing was committed: " + s.getMessage(), request.getRequestURI(), List.of());
           }

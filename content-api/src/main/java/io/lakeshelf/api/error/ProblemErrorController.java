@@ -8,6 +8,10 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
+import io.swagger.v3.oas.annotations.Hidden;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The {@code /error} page as problem+json with a code, in place of Spring Boot's {@code
@@ -16,9 +20,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
  * (a {@code TRACE}: 405) and what failed outside Spring MVC (a filter that threw: 500, logged). A
  * request for {@code /error} itself is not an endpoint: 404 {@code NOT_FOUND}.
  */
-@org.springframework.web.bind.annotation.RestController
-@io.swagger.v3.oas.annotations.Hidden
-public class ProblemErrorController implements org.springframework.boot.webmvc.error.ErrorController {
+@RestController
+@Hidden
+public class ProblemErrorController implements ErrorController {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemErrorController.class);
 
@@ -53,7 +57,7 @@ public class ProblemErrorController implements org.springframework.boot.webmvc.e
   private static ResponseEntity<ProblemDetail> answer(ErrorCode code, int status, String detail, String path) {
     ProblemDetail p = ProblemAdvice.problem(code, detail, path);
     p.setStatus(status);
-    org.springframework.http.HttpStatus known = org.springframework.http.HttpStatus.resolve(status);
+    HttpStatus known = HttpStatus.resolve(status);
     p.setTitle(known == null ? "Error" : known.getReasonPhrase());
     return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
   }

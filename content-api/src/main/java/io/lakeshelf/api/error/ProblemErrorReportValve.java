@@ -11,6 +11,7 @@ import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.JacksonException;
 
 /**
  * Tomcat's error report, as problem+json with a code: what Tomcat answers itself, before any
@@ -71,7 +72,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         writer.write(json.writeValueAsString(problem));
         response.finishResponse();
       }
-    } catch (IOException | IllegalStateException | tools.jackson.core.JacksonException e) {
+    } catch (IOException | IllegalStateException | JacksonException e) {
       // The client is gone or the response cannot be written: nothing more to do.
     }
   }

@@ -4,6 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
+import io.delta.kernel.Meta;
+import io.lakeshelf.api.embed.Embeddings;
+import java.util.List;
+import org.apache.lucene.util.Version;
 
 /**
  * {@code /actuator/info}: Lakeshelf's version, the Delta Kernel and Lucene versions it runs, and the
@@ -11,9 +15,9 @@ import org.springframework.boot.actuate.info.InfoContributor;
  */
 public final class LakeshelfInfoContributor implements InfoContributor {
 
-  private final io.lakeshelf.api.embed.Embeddings embeddings;
+  private final Embeddings embeddings;
 
-  public LakeshelfInfoContributor(io.lakeshelf.api.embed.Embeddings embeddings) {
+  public LakeshelfInfoContributor(Embeddings embeddings) {
     this.embeddings = embeddings;
   }
 
@@ -21,11 +25,11 @@ public final class LakeshelfInfoContributor implements InfoContributor {
   public void contribute(Info.Builder builder) {
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("version", versionOf(LakeshelfInfoContributor.class));
-    info.put("deltaKernel", io.delta.kernel.Meta.KERNEL_VERSION);
-    info.put("lucene", org.apache.lucene.util.Version.LATEST.toString());
+    info.put("deltaKernel", Meta.KERNEL_VERSION);
+    info.put("lucene", Version.LATEST.toString());
     info.put("java", Runtime.version().toString());
     info.put("embeddingModels", Map.of(
-        "offered", java.util.List.copyOf(embeddings.names()), "loaded", embeddings.loaded()));
+        "offered", List.copyOf(embeddings.names()), "loaded", embeddings.loaded()));
     builder.withDetail("lakeshelf", info);
   }
 

@@ -27,6 +27,9 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
+import io.lakeshelf.api.catalog.AtomicFile;
+import java.time.Duration;
+import java.util.concurrent.Callable;
 
 /**
  * Reindex jobs: each rebuilds a collection's indexes from its table beside the serving ones, which
@@ -128,7 +131,7 @@ public final class ReindexJobs {
    * ended and removed what it wrote; a queued one is cancelled before it starts. 409 {@code
    * REINDEX_IN_PROGRESS} if a job does not stop within {@code timeout}.
    */
-  public synchronized <T> T whileNoneRuns(String collection, java.time.Duration timeout, java.util.concurrent.Callable<T> action)
+  public synchronized <T> T whileNoneRuns(String collection, Duration timeout, Callable<T> action)
       throws Exception {
     List<String> active = new ArrayList<>();
     for (Job j : jobs.values()) {
@@ -254,7 +257,7 @@ public final class ReindexJobs {
 
   private void save(Job job) {
     try {
-      io.lakeshelf.api.catalog.AtomicFile.replace(dir.resolve(job.id() + ".json"), json.writeValueAsBytes(job));
+      AtomicFile.replace(dir.resolve(job.id() + ".json"), json.writeValueAsBytes(job));
     } catch (IOException | RuntimeException e) {
       log.warn("Cannot save job {}", job.id(), e);
     }

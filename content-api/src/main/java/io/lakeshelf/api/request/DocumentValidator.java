@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.lakeshelf.api.config.LakeshelfProperties;
+import io.lakeshelf.content.ContentException;
 
 /**
  * Checks an ingest batch against a collection's vectors and turns it into documents. A batch is
@@ -88,7 +90,7 @@ public final class DocumentValidator {
    */
   public static List<Document> validate(
       IngestRequest request, List<VectorSpec> vectors, Set<String> embedded,
-      io.lakeshelf.api.config.LakeshelfProperties.Limits limits) {
+      LakeshelfProperties.Limits limits) {
     int maxDocuments = limits.maxDocuments();
     int maxText = limits.maxTextLength();
     if (request == null || request.documents() == null || request.documents().isEmpty()) {
@@ -151,7 +153,7 @@ public final class DocumentValidator {
         } catch (DimensionMismatchException e) {
           errors.add(new FieldError(i, id, "vectors." + spec.name(), e.getMessage()));
           dimensionErrors++;
-        } catch (io.lakeshelf.content.ContentException e) { // INVALID_VECTOR
+        } catch (ContentException e) { // INVALID_VECTOR
           errors.add(new FieldError(i, id, "vectors." + spec.name(), e.getMessage()));
         }
       }

@@ -14,6 +14,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Checks {@code Authorization: Bearer <key>} against the configured keys: 401 {@code UNAUTHORIZED}
@@ -32,7 +34,7 @@ public final class ApiKeyFilter extends OncePerRequestFilter {
   private static final String BEARER = "Bearer ";
   /** Who every caller is when no keys are configured. */
   private static final ApiKey OPEN =
-      new ApiKey("anonymous (no keys configured)", "sha256:" + "0".repeat(64), java.util.Set.of(Role.ADMIN));
+      new ApiKey("anonymous (no keys configured)", "sha256:" + "0".repeat(64), Set.of(Role.ADMIN));
 
   private final ApiKeys keys;
   private final JsonMapper json;
@@ -123,7 +125,7 @@ public final class ApiKeyFilter extends OncePerRequestFilter {
     @Override
     public boolean isUserInRole(String role) {
       try {
-        return key.has(Role.valueOf(role.toUpperCase(java.util.Locale.ROOT)));
+        return key.has(Role.valueOf(role.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         return false;
       }

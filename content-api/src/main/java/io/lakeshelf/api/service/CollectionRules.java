@@ -18,6 +18,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
+import io.lakeshelf.content.scan.TableColumns;
+import io.lakeshelf.content.storage.S3Location;
+import io.lakeshelf.content.table.ManagedTableSchema;
+import io.lakeshelf.index.TextAnalysis;
+import io.lakeshelf.index.filter.FilterException;
+import io.lakeshelf.index.filter.FilterField;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
 
 /**
  * The rules a collection's definition follows, as a {@code PUT} states it: a pure function of the
@@ -91,13 +100,13 @@ public final class CollectionRules {
           throw new ApiException(ErrorCode.FIELD_NOT_FILTERABLE, "'filterable' names must be non-blank column names or metadata.<key>");
         }
       }
-      if (new java.util.HashSet<>(request.filterable()).size() != request.filterable().size()) {
+      if (new HashSet<>(request.filterable()).size() != request.filterable().size()) {
         throw new ApiException(ErrorCode.INVALID_REQUEST, "'filterable' lists a field twice");
       }
     }
     if (request.analyzer() != null) {
       try {
-        io.lakeshelf.index.TextAnalysis.fromWireName(request.analyzer());
+        TextAnalysis.fromWireName(request.analyzer());
       } catch (IllegalArgumentException e) {
         throw new ApiException(ErrorCode.INVALID_REQUEST, "'analyzer': " + e.getMessage());
       }
@@ -154,13 +163,13 @@ public final class CollectionRules {
           name, mode, table, mode == CollectionMode.EXTERNAL ? request.columns() : null, vectors,
           request.filterable(), request.analyzer());
       if (mode == CollectionMode.MANAGED) {
-        var schema = io.lakeshelf.content.table.ManagedTableSchema.of(d.vectorSpecs());
+        var schema = ManagedTableSchema.of(d.vectorSpecs());
         // checked before the table is created, so a refused request creates nothing
-        io.lakeshelf.index.filter.FilterField.resolve(
-            d.filterable(), io.lakeshelf.content.scan.TableColumns.of(schema), "metadata");
+        FilterField.resolve(
+            d.filterable(), TableColumns.of(schema), "metadata");
       }
       return d;
-    } catch (io.lakeshelf.index.filter.FilterException e) {
+    } catch (FilterException e) {
       throw new ApiException(ErrorCode.FIELD_NOT_FILTERABLE, "'filterable': " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, e.getMessage());
@@ -172,7 +181,7 @@ public final class CollectionRules {
    * Lakeshelf writes there and purge deletes there, so it must not be any directory a client names.
    */
   private void checkManagedRoot(String name, String table) {
-    if (!io.lakeshelf.content.storage.S3Location.isS3(table)) {
+    if (!S3Location.isS3(table)) {
       Path collections = dataDir.toAbsolutePath().normalize().resolve("collections");
       Path t = Path.of(table).toAbsolutePath().normalize();
       if (t.startsWith(collections) && !t.equals(Path.of(defaultTable.apply(name)).toAbsolutePath().normalize())) {
@@ -180,18 +189,18 @@ public final class CollectionRules {
             "'" + table + "' lies in the directory of another collection; leave 'table' out to use this one's");
       }
     }
-    java.util.List<String> roots = new java.util.ArrayList<>();
+    List<String> roots = new ArrayList<>();
     roots.add(dataDir.toAbsolutePath().normalize().toString());
     roots.addAll(managedRoots);
     for (String root : roots) {
-      if (io.lakeshelf.content.storage.S3Location.isS3(root)) {
+      if (S3Location.isS3(root)) {
         String prefix = root.endsWith("/") ? root : root + "/";
         if (table.startsWith(prefix) && table.length() > prefix.length()) {
           return;
         }
       } else {
         Path base = Path.of(root.startsWith("file:") ? fileUriPath(root) : root).toAbsolutePath().normalize();
-        if (!io.lakeshelf.content.storage.S3Location.isS3(table)) {
+        if (!S3Location.isS3(table)) {
           Path t = Path.of(table).toAbsolutePath().normalize();
           if (t.startsWith(base) && !t.equals(base)) {
             return;
@@ -208,9 +217,9 @@ public final class CollectionRules {
     if (table == null || table.isBlank()) {
       return defaultTable.apply(name);
     }
-    if (io.lakeshelf.content.storage.S3Location.isS3(table)) {
+    if (S3Location.isS3(table)) {
       try {
-        io.lakeshelf.content.storage.S3Location location = io.lakeshelf.content.storage.S3Location.parse(table);
+        S3Location location = S3Location.parse(table);
         if (location.key().isEmpty() || location.key().contains("//") || location.key().contains("..")) {
           throw new ApiException(ErrorCode.INVALID_REQUEST,
               "'table' on S3 needs a prefix under the bucket, such as s3://bucket/tables/name");
@@ -240,7 +249,7 @@ public final class CollectionRules {
     URI uri;
     try {
       uri = new URI(table);
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, "'table' is not a valid file: URI (" + e.getReason()
           + " at index " + e.getIndex() + "); encode '%' as %25, or give the plain path");
     }

@@ -28,6 +28,8 @@ import org.springframework.stereotype.Service;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import java.io.FileNotFoundException;
+import java.net.URISyntaxException;
 
 /**
  * The bytes behind a document's n-th image anchor (from 0). Only files under {@code
@@ -160,7 +162,7 @@ public class ImageService {
                 }
               }))
           .url().toURI();
-    } catch (java.net.URISyntaxException | SdkException e) {
+    } catch (URISyntaxException | SdkException e) {
       throw new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "cannot presign a URL for the image: " + e.getMessage());
     }
     return new Image.Redirect(url, etag);
@@ -184,7 +186,7 @@ public class ImageService {
 
   private static ApiException s3Failure(S3Location object, SdkException e) {
     IOException failure = StorageException.of(object.uri(), e);
-    if (failure instanceof java.io.FileNotFoundException) {
+    if (failure instanceof FileNotFoundException) {
       return new ApiException(ErrorCode.IMAGE_NOT_FOUND, "the image's object does not exist");
     }
     return new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "cannot reach the image: " + failure.getMessage());

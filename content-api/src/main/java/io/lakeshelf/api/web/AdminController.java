@@ -14,10 +14,13 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** {@code /v1/admin}: reindex jobs. */
 @RestController
-@io.swagger.v3.oas.annotations.tags.Tag(name = "admin")
+@Tag(name = "admin")
 @RequestMapping(path = "/v1/admin", produces = "application/json")
 public class AdminController {
 
@@ -27,27 +30,27 @@ public class AdminController {
     this.jobs = jobs;
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "reindexCollection", summary = "Rebuild a collection's index from its table while the old one serves")
-  @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "202", description = "the job, queued; Location names it", useReturnTypeSchema = true)
+  @Operation(operationId = "reindexCollection", summary = "Rebuild a collection's index from its table while the old one serves")
+  @ApiResponse(responseCode = "202", description = "the job, queued; Location names it", useReturnTypeSchema = true)
   @PostMapping("/collections/{name}/reindex")
   public ResponseEntity<Job> reindex(@PathVariable String name) {
     Job job = jobs.start(name);
     return ResponseEntity.accepted().location(URI.create("/v1/admin/jobs/" + job.id())).body(job);
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "listJobs", summary = "List jobs, newest first")
+  @Operation(operationId = "listJobs", summary = "List jobs, newest first")
   @GetMapping("/jobs")
   public Map<String, List<Job>> list() {
     return Map.of("jobs", jobs.all());
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "getJob", summary = "Get a job with its progress")
+  @Operation(operationId = "getJob", summary = "Get a job with its progress")
   @GetMapping("/jobs/{id}")
   public Job get(@PathVariable String id) {
     return jobs.find(id).orElseThrow(() -> new ApiException(ErrorCode.JOB_NOT_FOUND, "no job '" + id + "'"));
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "cancelJob", summary = "Cancel a running job")
+  @Operation(operationId = "cancelJob", summary = "Cancel a running job")
   @DeleteMapping("/jobs/{id}")
   public Job cancel(@PathVariable String id) {
     return jobs.cancel(id);

@@ -18,10 +18,13 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** {@code /v1/collections}: create, change, list and drop collections ({@link CollectionService}). */
 @RestController
-@io.swagger.v3.oas.annotations.tags.Tag(name = "collections")
+@Tag(name = "collections")
 @RequestMapping(path = "/v1/collections", produces = "application/json")
 public class CollectionController {
 
@@ -31,21 +34,21 @@ public class CollectionController {
     this.collections = collections;
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "listCollections", summary = "List collections")
+  @Operation(operationId = "listCollections", summary = "List collections")
   @GetMapping
   public Map<String, List<CollectionView>> list() {
     return Map.of("collections", collections.all().stream().map(CollectionView::of).toList());
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "getCollection", summary = "Get a collection with its table and index versions")
+  @Operation(operationId = "getCollection", summary = "Get a collection with its table and index versions")
   @GetMapping("/{name}")
   public CollectionView get(@PathVariable String name) {
     return CollectionView.of(collections.get(name));
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "putCollection", summary = "Create or change a collection (managed or external)")
-  @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201", description = "created", useReturnTypeSchema = true)
-  @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "unchanged or changed", useReturnTypeSchema = true)
+  @Operation(operationId = "putCollection", summary = "Create or change a collection (managed or external)")
+  @ApiResponse(responseCode = "201", description = "created", useReturnTypeSchema = true)
+  @ApiResponse(responseCode = "200", description = "unchanged or changed", useReturnTypeSchema = true)
   @PutMapping("/{name}")
   public ResponseEntity<CollectionView> put(
       @PathVariable String name,
@@ -60,8 +63,8 @@ public class CollectionController {
     return ResponseEntity.ok(view);
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "deleteCollection", summary = "Drop a collection and its index; ?purge=true also deletes a managed table")
-  @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "204", description = "deleted", useReturnTypeSchema = false)
+  @Operation(operationId = "deleteCollection", summary = "Drop a collection and its index; ?purge=true also deletes a managed table")
+  @ApiResponse(responseCode = "204", description = "deleted", useReturnTypeSchema = false)
   @DeleteMapping("/{name}")
   public ResponseEntity<Void> delete(
       @PathVariable String name, @RequestParam(defaultValue = "false") boolean purge)

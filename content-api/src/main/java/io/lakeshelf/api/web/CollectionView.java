@@ -7,9 +7,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** A collection as {@code GET /v1/collections/{name}} shows it ({@code columns}: external only). */
-@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record CollectionView(
     @Schema(requiredMode = RequiredMode.REQUIRED) String name,
     @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"managed", "external"}) String mode,

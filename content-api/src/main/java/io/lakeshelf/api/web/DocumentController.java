@@ -19,13 +19,17 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * {@code /v1/collections/{name}/documents}: upsert, get and delete documents. Writes are {@link
  * WriteService}'s, reads by id {@link SearchService}'s.
  */
 @RestController
-@io.swagger.v3.oas.annotations.tags.Tag(name = "documents")
+@Tag(name = "documents")
 @RequestMapping(path = "/v1/collections/{name}/documents", produces = "application/json")
 public class DocumentController {
 
@@ -46,8 +50,8 @@ public class DocumentController {
     this.reads = reads;
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "upsertDocuments", summary = "Upsert a batch of documents in one Delta commit")
-  @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "committed (and, unless refresh=false, searchable)", useReturnTypeSchema = true)
+  @Operation(operationId = "upsertDocuments", summary = "Upsert a batch of documents in one Delta commit")
+  @ApiResponse(responseCode = "200", description = "committed (and, unless refresh=false, searchable)", useReturnTypeSchema = true)
   @PostMapping
   public WriteResponses.Upserted upsert(
       @PathVariable String name,
@@ -58,11 +62,11 @@ public class DocumentController {
     return new WriteResponses.Upserted(w.tableVersion(), w.rows(), w.searchable());
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "getDocument", summary = "Get a document by id")
+  @Operation(operationId = "getDocument", summary = "Get a document by id")
   @GetMapping("/{id}")
   public Map<String, Object> get(
       @PathVariable String name,
-      @PathVariable("id") @io.swagger.v3.oas.annotations.Parameter(description = ID_RULE) String routedId,
+      @PathVariable("id") @Parameter(description = ID_RULE) String routedId,
       @RequestParam(required = false) List<String> include,
       HttpServletRequest request) {
     String id = DocumentIds.fromPath(request);
@@ -76,11 +80,11 @@ public class DocumentController {
     return json;
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "deleteDocument", summary = "Delete a document by id")
+  @Operation(operationId = "deleteDocument", summary = "Delete a document by id")
   @DeleteMapping("/{id}")
   public WriteResponses.Deleted delete(
       @PathVariable String name,
-      @PathVariable("id") @io.swagger.v3.oas.annotations.Parameter(description = ID_RULE) String routedId,
+      @PathVariable("id") @Parameter(description = ID_RULE) String routedId,
       @RequestParam(defaultValue = "true") boolean refresh,
       HttpServletRequest request)
       throws IOException, InterruptedException {
@@ -88,7 +92,7 @@ public class DocumentController {
     return new WriteResponses.Deleted(w.tableVersion(), w.rows(), w.searchable());
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "deleteDocuments", summary = "Delete documents by ids in one commit")
+  @Operation(operationId = "deleteDocuments", summary = "Delete documents by ids in one commit")
   @PostMapping("/delete")
   public WriteResponses.Deleted deleteMany(
       @PathVariable String name,

@@ -4,6 +4,7 @@ import io.lakeshelf.content.Document;
 import io.lakeshelf.content.rows.Projection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.lakeshelf.content.rows.JsonValues;
 
 /**
  * The JSON shape of a document: only the parts a projection asked for. Values are already text
@@ -32,7 +33,7 @@ final class DocumentJson {
       json.put("vectors", d.vectors());
     }
     if (d.ingestedAt() != null) {
-      json.put("ingestedAt", io.lakeshelf.content.rows.JsonValues.text(d.ingestedAt()));
+      json.put("ingestedAt", JsonValues.text(d.ingestedAt()));
     }
     return json;
   }

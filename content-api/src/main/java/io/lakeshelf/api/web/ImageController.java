@@ -9,6 +9,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * {@code GET /v1/collections/{name}/documents/{id}/images/{n}}: the bytes behind a document's
@@ -16,7 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
  * image by default as a 307 redirect to a presigned GET URL.
  */
 @RestController
-@io.swagger.v3.oas.annotations.tags.Tag(name = "documents")
+@Tag(name = "documents")
 public class ImageController {
 
   private final ImageService images;
@@ -25,15 +29,15 @@ public class ImageController {
     this.images = images;
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "getImage",
+  @Operation(operationId = "getImage",
       summary = "The bytes of a document's n-th image, checked against its anchor")
   @GetMapping("/v1/collections/{name}/documents/{id}/images/{n}")
   public ResponseEntity<byte[]> image(
       @PathVariable String name,
-      @PathVariable("id") @io.swagger.v3.oas.annotations.Parameter(description = DocumentController.ID_RULE) String routedId,
+      @PathVariable("id") @Parameter(description = DocumentController.ID_RULE) String routedId,
       @PathVariable int n,
       @RequestHeader(name = "If-None-Match", required = false) String ifNoneMatch,
-      jakarta.servlet.http.HttpServletRequest request)
+      HttpServletRequest request)
       throws IOException {
     String id = DocumentIds.fromPath(request);
     return switch (images.image(name, id, n, ifNoneMatch)) {

@@ -31,6 +31,12 @@ import java.util.TreeMap;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.lakeshelf.api.catalog.CollectionDefinition;
+import io.swagger.v3.core.util.Json;
+import java.math.BigDecimal;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * The OpenAPI description served at {@code /v3/api-docs}: generated from the controllers, with
@@ -144,7 +150,7 @@ public class OpenApiDescription {
   /** A JSON Schema (OpenAPI 3.1) of one type. */
   static Schema<Object> type(String... types) {
     Schema<Object> s = new JsonSchema();
-    s.setTypes(new java.util.LinkedHashSet<>(List.of(types)));
+    s.setTypes(new LinkedHashSet<>(List.of(types)));
     return s;
   }
 
@@ -155,7 +161,7 @@ public class OpenApiDescription {
   private static Schema<Object> fieldErrorSchema() {
     Schema<Object> fieldError = type("object")
         .description("One problem of a refused ingest batch: the document's position, its id, the field and why");
-    fieldError.addProperty("index", type("integer").format("int32").minimum(java.math.BigDecimal.ZERO)
+    fieldError.addProperty("index", type("integer").format("int32").minimum(BigDecimal.ZERO)
         .description("the document's position in the batch, from 0"));
     fieldError.addProperty("id", type("string", "null")
         .description("the document's id; null when it has none, or one that cannot be shown"));
@@ -178,7 +184,7 @@ public class OpenApiDescription {
         .description("a URI naming the problem: https://lakeshelf.io/problems/<code in kebab case>"));
     problem.addProperty("title", type("string").description("the HTTP status's reason phrase"));
     problem.addProperty("status", type("integer").format("int32")
-        .minimum(java.math.BigDecimal.valueOf(400)).maximum(java.math.BigDecimal.valueOf(599))
+        .minimum(BigDecimal.valueOf(400)).maximum(BigDecimal.valueOf(599))
         .description("the HTTP status of the answer"));
     problem.addProperty("detail", type("string").description("what went wrong, for a person to read"));
     problem.addProperty("instance", type("string").format("uri-reference")
@@ -198,13 +204,13 @@ public class OpenApiDescription {
       if (columns != null) {
         // Keys are column roles; values are column names of the external table.
         columns.setPropertyNames(type("string").description("a column role")
-            ._enum(new ArrayList<>(io.lakeshelf.api.catalog.CollectionDefinition.ROLES)));
+            ._enum(new ArrayList<>(CollectionDefinition.ROLES)));
       }
       if (api.getPaths() == null) {
         return;
       }
       api.getPaths().values().forEach(path -> path.readOperations().forEach(op -> {
-        java.util.Set<ErrorCode> unique = new java.util.LinkedHashSet<>(PROBLEMS.getOrDefault(op.getOperationId(), List.of()));
+        Set<ErrorCode> unique = new LinkedHashSet<>(PROBLEMS.getOrDefault(op.getOperationId(), List.of()));
         unique.addAll(EVERY_OPERATION);
         List<ErrorCode> codes = new ArrayList<>(unique);
         addProblems(op, codes);
@@ -224,8 +230,8 @@ public class OpenApiDescription {
 
   private static Object parse(String json) {
     try {
-      return io.swagger.v3.core.util.Json.mapper().readTree(json);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return Json.mapper().readTree(json);
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("bad example " + json, e);
     }
   }

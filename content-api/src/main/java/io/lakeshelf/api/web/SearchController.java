@@ -10,6 +10,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * {@code POST /v1/collections/{name}/search}: vector, keyword (BM25) or hybrid (reciprocal rank
@@ -19,7 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@link SearchService}'s.
  */
 @RestController
-@io.swagger.v3.oas.annotations.tags.Tag(name = "search")
+@Tag(name = "search")
 public class SearchController {
 
   private final SearchService search;
@@ -28,7 +30,7 @@ public class SearchController {
     this.search = search;
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "search", summary = "Documents nearest a vector or text, by meaning, keywords or both, joined to their rows")
+  @Operation(operationId = "search", summary = "Documents nearest a vector or text, by meaning, keywords or both, joined to their rows")
   @PostMapping(path = "/v1/collections/{name}/search", produces = "application/json")
   public SearchResponse search(@PathVariable String name, @RequestBody SearchRequest request)
       throws IOException {

@@ -3,6 +3,7 @@ package io.lakeshelf.content.rows;
 import io.delta.kernel.types.StructField;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.Type;
+import java.util.Locale;
 
 /**
  * Finds the Parquet field that holds a Delta field, following the table's column mapping mode:
@@ -20,7 +21,7 @@ enum ColumnResolver {
     if (mode == null) {
       return NONE;
     }
-    return switch (mode.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (mode.toLowerCase(Locale.ROOT)) {
       case "name" -> NAME;
       case "id" -> ID;
       default -> NONE;

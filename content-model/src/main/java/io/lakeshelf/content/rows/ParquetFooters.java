@@ -11,6 +11,7 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.conf.PlainParquetConfiguration;
 
 /**
  * Where the join gets data files' footers: the one footer source, over the engine's one {@link
@@ -119,6 +120,6 @@ final class ParquetFooters {
    * defaults every time one is made.
    */
   private static ParquetReadOptions readOptions() {
-    return ParquetReadOptions.builder(new org.apache.parquet.conf.PlainParquetConfiguration()).build();
+    return ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
   }
 }

@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A Parquet file seen through byte ranges already fetched: its tail and the pages a join
@@ -71,22 +75,22 @@ public final class PrefetchedInputFile implements InputFile {
       }
       return;
     }
-    List<java.util.concurrent.Future<Segment>> reads = new ArrayList<>();
-    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+    List<Future<Segment>> reads = new ArrayList<>();
+    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (long[] r : missing) {
         reads.add(threads.submit(() -> new Segment(r[0], ranges.readRange(uri, r[0], (int) (r[1] - r[0])))));
       }
       for (var read : reads) {
         segments.add(read.get());
       }
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       if (e.getCause() instanceof IOException io) {
         throw io;
       }
       throw new IOException("cannot read " + uri, e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted reading " + uri);
+      throw new InterruptedIOException("interrupted reading " + uri);
     }
   }
 

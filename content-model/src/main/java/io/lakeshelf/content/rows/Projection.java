@@ -2,6 +2,7 @@ package io.lakeshelf.content.rows;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.HashSet;
 
 /** Which parts of a document a row read returns besides its id. */
 public record Projection(
@@ -15,7 +16,7 @@ public record Projection(
 
   /** The projection naming these parts: {@code title, text, images, metadata, vectors}. */
   public static Projection of(Set<String> parts) {
-    Set<String> named = new java.util.HashSet<>();
+    Set<String> named = new HashSet<>();
     for (String p : parts) {
       if (p == null) {
         throw new IllegalArgumentException("a part is null: expected title, text, images, metadata or vectors");

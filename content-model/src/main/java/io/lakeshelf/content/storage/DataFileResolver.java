@@ -54,7 +54,7 @@ public final class DataFileResolver {
         String key = s3.key().isEmpty() || s3.key().endsWith("/") ? s3.key() : s3.key() + "/";
         return new URI(s3.scheme(), s3.bucket(), "/" + key, null, null);
       }
-      URI uri = io.lakeshelf.content.storage.LocalFileIO.toPath(location).toAbsolutePath().toUri();
+      URI uri = LocalFileIO.toPath(location).toAbsolutePath().toUri();
       return uri.getPath().endsWith("/") ? uri : new URI(uri.getScheme(), null, uri.getPath() + "/", null, null);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("cannot form a URI of the table location " + location, e);

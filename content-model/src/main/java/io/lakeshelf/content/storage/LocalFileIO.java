@@ -29,6 +29,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.nio.channels.Channels;
+import java.util.Objects;
 
 /**
  * Delta Kernel's file layer over {@code java.nio} for tables on a local file system: no Hadoop
@@ -55,7 +59,7 @@ public final class LocalFileIO implements FileIO {
    */
   public LocalFileIO(Map<String, String> conf, StorageRequestListener listener) {
     this.conf = Map.copyOf(conf);
-    this.listener = java.util.Objects.requireNonNull(listener, "listener");
+    this.listener = Objects.requireNonNull(listener, "listener");
   }
 
   private void count(StorageOperation operation) {
@@ -290,7 +294,7 @@ public final class LocalFileIO implements FileIO {
       ByteBuffer buf = ByteBuffer.wrap(b, off, len);
       while (buf.hasRemaining()) {
         if (channel.read(buf) < 0) {
-          throw new java.io.EOFException("end of file after " + (len - buf.remaining()) + " of " + len + " bytes");
+          throw new EOFException("end of file after " + (len - buf.remaining()) + " of " + len + " bytes");
         }
       }
     }
@@ -311,7 +315,7 @@ public final class LocalFileIO implements FileIO {
 
     ChannelOutputStream(FileChannel channel, IoAction onClose) {
       this.channel = channel;
-      this.out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
+      this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
       this.onClose = onClose;
     }
 

@@ -13,6 +13,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * Builds the AWS SDK v2 clients Lakeshelf talks to S3 with: the blocking client on a pooled Apache
@@ -52,7 +53,7 @@ public final class S3Clients {
   public static S3Presigner presigner(S3Settings settings) {
     var builder = S3Presigner.builder()
         .region(Region.of(settings.region()))
-        .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+        .serviceConfiguration(S3Configuration.builder()
             .pathStyleAccessEnabled(settings.pathStyleAccess())
             .build());
     if (settings.endpoint() != null) {

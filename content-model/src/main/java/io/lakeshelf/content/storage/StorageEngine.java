@@ -3,6 +3,7 @@ package io.lakeshelf.content.storage;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.defaults.engine.fileio.FileIO;
 import java.util.Objects;
+import java.io.IOException;
 
 /**
  * Delta Kernel's default engine over Lakeshelf's file layer, plus what the search join reads data
@@ -19,7 +20,7 @@ public final class StorageEngine extends DefaultEngine {
   /** Removes every file under a location. */
   @FunctionalInterface
   interface TreeDeleter {
-    void deleteTree(String location) throws java.io.IOException;
+    void deleteTree(String location) throws IOException;
   }
 
   private final TreeDeleter deleter;
@@ -37,7 +38,7 @@ public final class StorageEngine extends DefaultEngine {
   }
 
   /** Deletes a table's files: everything under the location (a directory, or an S3 prefix). */
-  public void deleteTree(String location) throws java.io.IOException {
+  public void deleteTree(String location) throws IOException {
     deleter.deleteTree(location);
   }
 

@@ -6,6 +6,9 @@ import java.util.Objects;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import java.nio.file.FileSystemException;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A store refused or failed a request after the SDK's retries: the service answers 503 {@code
@@ -78,34 +81,34 @@ public final class StorageException extends IOException {
    * left on device" or "disk quota exceeded" anywhere in the chain (as the JDK reports ENOSPC and
    * EDQUOT, whichever layer wrapped it) is one of {@link Reason#FULL}.
    */
-  public static java.util.Optional<StorageException> find(Throwable t) {
+  public static Optional<StorageException> find(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof StorageException s) {
-        return java.util.Optional.of(s);
+        return Optional.of(s);
       }
       if (c instanceof IOException io && isFull(io)) {
-        return java.util.Optional.of(new StorageException(Reason.FULL, "no space left: " + io.getMessage(), io));
+        return Optional.of(new StorageException(Reason.FULL, "no space left: " + io.getMessage(), io));
       }
       if (c instanceof SdkException sdk && !(c.getCause() instanceof SdkException)) {
         IOException io = of("a table", sdk);
-        return io instanceof StorageException s ? java.util.Optional.of(s) : java.util.Optional.empty();
+        return io instanceof StorageException s ? Optional.of(s) : Optional.empty();
       }
       if (c.getCause() == c) {
         break;
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private static boolean isFull(IOException e) {
     String m = e.getMessage();
-    if (m == null && e instanceof java.nio.file.FileSystemException fs) {
+    if (m == null && e instanceof FileSystemException fs) {
       m = fs.getReason();
     }
     if (m == null) {
       return false;
     }
-    String lower = m.toLowerCase(java.util.Locale.ROOT);
+    String lower = m.toLowerCase(Locale.ROOT);
     return lower.contains("no space left on device") || lower.contains("disk quota exceeded")
         || lower.contains("not enough space on the disk");
   }

@@ -4,6 +4,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
 /** The Delta Kernel engines Lakeshelf reads and writes tables with. */
 public final class TableEngines {
@@ -46,12 +52,12 @@ public final class TableEngines {
       private final Supplier<RangeReader> remote = memoize(() -> new S3RangeReader(client.get()));
 
       @Override
-      public FileTail readTail(String uri, long fileLength, int bytes) throws java.io.IOException {
+      public FileTail readTail(String uri, long fileLength, int bytes) throws IOException {
         return (S3Location.isS3(uri) ? remote.get() : local).readTail(uri, fileLength, bytes);
       }
 
       @Override
-      public byte[] readRange(String uri, long offset, int length) throws java.io.IOException {
+      public byte[] readRange(String uri, long offset, int length) throws IOException {
         return (S3Location.isS3(uri) ? remote.get() : local).readRange(uri, offset, length);
       }
     };
@@ -67,29 +73,29 @@ public final class TableEngines {
     return new StorageEngine(files, ranges, new FileTailCache(tailCacheBytes), tailReadSize, deleter);
   }
 
-  private static void deleteS3Prefix(S3Client s3, S3Location location) throws java.io.IOException {
+  private static void deleteS3Prefix(S3Client s3, S3Location location) throws IOException {
     String prefix = location.key().isEmpty() || location.key().endsWith("/") ? location.key() : location.key() + "/";
     try {
       for (var page : s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(prefix))) {
         if (!page.contents().isEmpty()) {
           s3.deleteObjects(b -> b.bucket(location.bucket()).delete(d -> d.objects(
               page.contents().stream()
-                  .map(o -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key(o.key()).build())
+                  .map(o -> ObjectIdentifier.builder().key(o.key()).build())
                   .toList())));
         }
       }
-    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+    } catch (SdkException e) {
       throw StorageException.of(location.uri(), e);
     }
   }
 
-  private static void deleteLocalTree(java.nio.file.Path root) throws java.io.IOException {
-    if (!java.nio.file.Files.exists(root)) {
+  private static void deleteLocalTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
       return;
     }
-    try (var paths = java.nio.file.Files.walk(root)) {
-      for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        java.nio.file.Files.deleteIfExists(p);
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
       }
     }
   }

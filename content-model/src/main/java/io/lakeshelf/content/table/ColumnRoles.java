@@ -21,6 +21,8 @@ import io.delta.kernel.types.TimestampType;
 import io.lakeshelf.content.VectorSpec;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * Which Delta types each column role accepts, checked against a table's schema before anything is
@@ -77,7 +79,7 @@ public final class ColumnRoles {
   }
 
   private static void role(
-      StructType schema, String role, String column, java.util.function.Predicate<DataType> accepts, String needs) {
+      StructType schema, String role, String column, Predicate<DataType> accepts, String needs) {
     if (column == null) {
       return;
     }
@@ -161,6 +163,6 @@ public final class ColumnRoles {
     if (t instanceof TimestampNTZType) {
       return "timestamp_ntz";
     }
-    return t.toString().toLowerCase(java.util.Locale.ROOT);
+    return t.toString().toLowerCase(Locale.ROOT);
   }
 }

@@ -43,6 +43,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.delta.kernel.types.DoubleType;
 
 /**
  * A content table: one Delta table, read and written through Delta Kernel.
@@ -170,7 +171,7 @@ public final class ContentTable {
       DataType type = schema.at(index).getDataType();
       if (!(type instanceof ArrayType array)
           || !(array.getElementType() instanceof FloatType
-              || array.getElementType() instanceof io.delta.kernel.types.DoubleType)) {
+              || array.getElementType() instanceof DoubleType)) {
         throw new SchemaMismatchException(
             "column '" + v.column() + "' of " + location + " is " + type + ", not array<float>");
       }

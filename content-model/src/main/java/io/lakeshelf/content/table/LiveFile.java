@@ -3,6 +3,8 @@ package io.lakeshelf.content.table;
 import io.delta.kernel.data.Row;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Collections;
+import java.util.HashMap;
 
 /**
  * A data file of a snapshot, with the deletion vector that masks some of its rows if any.
@@ -31,6 +33,6 @@ public record LiveFile(
     partitionValues =
         partitionValues == null
             ? Map.of()
-            : java.util.Collections.unmodifiableMap(new java.util.HashMap<>(partitionValues));
+            : Collections.unmodifiableMap(new HashMap<>(partitionValues));
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.ArrayList;
 
 /**
  * Finds rows by reading the id column of every live file: a full scan. The reference a faster
@@ -55,7 +56,7 @@ public final class ScanningRowFinder implements RowFinder {
         continue;
       }
       if (!id.isNullAt(i) && wanted.contains(id.getString(i))) {
-        found.computeIfAbsent(id.getString(i), k -> new java.util.ArrayList<>()).add(new RowLocator(path, rowIndex.getLong(i)));
+        found.computeIfAbsent(id.getString(i), k -> new ArrayList<>()).add(new RowLocator(path, rowIndex.getLong(i)));
       }
     }
   }

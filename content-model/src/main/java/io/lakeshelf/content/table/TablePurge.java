@@ -18,6 +18,11 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.FileNotFoundException;
+import java.net.URI;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Deletes a table's own files and nothing else: the data files its log names (live ones, and
@@ -53,7 +58,7 @@ public final class TablePurge {
           logFiles.add(f);
         }
       }
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       return new Purged(0, 0);
     }
     Set<String> named = new LinkedHashSet<>(latest.liveFiles().keySet());
@@ -73,10 +78,10 @@ public final class TablePurge {
       }
     }
     DataFileResolver files = new DataFileResolver(root);
-    Set<java.nio.file.Path> dirs = new LinkedHashSet<>();
+    Set<Path> dirs = new LinkedHashSet<>();
     int dataFiles = 0;
     for (String path : named) {
-      java.net.URI uri = files.resolve(path);
+      URI uri = files.resolve(path);
       String rootLocation = DataFileResolver.storageLocation(files.root());
       if (!DataFileResolver.storageLocation(uri.normalize()).startsWith(rootLocation.endsWith("/") ? rootLocation : rootLocation + "/")) {
         // An absolute path into another location (a shallow clone's source): not this table's file.
@@ -88,7 +93,7 @@ public final class TablePurge {
         dataFiles++;
       }
       if ("file".equals(uri.getScheme())) {
-        dirs.add(java.nio.file.Path.of(uri).getParent());
+        dirs.add(Path.of(uri).getParent());
       }
     }
     int deletedLog = 0;
@@ -97,16 +102,16 @@ public final class TablePurge {
         if (fileIO.delete(f.getPath())) {
           deletedLog++;
         }
-      } catch (java.nio.file.DirectoryNotEmptyException e) {
+      } catch (DirectoryNotEmptyException e) {
         // a directory inside the log (_sidecars) that still holds files the log did not list
       }
     }
     if ("file".equals(files.root().getScheme())) {
-      java.nio.file.Path tableDir = java.nio.file.Path.of(files.root());
+      Path tableDir = Path.of(files.root());
       dirs.add(tableDir.resolve("_delta_log").resolve("_sidecars"));
       dirs.add(tableDir.resolve("_delta_log"));
-      for (java.nio.file.Path dir : dirs) {
-        for (java.nio.file.Path d = dir; d != null && d.startsWith(tableDir); d = d.getParent()) {
+      for (Path dir : dirs) {
+        for (Path d = dir; d != null && d.startsWith(tableDir); d = d.getParent()) {
           if (!deleteIfEmpty(d)) {
             break;
           }
@@ -129,10 +134,10 @@ public final class TablePurge {
     }
   }
 
-  private static boolean deleteIfEmpty(java.nio.file.Path dir) {
+  private static boolean deleteIfEmpty(Path dir) {
     try {
-      return java.nio.file.Files.deleteIfExists(dir);
-    } catch (java.nio.file.DirectoryNotEmptyException e) {
+      return Files.deleteIfExists(dir);
+    } catch (DirectoryNotEmptyException e) {
       return false;
     } catch (IOException e) {
       log.warn("Cannot remove directory {}: {}", dir, e.toString());

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.HashMap;
 
 /**
  * One version of a Delta table as Delta Kernel reads it: its schema, its live data files and the
@@ -114,7 +115,7 @@ public final class TableSnapshot {
   }
 
   private static Map<String, String> nonNullValues(Map<String, String> values) {
-    Map<String, String> out = new java.util.HashMap<>();
+    Map<String, String> out = new HashMap<>();
     values.forEach((k, v) -> out.put(k, v));
     return out;
   }

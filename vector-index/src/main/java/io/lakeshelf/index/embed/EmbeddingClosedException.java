@@ -1,5 +1,7 @@
 package io.lakeshelf.index.embed;
 
+import io.lakeshelf.index.IndexException;
+
 /**
  * An {@link EmbeddingService} (or the model under it) is shut down or closed: it takes no more
  * texts, and the caller's texts that were not embedded yet were dropped. Nothing was embedded
@@ -19,7 +21,7 @@ public class EmbeddingClosedException extends IllegalStateException {
   }
 
   /** Always {@link io.lakeshelf.index.IndexException.Reason#EMBEDDING_CLOSED}. */
-  public io.lakeshelf.index.IndexException.Reason reason() {
-    return io.lakeshelf.index.IndexException.Reason.EMBEDDING_CLOSED;
+  public IndexException.Reason reason() {
+    return IndexException.Reason.EMBEDDING_CLOSED;
   }
 }

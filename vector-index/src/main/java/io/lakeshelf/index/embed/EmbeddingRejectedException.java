@@ -1,6 +1,7 @@
 package io.lakeshelf.index.embed;
 
 import java.util.concurrent.RejectedExecutionException;
+import io.lakeshelf.index.IndexException;
 
 /**
  * An {@link EmbeddingService} had no room for a caller's texts within its admission timeout: the
@@ -17,7 +18,7 @@ public class EmbeddingRejectedException extends RejectedExecutionException {
   }
 
   /** Always {@link io.lakeshelf.index.IndexException.Reason#EMBEDDING_OVERLOADED}. */
-  public io.lakeshelf.index.IndexException.Reason reason() {
-    return io.lakeshelf.index.IndexException.Reason.EMBEDDING_OVERLOADED;
+  public IndexException.Reason reason() {
+    return IndexException.Reason.EMBEDDING_OVERLOADED;
   }
 }

@@ -12,6 +12,7 @@ import org.apache.lucene.document.DoubleField;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KeywordField;
 import org.apache.lucene.document.LongField;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Puts a row's filterable values into its index document, typed as {@link
@@ -31,7 +32,7 @@ public final class FilterValues {
   /** A keyword value, or nothing for one longer than a term may be (it cannot be matched exactly anyway). */
   private static void keyword(Document d, String name, String value) {
     if (value.length() * 3 <= MAX_KEYWORD_BYTES
-        || value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_KEYWORD_BYTES) {
+        || value.getBytes(StandardCharsets.UTF_8).length <= MAX_KEYWORD_BYTES) {
       d.add(new KeywordField(name, value, Field.Store.NO));
     }
   }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Collections;
 
 /**
  * What a sync does, computed from the index's state and the snapshot's live files alone: which
@@ -40,7 +41,7 @@ public record SyncPlan(
     removed = List.copyOf(removed);
     added = List.copyOf(added);
     deletionVectorChanged = List.copyOf(deletionVectorChanged);
-    indexedAfter = java.util.Collections.unmodifiableMap(new HashMap<>(indexedAfter));
+    indexedAfter = Collections.unmodifiableMap(new HashMap<>(indexedAfter));
   }
 
   /** Whether the index is emptied first and the table indexed from scratch. */
