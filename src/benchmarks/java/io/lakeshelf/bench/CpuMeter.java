@@ -1,10 +1,10 @@
 package io.lakeshelf.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import com.sun.management.OperatingSystemMXBean;
 
 /**
  * CPU used over a phase: by this process, and by the whole machine (Linux {@code /proc/stat}), so
@@ -16,7 +16,9 @@ final class CpuMeter {
   private final long process0 = processCpuNanos();
   private final long[] machine0 = machineJiffies();
 
-  /** "this process 1.2 cores, whole machine 1.9 of 2 cores busy (others 0.7)" since construction. */
+  /**
+   * "this process 1.2 cores, whole machine 1.9 of 2 cores busy (others 0.7)" since construction.
+   */
   String report() {
     double wall = System.nanoTime() - wall0;
     double own = (processCpuNanos() - process0) / wall;
@@ -27,9 +29,14 @@ final class CpuMeter {
     }
     double busyShare = 1 - (double) (machine1[1] - machine0[1]) / (machine1[0] - machine0[0]);
     double machine = busyShare * cores;
-    return String.format(Locale.ROOT,
-        "this process %.2f cores busy on average; whole machine %.2f of %d cores (other processes ~%.2f)",
-        own, machine, cores, Math.max(0, machine - own));
+    return String.format(
+        Locale.ROOT,
+        "this process %.2f cores busy on average; whole machine %.2f of %d cores (other processes"
+            + " ~%.2f)",
+        own,
+        machine,
+        cores,
+        Math.max(0, machine - own));
   }
 
   static long processCpuNanos() {
@@ -45,7 +52,9 @@ final class CpuMeter {
       String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
       String[] f = cpu.trim().split("\\s+");
       long total = 0;
-      for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+      for (int i = 1;
+          i < f.length && i <= 8;
+          i++) { // user nice system idle iowait irq softirq steal
         total += Long.parseLong(f[i]);
       }
       return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};

@@ -55,10 +55,16 @@ public final class EmbeddingBenchmark {
   private void run() throws InterruptedException {
     List<Passage> corpus = RealTextCorpus.first(warmup + passages);
     List<String> warm = corpus.subList(0, warmup).stream().map(Passage::text).toList();
-    List<String> texts = corpus.subList(warmup, warmup + passages).stream().map(Passage::text).toList();
+    List<String> texts =
+        corpus.subList(warmup, warmup + passages).stream().map(Passage::text).toList();
     double meanChars = texts.stream().mapToInt(String::length).average().orElse(0);
-    System.out.printf(Locale.ROOT, "embedding %,d WordNet passages (mean %.0f characters) with %s; %d cores; %s%n",
-        passages, meanChars, MiniLmEmbedder.NAME, Runtime.getRuntime().availableProcessors(),
+    System.out.printf(
+        Locale.ROOT,
+        "embedding %,d WordNet passages (mean %.0f characters) with %s; %d cores; %s%n",
+        passages,
+        meanChars,
+        MiniLmEmbedder.NAME,
+        Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name") + " " + Runtime.version());
     long load = System.nanoTime();
     try (MiniLmEmbedder model = MiniLmEmbedder.load()) {
@@ -74,10 +80,19 @@ public final class EmbeddingBenchmark {
             float[][] vectors = service.embedAll(texts);
             double seconds = (System.nanoTime() - start) / 1e9;
             if (vectors.length != texts.size()) {
-              throw new IllegalStateException("got " + vectors.length + " vectors for " + texts.size() + " texts");
+              throw new IllegalStateException(
+                  "got " + vectors.length + " vectors for " + texts.size() + " texts");
             }
-            String row = String.format(Locale.ROOT, "threads %d  batch %3d  %,8.0f documents/s  (%,d in %.1f s; %s)",
-                t, batch, texts.size() / seconds, texts.size(), seconds, cpu.report());
+            String row =
+                String.format(
+                    Locale.ROOT,
+                    "threads %d  batch %3d  %,8.0f documents/s  (%,d in %.1f s; %s)",
+                    t,
+                    batch,
+                    texts.size() / seconds,
+                    texts.size(),
+                    seconds,
+                    cpu.report());
             System.out.println(row);
           }
         }

@@ -5,6 +5,7 @@ import io.lakeshelf.content.Document;
 import io.lakeshelf.content.ImageAnchor;
 import io.lakeshelf.content.Similarity;
 import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.content.storage.TableEngines;
 import io.lakeshelf.content.table.ContentTable;
 import io.lakeshelf.content.table.RowFinder;
 import java.io.IOException;
@@ -22,16 +23,15 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import io.lakeshelf.content.storage.TableEngines;
-import org.springframework.boot.convert.DurationStyle;
 
 /**
- * Serving a table someone else wrote: the time to index an external table from scratch, and the
- * lag from another writer's commit to the row being searchable, for small appends.
+ * Serving a table someone else wrote: the time to index an external table from scratch, and the lag
+ * from another writer's commit to the row being searchable, for small appends.
  *
  * <pre>
  * src/bin/lakeshelf-benchmark --main io.lakeshelf.bench.ExternalTableBenchmark \
@@ -76,29 +76,42 @@ public final class ExternalTableBenchmark {
     if (temporary) {
       dir = Files.createTempDirectory("lakeshelf-external-bench");
     }
-    System.out.printf(Locale.ROOT, "external table: %,d rows x %d dims in files of %,d rows; sync interval %s; %d cores%n",
-        rows, dimensions, fileRows, syncInterval, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "external table: %,d rows x %d dims in files of %,d rows; sync interval %s; %d cores%n",
+        rows,
+        dimensions,
+        fileRows,
+        syncInterval,
+        Runtime.getRuntime().availableProcessors());
     VectorSpec spec = new VectorSpec("body", "body_embedding", dimensions, Similarity.COSINE);
     SyntheticEmbeddings vectors = new SyntheticEmbeddings(dimensions, 1000, 0.6, 42);
     Path table = dir.resolve("table");
-    ContentTable writer = ContentTable.createManaged(
-        TableEngines.local(), table.toString(), List.of(spec));
+    ContentTable writer =
+        ContentTable.createManaged(TableEngines.local(), table.toString(), List.of(spec));
     RowFinder blindAppend = (ids, version) -> Map.of();
     long t0 = System.nanoTime();
     for (int from = 0; from < rows; from += fileRows) {
       writer.upsert(docs(vectors, from, Math.min(rows, from + fileRows)), blindAppend);
     }
-    System.out.printf(Locale.ROOT, "table written (the other writer): %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        Locale.ROOT, "table written (the other writer): %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-    ConfigurableApplicationContext context = new SpringApplicationBuilder(LakeshelfApplication.class).run(
-        "--server.port=0", "--lakeshelf.data-dir=" + dir.resolve("data"),
-        "--lakeshelf.index.sync-interval=" + syncInterval, "--logging.level.io.lakeshelf=warn");
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(LakeshelfApplication.class)
+            .run(
+                "--server.port=0",
+                "--lakeshelf.data-dir=" + dir.resolve("data"),
+                "--lakeshelf.index.sync-interval=" + syncInterval,
+                "--logging.level.io.lakeshelf=warn");
     port = ((WebServerApplicationContext) context).getWebServer().getPort();
     try {
-      String body = """
+      String body =
+          """
           {"mode": "external", "table": "%s", "columns": {"id": "id", "title": "title", "text": "text", "images": "images", "metadata": "metadata"},
-           "vectors": {"body": {"column": "body_embedding", "dimensions": %d, "similarity": "cosine"}}}"""
-          .formatted(table, dimensions);
+           "vectors": {"body": {"column": "body_embedding", "dimensions": %d, "similarity": "cosine"}}}\
+          """
+              .formatted(table, dimensions);
       long start = System.nanoTime();
       send("PUT", "/v1/collections/ext", body);
       while (true) {
@@ -109,7 +122,8 @@ public final class ExternalTableBenchmark {
         Thread.sleep(50);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf(Locale.ROOT, "index from scratch: %.1f s (%,.0f rows/s)%n", seconds, rows / seconds);
+      System.out.printf(
+          Locale.ROOT, "index from scratch: %.1f s (%,.0f rows/s)%n", seconds, rows / seconds);
 
       Latencies lag = new Latencies(appends);
       int next = rows;
@@ -127,8 +141,13 @@ public final class ExternalTableBenchmark {
         }
         lag.add(System.nanoTime() - committed);
       }
-      System.out.printf(Locale.ROOT, "commit to searchable, %d appends of %d rows: %s, max %.1f ms%n",
-          appends, appendRows, lag.summary(), lag.maxMs());
+      System.out.printf(
+          Locale.ROOT,
+          "commit to searchable, %d appends of %d rows: %s, max %.1f ms%n",
+          appends,
+          appendRows,
+          lag.summary(),
+          lag.maxMs());
     } finally {
       context.close();
       if (temporary) {
@@ -144,19 +163,29 @@ public final class ExternalTableBenchmark {
   private static List<Document> docs(SyntheticEmbeddings vectors, int from, int to) {
     List<Document> docs = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
-      docs.add(new Document("doc-" + i, "Title " + i, "Passage " + i + " of the external table.",
-          List.of(new ImageAnchor("s3://bucket/img/" + i + ".png", "image/png", 1000L + i, "00ff", "SHA-256")),
-          Map.of("body", vectors.vector(SyntheticEmbeddings.DOCUMENTS, i)), Map.of("n", Integer.toString(i)), null));
+      docs.add(
+          new Document(
+              "doc-" + i,
+              "Title " + i,
+              "Passage " + i + " of the external table.",
+              List.of(
+                  new ImageAnchor(
+                      "s3://bucket/img/" + i + ".png", "image/png", 1000L + i, "00ff", "SHA-256")),
+              Map.of("body", vectors.vector(SyntheticEmbeddings.DOCUMENTS, i)),
+              Map.of("n", Integer.toString(i)),
+              null));
     }
     return docs;
   }
 
-  private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+  private HttpResponse<String> send(String method, String path, String body)
+      throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
     if (body == null) {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      b.method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+      b.method(method, HttpRequest.BodyPublishers.ofString(body))
+          .header("Content-Type", "application/json");
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,7 +43,6 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import java.util.Arrays;
 
 /**
  * Ingest and search benchmark of the whole service: starts Lakeshelf in this process on a random
@@ -98,8 +98,8 @@ public final class IngestSearchBenchmark {
     } catch (IllegalArgumentException e) {
       System.err.println("lakeshelf-benchmark: " + e.getMessage());
       System.err.println(
-          "usage: lakeshelf-benchmark [--documents N] [--batch N] [--queries N] [--dimensions N] [--k N]"
-              + " [--recall-queries N] [--warmup N] [--clusters N] [--noise X] [--seed N]"
+          "usage: lakeshelf-benchmark [--documents N] [--batch N] [--queries N] [--dimensions N]"
+              + " [--k N] [--recall-queries N] [--warmup N] [--clusters N] [--noise X] [--seed N]"
               + " [--refresh true|false] [--data-dir DIR] [--some.service.property=value ...]");
       System.exit(2);
     }
@@ -122,7 +122,8 @@ public final class IngestSearchBenchmark {
       }
       if (name.contains(".")) { // a service property
         if (value == null) {
-          throw new IllegalArgumentException("service properties are given as --" + name + "=value");
+          throw new IllegalArgumentException(
+              "service properties are given as --" + name + "=value");
         }
         serviceArgs.add(a);
         continue;
@@ -196,27 +197,53 @@ public final class IngestSearchBenchmark {
         line("data dir kept: %s", dataDir);
       }
     }
-    summary.put("benchmark wall time", String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - benchStart) / 1e9));
+    summary.put(
+        "benchmark wall time",
+        String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - benchStart) / 1e9));
     printSummary();
   }
 
   private void printHeader() {
     Runtime rt = Runtime.getRuntime();
     line("== Lakeshelf ingest/search benchmark ==");
-    line("java: %s (%s), %d cores, max heap %d MiB, args %s",
-        Runtime.version(), System.getProperty("java.vm.name"), rt.availableProcessors(), rt.maxMemory() >> 20,
+    line(
+        "java: %s (%s), %d cores, max heap %d MiB, args %s",
+        Runtime.version(),
+        System.getProperty("java.vm.name"),
+        rt.availableProcessors(),
+        rt.maxMemory() >> 20,
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter(a -> !a.startsWith("-Dsun.") && !a.startsWith("-Djava.class.path")).toList());
-    line("options: documents %d, batch %d, queries %d, dimensions %d, k %d, recall queries %d, warmup %d,"
-            + " refresh %s", documents, batch, queries, dimensions, k, recallQueries, warmup, refresh);
-    line("data: synthetic embedding-like vectors, seed %d: a mixture of %d random unit-vector cluster centres"
-            + " plus isotropic Gaussian noise of norm %.2f (per dimension %.4f), so that neighbourhoods exist"
-            + " as in sentence embeddings; queries are fresh draws from the same mixture; not normalized"
-            + " (the service normalizes for cosine)", seed, clusters, noise, noise / Math.sqrt(dimensions));
+            .filter(a -> !a.startsWith("-Dsun.") && !a.startsWith("-Djava.class.path"))
+            .toList());
+    line(
+        "options: documents %d, batch %d, queries %d, dimensions %d, k %d, recall queries %d,"
+            + " warmup %d, refresh %s",
+        documents, batch, queries, dimensions, k, recallQueries, warmup, refresh);
+    line(
+        "data: synthetic embedding-like vectors, seed %d: a mixture of %d random unit-vector"
+            + " cluster centres plus isotropic Gaussian noise of norm %.2f (per dimension %.4f), so"
+            + " that neighbourhoods exist as in sentence embeddings; queries are fresh draws from"
+            + " the same mixture; not normalized (the service normalizes for cosine)",
+        seed, clusters, noise, noise / Math.sqrt(dimensions));
     line("data dir: %s%s", dataDir, deleteDataDir ? " (temporary, deleted at the end)" : "");
-    summary.put("documents", String.format(Locale.ROOT, "%d x %d-d float vectors (cosine), %d clusters + noise %.2f, seed %d",
-        documents, dimensions, clusters, noise, seed));
-    summary.put("java", Runtime.version() + ", " + rt.availableProcessors() + " cores, -Xmx " + (rt.maxMemory() >> 20) + " MiB");
+    summary.put(
+        "documents",
+        String.format(
+            Locale.ROOT,
+            "%d x %d-d float vectors (cosine), %d clusters + noise %.2f, seed %d",
+            documents,
+            dimensions,
+            clusters,
+            noise,
+            seed));
+    summary.put(
+        "java",
+        Runtime.version()
+            + ", "
+            + rt.availableProcessors()
+            + " cores, -Xmx "
+            + (rt.maxMemory() >> 20)
+            + " MiB");
   }
 
   private void startService() {
@@ -230,10 +257,13 @@ public final class IngestSearchBenchmark {
     args.add("--logging.level.io.delta.kernel.internal.snapshot.SnapshotManager=ERROR");
     args.addAll(serviceArgs);
     long t = System.nanoTime();
-    context = new SpringApplicationBuilder(LakeshelfApplication.class).run(args.toArray(String[]::new));
+    context =
+        new SpringApplicationBuilder(LakeshelfApplication.class).run(args.toArray(String[]::new));
     int port = ((WebServerApplicationContext) context).getWebServer().getPort();
     base = "http://localhost:" + port;
-    line("service started: %.1f s, port %d, service args %s", (System.nanoTime() - t) / 1e9, port, args);
+    line(
+        "service started: %.1f s, port %d, service args %s",
+        (System.nanoTime() - t) / 1e9, port, args);
   }
 
   private void createCollection() throws Exception {
@@ -241,19 +271,28 @@ public final class IngestSearchBenchmark {
       Answer gone = send("DELETE", "/v1/collections/" + COLLECTION + "?purge=true", null);
       line("collection %s existed in the data dir: deleted (status %d)", COLLECTION, gone.status);
     }
-    String body = "{\"vectors\": {\"" + VECTOR + "\": {\"dimensions\": " + dimensions + ", \"similarity\": \"cosine\"}}}";
+    String body =
+        "{\"vectors\": {\""
+            + VECTOR
+            + "\": {\"dimensions\": "
+            + dimensions
+            + ", \"similarity\": \"cosine\"}}}";
     Answer a = send("PUT", "/v1/collections/" + COLLECTION, body);
     expect(a, 201, "creating the collection");
-    line("collection created: %s, vector %s, %d dimensions, cosine, managed", COLLECTION, VECTOR, dimensions);
+    line(
+        "collection created: %s, vector %s, %d dimensions, cosine, managed",
+        COLLECTION, VECTOR, dimensions);
   }
 
   private void generate() {
     long t = System.nanoTime();
     embeddings = new SyntheticEmbeddings(dimensions, clusters, noise, seed);
     vectors = new float[documents][];
-    IntStream.range(0, documents).parallel()
+    IntStream.range(0, documents)
+        .parallel()
         .forEach(i -> vectors[i] = embeddings.vector(SyntheticEmbeddings.DOCUMENTS, i));
-    line("vectors generated: %d in %.1f s (%.0f MiB held by the benchmark)",
+    line(
+        "vectors generated: %d in %.1f s (%.0f MiB held by the benchmark)",
         documents, (System.nanoTime() - t) / 1e9, (double) documents * dimensions * 4 / (1 << 20));
   }
 
@@ -264,7 +303,8 @@ public final class IngestSearchBenchmark {
     Latencies requests = new Latencies(batches);
     long jsonNanos = 0;
     long bytes = 0;
-    String path = "/v1/collections/" + COLLECTION + "/documents" + (refresh ? "" : "?refresh=false");
+    String path =
+        "/v1/collections/" + COLLECTION + "/documents" + (refresh ? "" : "?refresh=false");
     CpuMeter cpu = new CpuMeter();
     long gc0 = gcMillis();
     long wall0 = System.nanoTime();
@@ -278,11 +318,12 @@ public final class IngestSearchBenchmark {
         byte[] body = ingestBody(from, to);
         jsonNanos += System.nanoTime() - j0;
         bytes += body.length;
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(Duration.ofMinutes(10))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
+        HttpRequest request =
+            HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofMinutes(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         long r0 = System.nanoTime();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         long took = System.nanoTime() - r0;
@@ -291,29 +332,40 @@ public final class IngestSearchBenchmark {
         expect(a, 200, "ingesting documents " + from + ".." + (to - 1));
         JsonNode json = a.json();
         if (json.get("upserted").asInt() != to - from) {
-          throw new IllegalStateException("batch " + b + ": upserted " + json.get("upserted") + " of " + (to - from));
+          throw new IllegalStateException(
+              "batch " + b + ": upserted " + json.get("upserted") + " of " + (to - from));
         }
         version = json.get("tableVersion").asLong();
         long now = System.nanoTime();
         if (now - lastReport > 10_000_000_000L || b == batches - 1) {
           lastReport = now;
-          System.err.printf(Locale.ROOT, "  ingest: %d/%d rows, %.0f s, last batch %.0f ms, table version %d%n",
-              to, documents, (now - wall0) / 1e9, took / 1e6, version);
+          System.err.printf(
+              Locale.ROOT,
+              "  ingest: %d/%d rows, %.0f s, last batch %.0f ms, table version %d%n",
+              to,
+              documents,
+              (now - wall0) / 1e9,
+              took / 1e6,
+              version);
         }
       }
       long wall = System.nanoTime() - wall0;
       sampler.close();
       double requestSeconds = requests.totalNanos() / 1e9;
       double rate = documents / requestSeconds;
-      line("ingest: %d rows in %d requests of %d, %.1f MiB of JSON (%.1f KiB per row)",
+      line(
+          "ingest: %d rows in %d requests of %d, %.1f MiB of JSON (%.1f KiB per row)",
           documents, batches, batch, bytes / 1048576.0, bytes / 1024.0 / documents);
       line("ingest rows/s (rows / total request time): %.0f", rate);
       line("ingest total request time: %.1f s", requestSeconds);
-      line("ingest wall time (incl. building JSON bodies, %.1f s): %.1f s", jsonNanos / 1e9, wall / 1e9);
+      line(
+          "ingest wall time (incl. building JSON bodies, %.1f s): %.1f s",
+          jsonNanos / 1e9, wall / 1e9);
       line("ingest rows/s (rows / wall time): %.0f", documents / (wall / 1e9));
       line("ingest request latency: %s, max %.0f ms", requests.summary(), requests.maxMs());
       int tenth = Math.max(1, batches / 10);
-      line("ingest request mean, first %d vs last %d requests: %.0f ms vs %.0f ms",
+      line(
+          "ingest request mean, first %d vs last %d requests: %.0f ms vs %.0f ms",
           tenth, tenth, requests.meanMs(0, tenth), requests.meanMs(batches - tenth, batches));
       String cpuReport = cpu.report();
       line("ingest CPU: %s; GC %.1f s", cpuReport, (gcMillis() - gc0) / 1e3);
@@ -321,10 +373,20 @@ public final class IngestSearchBenchmark {
       for (String l : sampler.report(8)) {
         line("ingest %s", l);
       }
-      summary.put("ingest", String.format(Locale.ROOT,
-          "%.0f rows/s (rows / request time %.1f s); wall %.1f s; batch of %d: p50 %.0f ms, p99 %.0f ms; first/last 10%% of batches %.0f / %.0f ms",
-          rate, requestSeconds, wall / 1e9, batch, requests.percentileMs(50), requests.percentileMs(99),
-          requests.meanMs(0, tenth), requests.meanMs(batches - tenth, batches)));
+      summary.put(
+          "ingest",
+          String.format(
+              Locale.ROOT,
+              "%.0f rows/s (rows / request time %.1f s); wall %.1f s; batch of %d: p50 %.0f ms, p99"
+                  + " %.0f ms; first/last 10%% of batches %.0f / %.0f ms",
+              rate,
+              requestSeconds,
+              wall / 1e9,
+              batch,
+              requests.percentileMs(50),
+              requests.percentileMs(99),
+              requests.meanMs(0, tenth),
+              requests.meanMs(batches - tenth, batches)));
       summary.put("CPU during ingest", cpuReport);
     }
   }
@@ -340,16 +402,24 @@ public final class IngestSearchBenchmark {
       int cluster = embeddings.cluster(SyntheticEmbeddings.DOCUMENTS, i);
       s.append("{\"id\":\"").append(id(i)).append('"');
       s.append(",\"title\":\"Synthetic document ").append(i).append('"');
-      s.append(",\"text\":\"Synthetic document ").append(i).append(" about topic ").append(cluster)
+      s.append(",\"text\":\"Synthetic document ")
+          .append(i)
+          .append(" about topic ")
+          .append(cluster)
           .append(", generated for the Lakeshelf benchmark.\"");
-      s.append(",\"images\":[{\"uri\":\"s3://lakeshelf-bench/images/").append(i).append(".png\"")
-          .append(",\"contentType\":\"image/png\",\"sizeBytes\":").append(10_000 + r.nextInt(500_000))
+      s.append(",\"images\":[{\"uri\":\"s3://lakeshelf-bench/images/")
+          .append(i)
+          .append(".png\"")
+          .append(",\"contentType\":\"image/png\",\"sizeBytes\":")
+          .append(10_000 + r.nextInt(500_000))
           .append(",\"checksum\":\"");
       for (int j = 0; j < 4; j++) {
         s.append(String.format("%016x", r.nextLong()));
       }
       s.append("\",\"checksumAlgorithm\":\"SHA-256\"}]");
-      s.append(",\"metadata\":{\"topic\":\"").append(cluster).append("\",\"lang\":\"en\",\"source\":\"benchmark\"}");
+      s.append(",\"metadata\":{\"topic\":\"")
+          .append(cluster)
+          .append("\",\"lang\":\"en\",\"source\":\"benchmark\"}");
       s.append(",\"vectors\":{\"").append(VECTOR).append("\":");
       appendVector(s, vectors[i]);
       s.append("}}");
@@ -393,11 +463,21 @@ public final class IngestSearchBenchmark {
       Thread.sleep(100);
     }
     double waited = (System.nanoTime() - t) / 1e9;
-    line("index caught up: %.2f s after the last ingest answer (tableVersion %d, indexedVersion %d, documents %d, status %s)",
-        waited, c.get("tableVersion").asLong(), c.get("indexedVersion").asLong(),
-        c.get("documents").asLong(), c.get("status").asString());
-    summary.put("index caught up", String.format(Locale.ROOT, "%.2f s after the last ingest answer (%d table versions)",
-        waited, c.get("tableVersion").asLong()));
+    line(
+        "index caught up: %.2f s after the last ingest answer (tableVersion %d, indexedVersion %d,"
+            + " documents %d, status %s)",
+        waited,
+        c.get("tableVersion").asLong(),
+        c.get("indexedVersion").asLong(),
+        c.get("documents").asLong(),
+        c.get("status").asString());
+    summary.put(
+        "index caught up",
+        String.format(
+            Locale.ROOT,
+            "%.2f s after the last ingest answer (%d table versions)",
+            waited,
+            c.get("tableVersion").asLong()));
   }
 
   // --- 4. In-process search ---------------------------------------------------------------------
@@ -417,7 +497,9 @@ public final class IngestSearchBenchmark {
     VectorIndex index = c.index(VECTOR);
     float[][] warm = queries(SyntheticEmbeddings.WARMUP, warmup);
     float[][] qs = queries(SyntheticEmbeddings.QUERIES, queries);
-    line("in-process search: %d queries after %d warm-up queries, k %d, candidates %d, single thread",
+    line(
+        "in-process search: %d queries after %d warm-up queries, k %d, candidates %d, single"
+            + " thread",
         queries, warmup, k, candidates);
 
     long t = System.nanoTime();
@@ -450,14 +532,16 @@ public final class IngestSearchBenchmark {
       joinPart.add(e - j);
       filesTouched += hits.stream().map(h -> h.locator().dataFile()).distinct().count();
       if (rows.size() != hits.size()) {
-        throw new IllegalStateException("the join found " + rows.size() + " rows for " + hits.size() + " hits");
+        throw new IllegalStateException(
+            "the join found " + rows.size() + " rows for " + hits.size() + " hits");
       }
     }
     line("in-process search CPU: %s", cpu.report());
     line("in-process kNN only: %s", knnOnly.summary());
     line("in-process kNN + join: %s", knnJoin.summary());
     line("in-process join part of kNN + join: %s", joinPart.summary());
-    line("in-process join: %.1f distinct data files per query on average (the join opens each once)",
+    line(
+        "in-process join: %.1f distinct data files per query on average (the join opens each once)",
         (double) filesTouched / queries);
     summary.put("kNN only, in process", knnOnly.summary());
     summary.put("kNN + join, in process", knnJoin.summary());
@@ -484,12 +568,14 @@ public final class IngestSearchBenchmark {
     return s.toString();
   }
 
-  private List<String> httpSearch(String body, Latencies latencies, Latencies serverTook) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/collections/" + COLLECTION + "/search"))
-        .timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+  private List<String> httpSearch(String body, Latencies latencies, Latencies serverTook)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/v1/collections/" + COLLECTION + "/search"))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     long s = System.nanoTime();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     long took = System.nanoTime() - s;
@@ -523,14 +609,18 @@ public final class IngestSearchBenchmark {
     for (String b : bodies) {
       List<String> ids = httpSearch(b, latencies, serverTook);
       if (ids.size() != Math.min(k, documents)) {
-        throw new IllegalStateException("HTTP search returned " + ids.size() + " hits, expected " + k);
+        throw new IllegalStateException(
+            "HTTP search returned " + ids.size() + " hits, expected " + k);
       }
     }
-    line("HTTP search: %d queries after %d warm-up queries, k %d, one connection, sequential (%.1f KiB request bodies)",
+    line(
+        "HTTP search: %d queries after %d warm-up queries, k %d, one connection, sequential (%.1f"
+            + " KiB request bodies)",
         queries, warmup, k, bodies.get(0).length() / 1024.0);
     line("HTTP search CPU: %s", cpu.report());
     line("HTTP search latency (client side): %s", latencies.summary());
-    line("HTTP search tookMs (server side, whole ms): p50 %.0f ms, p99 %.0f ms, mean %.2f ms",
+    line(
+        "HTTP search tookMs (server side, whole ms): p50 %.0f ms, p99 %.0f ms, mean %.2f ms",
         serverTook.percentileMs(50), serverTook.percentileMs(99), serverTook.meanMs());
     summary.put("search over HTTP", latencies.summary());
   }
@@ -548,31 +638,34 @@ public final class IngestSearchBenchmark {
     int[][] exact = new int[recallQueries][];
     float[][] exactScores = new float[recallQueries][];
     double[] meanScore = new double[recallQueries];
-    IntStream.range(0, recallQueries).parallel().forEach(qi -> {
-      float[] q = normalize(qs[qi].clone());
-      int kk = Math.min(k, documents);
-      int[] best = new int[kk];
-      float[] bestScore = new float[kk];
-      Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
-      double sum = 0;
-      for (int i = 0; i < documents; i++) {
-        float score = VectorUtil.dotProduct(q, vectors[i]);
-        sum += score;
-        if (score > bestScore[kk - 1]) { // insert into the sorted top k
-          int p = kk - 1;
-          while (p > 0 && bestScore[p - 1] < score) {
-            bestScore[p] = bestScore[p - 1];
-            best[p] = best[p - 1];
-            p--;
-          }
-          bestScore[p] = score;
-          best[p] = i;
-        }
-      }
-      exact[qi] = best;
-      exactScores[qi] = bestScore;
-      meanScore[qi] = sum / documents;
-    });
+    IntStream.range(0, recallQueries)
+        .parallel()
+        .forEach(
+            qi -> {
+              float[] q = normalize(qs[qi].clone());
+              int kk = Math.min(k, documents);
+              int[] best = new int[kk];
+              float[] bestScore = new float[kk];
+              Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
+              double sum = 0;
+              for (int i = 0; i < documents; i++) {
+                float score = VectorUtil.dotProduct(q, vectors[i]);
+                sum += score;
+                if (score > bestScore[kk - 1]) { // insert into the sorted top k
+                  int p = kk - 1;
+                  while (p > 0 && bestScore[p - 1] < score) {
+                    bestScore[p] = bestScore[p - 1];
+                    best[p] = best[p - 1];
+                    p--;
+                  }
+                  bestScore[p] = score;
+                  best[p] = i;
+                }
+              }
+              exact[qi] = best;
+              exactScores[qi] = bestScore;
+              meanScore[qi] = sum / documents;
+            });
     double bruteSeconds = (System.nanoTime() - t) / 1e9;
 
     double recallHttp = 0;
@@ -600,14 +693,27 @@ public final class IngestSearchBenchmark {
       topK += exactScores[qi][exactScores[qi].length - 1];
       random += meanScore[qi];
     }
-    line("recall: %d queries, exact top %d by brute force over %d vectors in %.1f s",
+    line(
+        "recall: %d queries, exact top %d by brute force over %d vectors in %.1f s",
         recallQueries, k, documents, bruteSeconds);
-    line("recall data check: mean exact cosine of the 1st neighbour %.3f, of the %dth %.3f, to a random document %.3f",
+    line(
+        "recall data check: mean exact cosine of the 1st neighbour %.3f, of the %dth %.3f, to a"
+            + " random document %.3f",
         top1 / recallQueries, k, topK / recallQueries, random / recallQueries);
     line("recall@%d (service over HTTP, candidates %d): %.4f", k, candidates, recallHttp);
-    line("recall@%d (in-process kNN, candidates = k = %d, for comparison): %.4f", k, k, recallNarrow);
-    summary.put("recall@" + k, String.format(Locale.ROOT, "%.4f (candidates %d; %.4f with candidates %d), %d queries",
-        recallHttp, candidates, recallNarrow, k, recallQueries));
+    line(
+        "recall@%d (in-process kNN, candidates = k = %d, for comparison): %.4f",
+        k, k, recallNarrow);
+    summary.put(
+        "recall@" + k,
+        String.format(
+            Locale.ROOT,
+            "%.4f (candidates %d; %.4f with candidates %d), %d queries",
+            recallHttp,
+            candidates,
+            recallNarrow,
+            k,
+            recallQueries));
   }
 
   private static double overlap(Set<String> truth, List<String> got) {
@@ -639,20 +745,26 @@ public final class IngestSearchBenchmark {
     long indexBytes = treeSize(collectionDir.resolve("index"));
     long tableBytes = treeSize(collectionDir.resolve("table"));
     long rawVectorBytes = (long) documents * dimensions * 4;
-    line("index size on disk: %.1f MiB (%.2fx the raw float32 vectors, %.0f MiB)",
+    line(
+        "index size on disk: %.1f MiB (%.2fx the raw float32 vectors, %.0f MiB)",
         indexBytes / 1048576.0, (double) indexBytes / rawVectorBytes, rawVectorBytes / 1048576.0);
     Path log = collectionDir.resolve("table").resolve("_delta_log");
-    line("table size on disk: %.1f MiB (%d data files; _delta_log: %d files, %.1f MiB, %d checkpoints)",
+    line(
+        "table size on disk: %.1f MiB (%d data files; _delta_log: %d files, %.1f MiB, %d"
+            + " checkpoints)",
         tableBytes / 1048576.0,
         countFiles(collectionDir.resolve("table"), ".parquet") - countFiles(log, ".parquet"),
-        countFiles(log, ""), treeSize(log) / 1048576.0, countFiles(log, ".checkpoint.parquet"));
+        countFiles(log, ""),
+        treeSize(log) / 1048576.0,
+        countFiles(log, ".checkpoint.parquet"));
     summary.put("index on disk", String.format(Locale.ROOT, "%.1f MiB", indexBytes / 1048576.0));
     summary.put("table on disk", String.format(Locale.ROOT, "%.1f MiB", tableBytes / 1048576.0));
 
     VectorIndex index = context.getBean(CollectionRegistry.class).get(COLLECTION).index(VECTOR);
     try (FSDirectory dir = FSDirectory.open(index.path());
         DirectoryReader reader = DirectoryReader.open(dir)) {
-      line("Lucene segments: %d (maxDoc %d, numDocs %d incl. one marker document per data file)",
+      line(
+          "Lucene segments: %d (maxDoc %d, numDocs %d incl. one marker document per data file)",
           reader.leaves().size(), reader.maxDoc(), reader.numDocs());
       summary.put("Lucene segments", String.valueOf(reader.leaves().size()));
     } catch (IOException | RuntimeException e) {
@@ -667,7 +779,9 @@ public final class IngestSearchBenchmark {
       Thread.sleep(200);
     }
     long heap = memory.getHeapMemoryUsage().getUsed();
-    line("heap used after System.gc(): %.1f MiB (service running, benchmark's vectors released)", heap / 1048576.0);
+    line(
+        "heap used after System.gc(): %.1f MiB (service running, benchmark's vectors released)",
+        heap / 1048576.0);
     line("non-heap used: %.1f MiB", memory.getNonHeapMemoryUsage().getUsed() / 1048576.0);
     String rss = processRss();
     if (rss != null) {
@@ -681,13 +795,16 @@ public final class IngestSearchBenchmark {
       return 0;
     }
     try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).mapToLong(p -> {
-        try {
-          return Files.size(p);
-        } catch (IOException e) {
-          return 0; // deleted since listed
-        }
-      }).sum();
+      return walk.filter(Files::isRegularFile)
+          .mapToLong(
+              p -> {
+                try {
+                  return Files.size(p);
+                } catch (IOException e) {
+                  return 0; // deleted since listed
+                }
+              })
+          .sum();
     }
   }
 
@@ -696,7 +813,9 @@ public final class IngestSearchBenchmark {
       return 0;
     }
     try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(suffix)).count();
+      return walk.filter(Files::isRegularFile)
+          .filter(p -> p.getFileName().toString().endsWith(suffix))
+          .count();
     }
   }
 
@@ -729,12 +848,15 @@ public final class IngestSearchBenchmark {
     }
   }
 
-  private Answer send(String method, String path, String jsonBody) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5));
+  private Answer send(String method, String path, String jsonBody)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5));
     if (jsonBody == null) {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody)).header("Content-Type", "application/json");
+      b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody))
+          .header("Content-Type", "application/json");
     }
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Answer(r.statusCode(), r.body());
@@ -743,8 +865,14 @@ public final class IngestSearchBenchmark {
   private static void expect(Answer a, int status, String what) {
     if (a.status() != status) {
       String body = a.body() == null ? "" : a.body();
-      throw new IllegalStateException(what + ": HTTP " + a.status() + " (expected " + status + "): "
-          + (body.length() > 2000 ? body.substring(0, 2000) + "..." : body));
+      throw new IllegalStateException(
+          what
+              + ": HTTP "
+              + a.status()
+              + " (expected "
+              + status
+              + "): "
+              + (body.length() > 2000 ? body.substring(0, 2000) + "..." : body));
     }
   }
 

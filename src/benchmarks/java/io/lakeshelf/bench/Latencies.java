@@ -67,7 +67,11 @@ final class Latencies {
 
   /** "p50 1.234 ms, p99 5.678 ms, mean 2.345 ms" */
   String summary() {
-    return String.format(Locale.ROOT, "p50 %.3f ms, p99 %.3f ms, mean %.3f ms",
-        percentileMs(50), percentileMs(99), meanMs());
+    return String.format(
+        Locale.ROOT,
+        "p50 %.3f ms, p99 %.3f ms, mean %.3f ms",
+        percentileMs(50),
+        percentileMs(99),
+        meanMs());
   }
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A TCP proxy that holds each request for a fixed delay before passing it on: an object store
- * that is that far away. Every chunk the client sends after a pause (a new request on a kept-alive
+ * A TCP proxy that holds each request for a fixed delay before passing it on: an object store that
+ * is that far away. Every chunk the client sends after a pause (a new request on a kept-alive
  * connection) waits {@code delayMs}; answers flow back at once.
  */
 final class LatencyProxy implements AutoCloseable {
@@ -22,21 +22,22 @@ final class LatencyProxy implements AutoCloseable {
 
   LatencyProxy(int targetPort, long delayMs) throws IOException {
     server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-    threads.execute(() -> {
-      while (!server.isClosed()) {
-        try {
-          Socket client = server.accept();
-          client.setTcpNoDelay(true);
-          Socket upstream = new Socket();
-          upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
-          upstream.setTcpNoDelay(true);
-          threads.execute(() -> pump(client, upstream, delayMs));
-          threads.execute(() -> pump(upstream, client, 0));
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    threads.execute(
+        () -> {
+          while (!server.isClosed()) {
+            try {
+              Socket client = server.accept();
+              client.setTcpNoDelay(true);
+              Socket upstream = new Socket();
+              upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
+              upstream.setTcpNoDelay(true);
+              threads.execute(() -> pump(client, upstream, delayMs));
+              threads.execute(() -> pump(upstream, client, 0));
+            } catch (IOException e) {
+              return;
+            }
+          }
+        });
   }
 
   int port() {
@@ -45,7 +46,8 @@ final class LatencyProxy implements AutoCloseable {
 
   private static void pump(Socket from, Socket to, long delayMs) {
     byte[] buf = new byte[64 << 10];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       long lastNanos = 0;
       int n;
       while ((n = in.read(buf)) >= 0) {

@@ -12,7 +12,6 @@ import io.lakeshelf.index.IndexOptions;
 import io.lakeshelf.index.IndexQuery;
 import io.lakeshelf.index.Quantization;
 import io.lakeshelf.index.SearchHit;
-import io.lakeshelf.index.SearchMode;
 import io.lakeshelf.index.SyncProgress;
 import io.lakeshelf.index.TextAnalysis;
 import io.lakeshelf.index.VectorIndex;
@@ -34,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -41,7 +41,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
-import java.util.TreeMap;
 
 /**
  * Search as a RAG pipeline uses it, on real text (WordNet glosses) and the bundled MiniLM model:
@@ -92,12 +91,20 @@ public final class RagBenchmark {
   }
 
   private void service(Path dir) throws Exception {
-    ConfigurableApplicationContext context = new SpringApplicationBuilder(LakeshelfApplication.class).run(
-        "--server.port=0", "--lakeshelf.data-dir=" + dir, "--logging.level.io.lakeshelf=warn");
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(LakeshelfApplication.class)
+            .run(
+                "--server.port=0",
+                "--lakeshelf.data-dir=" + dir,
+                "--logging.level.io.lakeshelf=warn");
     int port = ((WebServerApplicationContext) context).getWebServer().getPort();
     HttpClient http = HttpClient.newHttpClient();
     try {
-      send(http, port, "PUT", "/v1/collections/rag",
+      send(
+          http,
+          port,
+          "PUT",
+          "/v1/collections/rag",
           "{\"vectors\": {\"body\": {\"embed\": \"all-minilm-l6-v2\"}}}");
       List<Passage> passages = RealTextCorpus.first(ingest + queries);
       int batch = 64;
@@ -105,31 +112,61 @@ public final class RagBenchmark {
       for (int from = 0; from < ingest; from += batch) {
         List<String> docs = new ArrayList<>();
         for (Passage p : passages.subList(from, Math.min(ingest, from + batch))) {
-          docs.add("{\"id\": " + JSON.writeValueAsString(p.id()) + ", \"title\": " + JSON.writeValueAsString(p.title())
-              + ", \"text\": " + JSON.writeValueAsString(p.text()) + "}");
+          docs.add(
+              "{\"id\": "
+                  + JSON.writeValueAsString(p.id())
+                  + ", \"title\": "
+                  + JSON.writeValueAsString(p.title())
+                  + ", \"text\": "
+                  + JSON.writeValueAsString(p.text())
+                  + "}");
         }
-        HttpResponse<String> r = send(http, port, "POST", "/v1/collections/rag/documents",
-            "{\"documents\": [" + String.join(",", docs) + "]}");
+        HttpResponse<String> r =
+            send(
+                http,
+                port,
+                "POST",
+                "/v1/collections/rag/documents",
+                "{\"documents\": [" + String.join(",", docs) + "]}");
         if (r.statusCode() != 200) {
           throw new IllegalStateException(r.body());
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf(Locale.ROOT, "ingest with embedding on the service, batches of %d: %,d documents in %.1f s = %,.0f documents/s%n",
-          batch, ingest, seconds, ingest / seconds);
+      System.out.printf(
+          Locale.ROOT,
+          "ingest with embedding on the service, batches of %d: %,d documents in %.1f s = %,.0f"
+              + " documents/s%n",
+          batch,
+          ingest,
+          seconds,
+          ingest / seconds);
       for (String mode : List.of("vector", "hybrid")) {
         Latencies l = new Latencies(queries);
         for (int i = 0; i < queries; i++) {
           String text = passages.get(ingest + i).text();
           long s = System.nanoTime();
-          HttpResponse<String> r = send(http, port, "POST", "/v1/collections/rag/search",
-              "{\"text\": " + JSON.writeValueAsString(text) + ", \"k\": 10, \"mode\": \"" + mode + "\"}");
+          HttpResponse<String> r =
+              send(
+                  http,
+                  port,
+                  "POST",
+                  "/v1/collections/rag/search",
+                  "{\"text\": "
+                      + JSON.writeValueAsString(text)
+                      + ", \"k\": 10, \"mode\": \""
+                      + mode
+                      + "\"}");
           l.add(System.nanoTime() - s);
           if (r.statusCode() != 200) {
             throw new IllegalStateException(r.body());
           }
         }
-        System.out.printf(Locale.ROOT, "text query over HTTP (embed + %s search + join), k=10: %s%n", mode, l.summary());
+        System.out.printf(
+            Locale.ROOT,
+            "text query over HTTP (embed + %s search + join), k=10: %s%n",
+            mode,
+            l.summary());
       }
     } finally {
       context.close();
@@ -138,18 +175,31 @@ public final class RagBenchmark {
 
   private void quantizations(Path dir) throws Exception {
     int queryCount = 200;
-    System.out.printf(Locale.ROOT, "%nquantization: %,d real MiniLM embeddings (384 d), %d held-out queries, k=10, 100 candidates%n",
-        rows, queryCount);
+    System.out.printf(
+        Locale.ROOT,
+        "%nquantization: %,d real MiniLM embeddings (384 d), %d held-out queries, k=10, 100"
+            + " candidates%n",
+        rows,
+        queryCount);
     float[][] all = CorpusEmbeddings.first(rows + queryCount);
     List<Passage> passages = RealTextCorpus.first(rows);
     VectorSpec spec = new VectorSpec("body", "body_embedding", 384, Similarity.COSINE);
-    ContentTable table = ContentTable.createManaged(TableEngines.local(), dir.resolve("table").toString(), List.of(spec));
+    ContentTable table =
+        ContentTable.createManaged(
+            TableEngines.local(), dir.resolve("table").toString(), List.of(spec));
     RowFinder blind = (ids, v) -> Map.of();
     for (int from = 0; from < rows; from += 10_000) {
       List<Document> docs = new ArrayList<>();
       for (int i = from; i < Math.min(rows, from + 10_000); i++) {
-        docs.add(new Document(passages.get(i).id(), null, passages.get(i).text(), List.of(),
-            Map.of("body", all[i]), Map.of(), null));
+        docs.add(
+            new Document(
+                passages.get(i).id(),
+                null,
+                passages.get(i).text(),
+                List.of(),
+                Map.of("body", all[i]),
+                Map.of(),
+                null));
       }
       table.upsert(docs, blind);
     }
@@ -159,7 +209,8 @@ public final class RagBenchmark {
       Path indexDir = dir.resolve("index-" + q.wireName());
       System.gc();
       long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      VectorIndex index = VectorIndex.open(indexDir, spec, new IndexOptions(q, TextAnalysis.STANDARD, List.of()));
+      VectorIndex index =
+          VectorIndex.open(indexDir, spec, new IndexOptions(q, TextAnalysis.STANDARD, List.of()));
       long s = System.nanoTime();
       index.syncTo(table.latest(), ContentColumns.MANAGED, executor, SyncProgress.NONE);
       double build = (System.nanoTime() - s) / 1e9;
@@ -167,7 +218,10 @@ public final class RagBenchmark {
         truth = new ArrayList<>();
         try (VectorIndex.View view = index.acquire()) {
           for (int i = 0; i < queryCount; i++) {
-            truth.add(view.search(IndexQuery.vector(all[rows + i], 10).exactly()).stream().map(SearchHit::id).toList());
+            truth.add(
+                view.search(IndexQuery.vector(all[rows + i], 10).exactly()).stream()
+                    .map(SearchHit::id)
+                    .toList());
           }
         }
       }
@@ -200,24 +254,35 @@ public final class RagBenchmark {
       System.gc();
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() - heapBefore;
       StringBuilder files = new StringBuilder();
-      byExtension.forEach((ext, bytes) -> {
-        if (bytes > (1 << 20)) {
-          files.append(String.format(Locale.ROOT, " %s %.1f", ext, bytes / 1048576.0));
-        }
-      });
-      System.out.printf(Locale.ROOT,
-          "  %-5s recall@10 %.3f; search %s; build %.1f s; index on disk %.1f MiB (MiB by file type:%s); heap held by the open index %.1f MiB%n",
-          q.wireName(), found / (10.0 * queryCount), l.summary(), build, disk / 1048576.0, files, heap / 1048576.0);
+      byExtension.forEach(
+          (ext, bytes) -> {
+            if (bytes > (1 << 20)) {
+              files.append(String.format(Locale.ROOT, " %s %.1f", ext, bytes / 1048576.0));
+            }
+          });
+      System.out.printf(
+          Locale.ROOT,
+          "  %-5s recall@10 %.3f; search %s; build %.1f s; index on disk %.1f MiB (MiB by file"
+              + " type:%s); heap held by the open index %.1f MiB%n",
+          q.wireName(),
+          found / (10.0 * queryCount),
+          l.summary(),
+          build,
+          disk / 1048576.0,
+          files,
+          heap / 1048576.0);
       index.close();
     }
     executor.shutdownNow();
   }
 
-  private static HttpResponse<String> send(HttpClient http, int port, String method, String path, String body)
-      throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+  private static HttpResponse<String> send(
+      HttpClient http, int port, String method, String path, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
             .method(method, HttpRequest.BodyPublishers.ofString(body))
-            .header("Content-Type", "application/json").build(),
+            .header("Content-Type", "application/json")
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,14 +53,13 @@ import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
 import software.amazon.awssdk.services.s3.S3Client;
-import java.nio.ByteOrder;
 
 /**
  * Search-and-join over a table on S3 with a round trip added to every request: an S3-protocol
- * server in process (S3Proxy, objects in files) behind {@link LatencyProxy}. Prints, for top-10
- * and top-50: the join's p50/p99 cold (no footer cached) and warm, the whole search (kNN plus
- * join) warm, and the naive read (footer length, footer, row group: three GETs in sequence per
- * file), each with its requests per search.
+ * server in process (S3Proxy, objects in files) behind {@link LatencyProxy}. Prints, for top-10 and
+ * top-50: the join's p50/p99 cold (no footer cached) and warm, the whole search (kNN plus join)
+ * warm, and the naive read (footer length, footer, row group: three GETs in sequence per file),
+ * each with its requests per search.
  *
  * <pre>src/bin/lakeshelf-benchmark --main io.lakeshelf.bench.S3JoinBenchmark [--rows 100000]
  *   [--dimensions 384] [--file-rows 5000] [--delay-ms 30] [--queries 100]</pre>
@@ -93,12 +93,19 @@ public final class S3JoinBenchmark {
     Path dir = Files.createTempDirectory("lakeshelf-s3-bench");
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     try (S3TestServer s3 = S3TestServer.start(Files.createDirectories(dir.resolve("s3")))) {
-      System.out.printf(Locale.ROOT, "S3 join: %,d rows x %d dims in files of %,d rows; %d ms added per request; %d cores%n",
-          rows, dimensions, fileRows, delayMs, Runtime.getRuntime().availableProcessors());
+      System.out.printf(
+          Locale.ROOT,
+          "S3 join: %,d rows x %d dims in files of %,d rows; %d ms added per request; %d cores%n",
+          rows,
+          dimensions,
+          fileRows,
+          delayMs,
+          Runtime.getRuntime().availableProcessors());
       VectorSpec spec = new VectorSpec("body", "body_embedding", dimensions, Similarity.COSINE);
       SyntheticEmbeddings vectors = new SyntheticEmbeddings(dimensions, 1000, 0.6, 42);
       Path local = dir.resolve("table");
-      ContentTable writer = ContentTable.createManaged(TableEngines.local(), local.toString(), List.of(spec));
+      ContentTable writer =
+          ContentTable.createManaged(TableEngines.local(), local.toString(), List.of(spec));
       RowFinder blindAppend = (ids, version) -> Map.of();
       long t0 = System.nanoTime();
       for (int from = 0; from < rows; from += fileRows) {
@@ -106,18 +113,23 @@ public final class S3JoinBenchmark {
       }
       s3.createBucket("bench");
       s3.upload(local, "bench", "tables/t");
-      System.out.printf(Locale.ROOT, "table written and uploaded: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          Locale.ROOT, "table written and uploaded: %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
       VectorIndex index = VectorIndex.open(dir.resolve("index"), spec);
       index.syncTo(writer.latest(), ContentColumns.MANAGED, executor, SyncProgress.NONE);
 
       try (LatencyProxy proxy = new LatencyProxy(s3.endpoint().getPort(), delayMs)) {
         RequestCounter requests = new RequestCounter();
-        S3Client client = S3Clients.create(S3Settings.endpoint(URI.create("http://127.0.0.1:" + proxy.port())), requests);
+        S3Client client =
+            S3Clients.create(
+                S3Settings.endpoint(URI.create("http://127.0.0.1:" + proxy.port())), requests);
         StorageEngine engine = TableEngines.withS3(client, requests);
-        ContentTable table = ContentTable.open(engine, "s3://bench/tables/t", ContentColumns.MANAGED, List.of(spec));
+        ContentTable table =
+            ContentTable.open(engine, "s3://bench/tables/t", ContentColumns.MANAGED, List.of(spec));
         TableSnapshot snapshot = table.latest();
-        DocumentReader reader = new DocumentReader(snapshot, ContentColumns.MANAGED, List.of(spec), executor);
+        DocumentReader reader =
+            new DocumentReader(snapshot, ContentColumns.MANAGED, List.of(spec), executor);
         NaiveJoin naive = new NaiveJoin(engine.ranges(), "s3://bench/tables/t/", executor);
 
         for (int k : new int[] {10, 50}) {
@@ -126,18 +138,32 @@ public final class S3JoinBenchmark {
           for (int q = 0; q < queries; q++) {
             try (VectorIndex.View view = index.acquire()) {
               long s = System.nanoTime();
-              List<SearchHit> found = view.search(VectorQuery.of(vectors.vector(SyntheticEmbeddings.QUERIES, q), k));
+              List<SearchHit> found =
+                  view.search(VectorQuery.of(vectors.vector(SyntheticEmbeddings.QUERIES, q), k));
               knn.add(System.nanoTime() - s);
               hits.add(found.stream().map(SearchHit::locator).toList());
             }
           }
-          double files = hits.stream().mapToLong(h -> h.stream().map(RowLocator::dataFile).distinct().count()).average().orElse(0);
-          System.out.printf(Locale.ROOT, "%ntop-%d: hits fall in %.1f files on average; kNN alone %s%n", k, files, knn.summary());
+          double files =
+              hits.stream()
+                  .mapToLong(h -> h.stream().map(RowLocator::dataFile).distinct().count())
+                  .average()
+                  .orElse(0);
+          System.out.printf(
+              Locale.ROOT,
+              "%ntop-%d: hits fall in %.1f files on average; kNN alone %s%n",
+              k,
+              files,
+              knn.summary());
 
-          measure("join, cold (footer not cached)", hits, requests, h -> {
-            engine.tails().clear();
-            reader.read(h, Projection.DEFAULT);
-          });
+          measure(
+              "join, cold (footer not cached)",
+              hits,
+              requests,
+              h -> {
+                engine.tails().clear();
+                reader.read(h, Projection.DEFAULT);
+              });
           for (List<RowLocator> h : hits) {
             reader.read(h, Projection.DEFAULT); // warm up
           }
@@ -160,7 +186,9 @@ public final class S3JoinBenchmark {
     void read(List<RowLocator> hits) throws Exception;
   }
 
-  private void measure(String label, List<List<RowLocator>> hits, RequestCounter requests, Join join) throws Exception {
+  private void measure(
+      String label, List<List<RowLocator>> hits, RequestCounter requests, Join join)
+      throws Exception {
     Latencies l = new Latencies(hits.size());
     requests.reset();
     for (List<RowLocator> h : hits) {
@@ -168,17 +196,34 @@ public final class S3JoinBenchmark {
       join.read(h);
       l.add(System.nanoTime() - s);
     }
-    System.out.printf(Locale.ROOT, "  %-32s %s; %.1f requests per search%n",
-        label, l.summary(), requests.total() / (double) hits.size());
+    System.out.printf(
+        Locale.ROOT,
+        "  %-32s %s; %.1f requests per search%n",
+        label,
+        l.summary(),
+        requests.total() / (double) hits.size());
   }
 
   private static List<Document> docs(SyntheticEmbeddings vectors, int from, int to) {
     List<Document> docs = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
-      String text = ("Passage " + i + " of the benchmark table, long enough to look like a paragraph of a real document. ").repeat(4);
-      docs.add(new Document("doc-" + i, "Title " + i, text,
-          List.of(new ImageAnchor("s3://bucket/img/" + i + ".png", "image/png", 1000L + i, "00ff", "SHA-256")),
-          Map.of("body", vectors.vector(SyntheticEmbeddings.DOCUMENTS, i)), Map.of("n", Integer.toString(i)), null));
+      String text =
+          ("Passage "
+                  + i
+                  + " of the benchmark table, long enough to look like a paragraph of a real"
+                  + " document. ")
+              .repeat(4);
+      docs.add(
+          new Document(
+              "doc-" + i,
+              "Title " + i,
+              text,
+              List.of(
+                  new ImageAnchor(
+                      "s3://bucket/img/" + i + ".png", "image/png", 1000L + i, "00ff", "SHA-256")),
+              Map.of("body", vectors.vector(SyntheticEmbeddings.DOCUMENTS, i)),
+              Map.of("n", Integer.toString(i)),
+              null));
     }
     return docs;
   }
@@ -191,23 +236,34 @@ public final class S3JoinBenchmark {
   private record NaiveJoin(RangeReader ranges, String root, ExecutorService executor) {
     void read(List<RowLocator> hits) {
       Map<String, List<Long>> byFile = new LinkedHashMap<>();
-      hits.forEach(h -> byFile.computeIfAbsent(h.dataFile(), f -> new ArrayList<>()).add(h.rowIndex()));
+      hits.forEach(
+          h -> byFile.computeIfAbsent(h.dataFile(), f -> new ArrayList<>()).add(h.rowIndex()));
       List<CompletableFuture<Integer>> reads = new ArrayList<>();
-      byFile.forEach((file, rows) -> reads.add(CompletableFuture.supplyAsync(() -> readFile(root + file, rows), executor)));
+      byFile.forEach(
+          (file, rows) ->
+              reads.add(
+                  CompletableFuture.supplyAsync(() -> readFile(root + file, rows), executor)));
       reads.forEach(CompletableFuture::join);
     }
 
     private int readFile(String uri, List<Long> rows) {
       try {
         FileTail end = ranges.readTail(uri, -1, 8);
-        int footerLength = ByteBuffer.wrap(end.bytes(), 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        int footerLength =
+            ByteBuffer.wrap(end.bytes(), 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         long footerStart = end.fileLength() - 8 - footerLength;
         FileTail tail = end.extendedBy(ranges.readRange(uri, footerStart, footerLength));
         PrefetchedInputFile file = new PrefetchedInputFile(uri, tail, ranges);
-        try (ParquetFileReader reader = ParquetFileReader.open(file, ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+        try (ParquetFileReader reader =
+            ParquetFileReader.open(
+                file, ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
           MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-          MessageType requested = new MessageType(schema.getName(), schema.getFields().stream()
-              .filter(f -> !f.getName().endsWith("embedding")).toList());
+          MessageType requested =
+              new MessageType(
+                  schema.getName(),
+                  schema.getFields().stream()
+                      .filter(f -> !f.getName().endsWith("embedding"))
+                      .toList());
           reader.setRequestedSchema(requested);
           int found = 0;
           long first = 0;
@@ -227,8 +283,10 @@ public final class S3JoinBenchmark {
               }
               file.prefetch(from, to - from);
               PageReadStore pages = reader.readRowGroup(b);
-              RecordReader<Group> records = new ColumnIOFactory().getColumnIO(requested, schema)
-                  .getRecordReader(pages, new GroupRecordConverter(requested));
+              RecordReader<Group> records =
+                  new ColumnIOFactory()
+                      .getColumnIO(requested, schema)
+                      .getRecordReader(pages, new GroupRecordConverter(requested));
               long max = rows.stream().mapToLong(Long::longValue).max().orElse(0);
               for (long r = start; r < last && r <= max; r++) {
                 Group g = records.read();

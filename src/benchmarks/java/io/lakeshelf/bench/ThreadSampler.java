@@ -63,7 +63,9 @@ final class ThreadSampler implements AutoCloseable {
       synchronized (this) {
         samples++;
         for (ThreadInfo t : infos) {
-          if (t == null || t.getThreadState() != Thread.State.RUNNABLE || !serviceThread(t.getThreadName())) {
+          if (t == null
+              || t.getThreadState() != Thread.State.RUNNABLE
+              || !serviceThread(t.getThreadName())) {
             continue;
           }
           StackTraceElement[] stack = t.getStackTrace();
@@ -79,7 +81,8 @@ final class ThreadSampler implements AutoCloseable {
           topLibraries.merge(lib, 1, Integer::sum);
           String own = "(no Lakeshelf frame)";
           for (StackTraceElement e : stack) {
-            if (e.getClassName().startsWith("io.lakeshelf.") && !e.getClassName().startsWith("io.lakeshelf.bench.")) {
+            if (e.getClassName().startsWith("io.lakeshelf.")
+                && !e.getClassName().startsWith("io.lakeshelf.bench.")) {
               own = simpleName(e.getClassName()) + "." + e.getMethodName();
               break;
             }
@@ -94,7 +97,8 @@ final class ThreadSampler implements AutoCloseable {
   /** A thread parked in a socket accept/poll is runnable to the JVM but idle. */
   private static boolean idle(StackTraceElement[] stack) {
     String top = stack[0].getClassName() + "." + stack[0].getMethodName();
-    return top.startsWith("sun.nio.ch.") && (top.contains("accept") || top.contains("poll") || top.contains("Poll"))
+    return top.startsWith("sun.nio.ch.")
+            && (top.contains("accept") || top.contains("poll") || top.contains("Poll"))
         || top.startsWith("sun.nio.ch.EPoll");
   }
 
@@ -140,12 +144,18 @@ final class ThreadSampler implements AutoCloseable {
     thread.join();
   }
 
-  /** Lines "  name  NN%  (n samples)", the largest first, at most {@code top} per table. */
+  /** Lines " name NN% (n samples)", the largest first, at most {@code top} per table. */
   synchronized List<String> report(int top) {
     List<String> out = new ArrayList<>();
-    out.add(String.format(Locale.ROOT,
-        "profile: %d samples every %d ms, %d busy service-thread samples (%.2f busy threads on average)",
-        samples, intervalMs, busy, samples == 0 ? 0.0 : (double) busy / samples));
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "profile: %d samples every %d ms, %d busy service-thread samples (%.2f busy threads on"
+                + " average)",
+            samples,
+            intervalMs,
+            busy,
+            samples == 0 ? 0.0 : (double) busy / samples));
     table(out, "busy threads by kind", threadKinds, top);
     table(out, "innermost Lakeshelf method on the stack", lakeshelfFrames, top);
     table(out, "library of the top frame (JDK frames by method)", topLibraries, top);
@@ -158,7 +168,13 @@ final class ThreadSampler implements AutoCloseable {
     counts.entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
         .limit(top)
-        .forEach(e -> out.add(String.format(Locale.ROOT, "profile:   %5.1f%%  %s",
-            busy == 0 ? 0.0 : 100.0 * e.getValue() / busy, e.getKey())));
+        .forEach(
+            e ->
+                out.add(
+                    String.format(
+                        Locale.ROOT,
+                        "profile:   %5.1f%%  %s",
+                        busy == 0 ? 0.0 : 100.0 * e.getValue() / busy,
+                        e.getKey())));
   }
 }

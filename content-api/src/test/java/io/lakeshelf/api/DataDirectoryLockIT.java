@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One process per data directory: a second service on a directory another process holds refuses
- * to start, naming the holder, and touches nothing in it; once the holder dies (even by kill -9)
- * the directory can be served again.
+ * One process per data directory: a second service on a directory another process holds refuses to
+ * start, naming the holder, and touches nothing in it; once the holder dies (even by kill -9) the
+ * directory can be served again.
  */
 class DataDirectoryLockIT {
 
@@ -38,8 +38,12 @@ class DataDirectoryLockIT {
   void aSecondServiceOnAHeldDataDirectoryRefusesToStartNamingTheHolder() throws Exception {
     Path data = dir.resolve("data");
     try (RunningService first = RunningService.start(data)) {
-      assertThat(first.send("PUT", "/v1/collections/c",
-          "{\"vectors\": {\"body\": {\"dimensions\": 3}}}").status()).isEqualTo(201);
+      assertThat(
+              first
+                  .send(
+                      "PUT", "/v1/collections/c", "{\"vectors\": {\"body\": {\"dimensions\": 3}}}")
+                  .status())
+          .isEqualTo(201);
       List<Path> before = list(data);
       assertThatThrownBy(() -> RunningService.start(data))
           .rootCause()
@@ -57,13 +61,19 @@ class DataDirectoryLockIT {
   @Test
   void anotherProcessHoldingTheDirectoryIsNamedAndItsDeathReleasesIt() throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
-    Process holder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Holder.class.getName(), data.toString())
-        .redirectErrorStream(true)
-        .start();
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Holder.class.getName(),
+                data.toString())
+            .redirectErrorStream(true)
+            .start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
       assertThat(line).startsWith("locked ");
       assertThatThrownBy(() -> RunningService.start(data))

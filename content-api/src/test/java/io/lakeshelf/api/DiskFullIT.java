@@ -35,14 +35,17 @@ class DiskFullIT {
   @Test
   void aFullDiskAnswers507AndLosesNothing() throws Exception {
     Path small = Files.createDirectories(dir.resolve("small"));
-    Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString()) == 0,
+    Assumptions.assumeTrue(
+        run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString()) == 0,
         "needs root to mount a small tmpfs");
     try {
       Set<String> acknowledged = new LinkedHashSet<>();
       Set<String> refused = new LinkedHashSet<>();
       Random random = new Random(5);
       try (RunningService s = RunningService.start(small.resolve("data"))) {
-        assertThat(s.send("PUT", "/v1/collections/c", "{\"vectors\": {\"body\": {\"dimensions\": 8}}}").status())
+        assertThat(
+                s.send("PUT", "/v1/collections/c", "{\"vectors\": {\"body\": {\"dimensions\": 8}}}")
+                    .status())
             .isEqualTo(201);
         int full = 0;
         for (int batch = 0; batch < 400 && full < 6; batch++) {
@@ -90,7 +93,11 @@ class DiskFullIT {
       while (text.length() < 2000) {
         text.append("w").append(random.nextInt(1_000_000)).append(' ');
       }
-      b.append(i == 0 ? "" : ",").append("{\"id\": \"").append(id).append("\", \"text\": \"").append(text)
+      b.append(i == 0 ? "" : ",")
+          .append("{\"id\": \"")
+          .append(id)
+          .append("\", \"text\": \"")
+          .append(text)
           .append("\", \"vectors\": {\"body\": [");
       for (int d = 0; d < 8; d++) {
         b.append(d == 0 ? "" : ",").append(random.nextFloat());
@@ -114,9 +121,15 @@ class DiskFullIT {
       }
       Thread.sleep(200);
     }
-    assertThat(c.get("indexedVersion").asLong()).as(c.toString()).isEqualTo(c.get("tableVersion").asLong());
+    assertThat(c.get("indexedVersion").asLong())
+        .as(c.toString())
+        .isEqualTo(c.get("tableVersion").asLong());
     assertThat(c.get("documents").asLong()).isEqualTo(acknowledged.size());
-    Answer a = s.send("POST", "/v1/collections/c/search", "{\"vector\": [1,1,1,1,1,1,1,1], \"k\": 1000, \"include\": []}");
+    Answer a =
+        s.send(
+            "POST",
+            "/v1/collections/c/search",
+            "{\"vector\": [1,1,1,1,1,1,1,1], \"k\": 1000, \"include\": []}");
     assertThat(a.status()).as(a.body()).isEqualTo(200);
     Set<String> hits = new TreeSet<>();
     a.json().get("hits").forEach(h -> hits.add(h.get("id").asString()));
@@ -129,9 +142,11 @@ class DiskFullIT {
 
   private static Set<String> liveIds(Path small) {
     String table = small.resolve("data/collections/c/table").toString();
-    var snapshot = ContentTable.open(TableEngines.local(), table, ContentColumns.MANAGED, List.of()).latest();
+    var snapshot =
+        ContentTable.open(TableEngines.local(), table, ContentColumns.MANAGED, List.of()).latest();
     Set<String> ids = new TreeSet<>();
-    KernelRows.read(snapshot, List.of(ContentColumns.MANAGED.id())).values()
+    KernelRows.read(snapshot, List.of(ContentColumns.MANAGED.id()))
+        .values()
         .forEach(r -> ids.add((String) r.get(ContentColumns.MANAGED.id())));
     return ids;
   }

@@ -28,11 +28,36 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class DocumentIdEncodingIT {
 
-  /** Ids that differ only in what a lax decoder would drop or confuse; {@code a} must survive them all. */
-  static final List<String> IDS = List.of(
-      "a", "a;v=2", "a;", "a/b", "a\\b", "a%b", "a%2Fb", "a?b", "a#b", "a b", "a+b", "ü/é", "..", ".",
-      "a..", "/", "a/../b", "%", "日本語", "😀", "a&b=c", "a:b@c", "~a_b-c.d",
-      "日".repeat(512)); // the longest id, 4608 characters when encoded
+  /**
+   * Ids that differ only in what a lax decoder would drop or confuse; {@code a} must survive them
+   * all.
+   */
+  static final List<String> IDS =
+      List.of(
+          "a",
+          "a;v=2",
+          "a;",
+          "a/b",
+          "a\\b",
+          "a%b",
+          "a%2Fb",
+          "a?b",
+          "a#b",
+          "a b",
+          "a+b",
+          "ü/é",
+          "..",
+          ".",
+          "a..",
+          "/",
+          "a/../b",
+          "%",
+          "日本語",
+          "😀",
+          "a&b=c",
+          "a:b@c",
+          "~a_b-c.d",
+          "日".repeat(512)); // the longest id, 4608 characters when encoded
 
   @TempDir static Path dataDir;
   static RunningService service;
@@ -41,7 +66,9 @@ class DocumentIdEncodingIT {
   static void start() throws Exception {
     service = RunningService.start(dataDir);
     for (String c : List.of("reads", "deletes", "bodies")) {
-      assertThat(service.send("PUT", "/v1/collections/" + c, LakeshelfServiceIT.COLLECTION).status()).isEqualTo(201);
+      assertThat(
+              service.send("PUT", "/v1/collections/" + c, LakeshelfServiceIT.COLLECTION).status())
+          .isEqualTo(201);
       Answer a = service.send("POST", "/v1/collections/" + c + "/documents", ingest(IDS));
       assertThat(a.status()).as(a.body()).isEqualTo(200);
     }
@@ -65,14 +92,22 @@ class DocumentIdEncodingIT {
     return body.toString();
   }
 
-  /** RFC 3986 percent-encoding of a path segment: everything but unreserved characters, as UTF-8. */
+  /**
+   * RFC 3986 percent-encoding of a path segment: everything but unreserved characters, as UTF-8.
+   */
   static String encode(String id) {
     StringBuilder out = new StringBuilder();
     boolean dots = id.equals(".") || id.equals("..");
     for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '~' || (c == '.' && !dots);
+      boolean unreserved =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_'
+              || c == '~'
+              || (c == '.' && !dots);
       if (unreserved) {
         out.append((char) c);
       } else {
@@ -110,7 +145,9 @@ class DocumentIdEncodingIT {
       assertThat(d.status()).as("DELETE %s: %s", id, d.body()).isEqualTo(200);
       assertThat(d.json().get("deleted").asInt()).isEqualTo(1);
       left.remove(id);
-      assertThat(service.get(doc("deletes", encode(id))).status()).as("GET %s after its delete", id).isEqualTo(404);
+      assertThat(service.get(doc("deletes", encode(id))).status())
+          .as("GET %s after its delete", id)
+          .isEqualTo(404);
       for (String other : left) {
         Answer g = service.get(doc("deletes", encode(other)));
         assertThat(g.status()).as("%s after deleting %s", other, id).isEqualTo(200);
@@ -136,9 +173,11 @@ class DocumentIdEncodingIT {
   @Test
   void otherSpellingsOfTheSameIdAddressIt() throws Exception {
     // Lower-case hex, and unreserved characters encoded or not, are the same id (RFC 3986 6.2.2).
-    assertThat(service.get(doc("reads", "a%3bv%3d2")).json().get("id").asString()).isEqualTo("a;v=2");
+    assertThat(service.get(doc("reads", "a%3bv%3d2")).json().get("id").asString())
+        .isEqualTo("a;v=2");
     assertThat(service.get(doc("reads", "%61")).json().get("id").asString()).isEqualTo("a");
-    assertThat(service.get(doc("reads", "%7Ea%5Fb%2Dc%2Ed")).json().get("id").asString()).isEqualTo("~a_b-c.d");
+    assertThat(service.get(doc("reads", "%7Ea%5Fb%2Dc%2Ed")).json().get("id").asString())
+        .isEqualTo("~a_b-c.d");
     // A raw '+' is a plus, not a space.
     assertThat(service.get(doc("reads", "a+b")).json().get("id").asString()).isEqualTo("a+b");
     // Sub-delimiters and ':' '@' may be sent unencoded.
@@ -189,7 +228,8 @@ class DocumentIdEncodingIT {
       assertProblem(raw(method, doc("reads", segment)), 400, method + " " + what);
     }
     assertProblem(raw("GET", doc("reads", segment) + "/images/0"), 400, "image of " + what);
-    assertThat(service.get("/v1/collections/reads").json().get("documents").asLong()).isEqualTo(IDS.size());
+    assertThat(service.get("/v1/collections/reads").json().get("documents").asLong())
+        .isEqualTo(IDS.size());
   }
 
   @Test
@@ -212,28 +252,40 @@ class DocumentIdEncodingIT {
   @Test
   void encodedIdsNeedTheRolesOfTheirEndpoint() throws Exception {
     String reader = "reader-5a1c", writer = "writer-9e2b";
-    try (RunningService keyed = RunningService.start(dataDir.resolve("keyed"),
-        "--lakeshelf.security.api-keys[0].name=reader",
-        "--lakeshelf.security.api-keys[0].hash=" + SecurityIT.sha256(reader),
-        "--lakeshelf.security.api-keys[0].roles=read",
-        "--lakeshelf.security.api-keys[1].name=writer",
-        "--lakeshelf.security.api-keys[1].hash=" + SecurityIT.sha256(writer),
-        "--lakeshelf.security.api-keys[1].roles=admin")) {
+    try (RunningService keyed =
+        RunningService.start(
+            dataDir.resolve("keyed"),
+            "--lakeshelf.security.api-keys[0].name=reader",
+            "--lakeshelf.security.api-keys[0].hash=" + SecurityIT.sha256(reader),
+            "--lakeshelf.security.api-keys[0].roles=read",
+            "--lakeshelf.security.api-keys[1].name=writer",
+            "--lakeshelf.security.api-keys[1].hash=" + SecurityIT.sha256(writer),
+            "--lakeshelf.security.api-keys[1].roles=admin")) {
       Map<String, String> asWriter = Map.of("Authorization", "Bearer " + writer);
       Map<String, String> asReader = Map.of("Authorization", "Bearer " + reader);
-      keyed.send("PUT", "/v1/collections/k", LakeshelfServiceIT.COLLECTION, "application/json", asWriter);
-      keyed.send("POST", "/v1/collections/k/documents", ingest(List.of("a", "a/b", "a/../..")), "application/json", asWriter);
+      keyed.send(
+          "PUT", "/v1/collections/k", LakeshelfServiceIT.COLLECTION, "application/json", asWriter);
+      keyed.send(
+          "POST",
+          "/v1/collections/k/documents",
+          ingest(List.of("a", "a/b", "a/../..")),
+          "application/json",
+          asWriter);
       for (String id : List.of("a/b", "a/../..")) {
         String path = doc("k", encode(id));
         assertThat(keyed.send("GET", path, null, null, Map.of()).status()).isEqualTo(401);
-        assertThat(keyed.send("GET", path, null, null, asReader).json().get("id").asString()).isEqualTo(id);
+        assertThat(keyed.send("GET", path, null, null, asReader).json().get("id").asString())
+            .isEqualTo(id);
         Answer refused = keyed.send("DELETE", path, null, null, asReader);
-        assertThat(refused.status()).as("a reader deletes %s: %s", id, refused.body()).isEqualTo(403);
+        assertThat(refused.status())
+            .as("a reader deletes %s: %s", id, refused.body())
+            .isEqualTo(403);
         assertThat(refused.json().get("code").asString()).isEqualTo("FORBIDDEN");
         assertThat(keyed.send("GET", path, null, null, asReader).status()).isEqualTo(200);
       }
       // An encoded '/' does not take a path out of the rules that need a key.
-      Answer health = keyed.send("GET", "/actuator/health/..%2F..%2Factuator%2Fmetrics", null, null, Map.of());
+      Answer health =
+          keyed.send("GET", "/actuator/health/..%2F..%2Factuator%2Fmetrics", null, null, Map.of());
       assertThat(health.status()).as(health.body()).isNotEqualTo(200);
       assertThat(health.body()).doesNotContain("lakeshelf.search");
     }
@@ -241,8 +293,12 @@ class DocumentIdEncodingIT {
 
   @Test
   void encodedSlashesDoNotReachFilesOutsideStaticResources() throws Exception {
-    for (String path : List.of("/swagger-ui/..%2F..%2Fapplication.yml", "/swagger-ui/%2E%2E%2Fapplication.yml",
-        "/swagger-ui/..%5C..%5Capplication.yml", "/swagger-ui/..%2F..%2F..%2FMETA-INF%2FMANIFEST.MF")) {
+    for (String path :
+        List.of(
+            "/swagger-ui/..%2F..%2Fapplication.yml",
+            "/swagger-ui/%2E%2E%2Fapplication.yml",
+            "/swagger-ui/..%5C..%5Capplication.yml",
+            "/swagger-ui/..%2F..%2F..%2FMETA-INF%2FMANIFEST.MF")) {
       // An escape outside a document id is not a canonical path: refused before any routing.
       assertProblem(service.get(path), 400, path);
     }
@@ -255,7 +311,10 @@ class DocumentIdEncodingIT {
     assertProblemOrNotFound(service.get(doc("reads", "x%5C..%5C..%5Ccollections")));
     assertThat(service.get(doc("reads", "%2F")).json().get("id").asString()).isEqualTo("/");
     // An encoded '/' anywhere else is refused: escapes belong in the id segment only.
-    assertProblem(service.get("/v1/collections%2Freads/documents/a"), 400, "an encoded '/' in a collection's path");
+    assertProblem(
+        service.get("/v1/collections%2Freads/documents/a"),
+        400,
+        "an encoded '/' in a collection's path");
   }
 
   @Test
@@ -269,8 +328,11 @@ class DocumentIdEncodingIT {
     bad.put("lone low surrogate", "\udc00");
     bad.put("too long", "x".repeat(513));
     for (Map.Entry<String, String> e : bad.entrySet()) {
-      String body = "{\"documents\": [{\"id\": \"ok\", \"vectors\": {\"body\": [1,0,0]}}, "
-          + "{\"id\": " + jsonString(e.getValue()) + ", \"vectors\": {\"body\": [1,0,0]}}]}";
+      String body =
+          "{\"documents\": [{\"id\": \"ok\", \"vectors\": {\"body\": [1,0,0]}}, "
+              + "{\"id\": "
+              + jsonString(e.getValue())
+              + ", \"vectors\": {\"body\": [1,0,0]}}]}";
       Answer a = service.send("POST", "/v1/collections/reads/documents", body);
       assertProblem(a, 400, e.getKey());
       assertThat(a.json().get("code").asString()).isEqualTo("INVALID_REQUEST");
@@ -280,10 +342,14 @@ class DocumentIdEncodingIT {
       assertThat(errors.get(0).get("field").asString()).isEqualTo("id");
       assertThat(errors.get(0).get("reason").asString()).isNotBlank();
     }
-    assertThat(service.get("/v1/collections/reads").json().get("documents").asLong()).isEqualTo(IDS.size());
+    assertThat(service.get("/v1/collections/reads").json().get("documents").asLong())
+        .isEqualTo(IDS.size());
   }
 
-  /** A JSON string literal with every non-ASCII or control character escaped (lone surrogates included). */
+  /**
+   * A JSON string literal with every non-ASCII or control character escaped (lone surrogates
+   * included).
+   */
   static String jsonString(String s) {
     StringBuilder out = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
@@ -322,5 +388,4 @@ class DocumentIdEncodingIT {
   static Answer raw(String method, String target) throws Exception {
     return RawHttp.send(service.port, method, target);
   }
-
 }

@@ -44,11 +44,18 @@ class ExternalColumnTypesIT {
 
   static String put(Path location, Map<String, String> columns, String vectorColumn, String extra) {
     StringBuilder cols = new StringBuilder();
-    columns.forEach((role, column) -> cols.append(cols.isEmpty() ? "" : ", ")
-        .append('"').append(role).append("\": \"").append(column).append('"'));
+    columns.forEach(
+        (role, column) ->
+            cols.append(cols.isEmpty() ? "" : ", ")
+                .append('"')
+                .append(role)
+                .append("\": \"")
+                .append(column)
+                .append('"'));
     return """
-        {"mode": "external", "table": "%s", "columns": {%s},
-         "vectors": {"body": {"column": "%s", "dimensions": 3}}%s}"""
+    {"mode": "external", "table": "%s", "columns": {%s},
+     "vectors": {"body": {"column": "%s", "dimensions": 3}}%s}\
+    """
         .formatted(location, cols, vectorColumn, extra);
   }
 
@@ -68,31 +75,36 @@ class ExternalColumnTypesIT {
     types.put("counts", "map<string, integer>");
     types.put("info", "struct<a: string, b: integer>");
     types.put("emb", "array<float>");
-    types.put("images", "array<struct<uri: string, content_type: string, size_bytes: long, checksum: string, checksum_algo: string>>");
+    types.put(
+        "images",
+        "array<struct<uri: string, content_type: string, size_bytes: long, checksum: string,"
+            + " checksum_algo: string>>");
     types.put("nested", "map<string, array<string>>");
     types.put("by_number", "map<integer, string>");
     types.put("no_uri", "array<struct<a: string>>");
-    Map<String, List<String>> accepted = Map.of(
-        "id", List.of("body", "n_int", "n_long"),
-        "title", List.of("body"),
-        "text", List.of("body"),
-        "images", List.of("images"),
-        "metadata", List.of("attrs", "counts"),
-        "vector", List.of("emb"));
+    Map<String, List<String>> accepted =
+        Map.of(
+            "id", List.of("body", "n_int", "n_long"),
+            "title", List.of("body"),
+            "text", List.of("body"),
+            "images", List.of("images"),
+            "metadata", List.of("attrs", "counts"),
+            "vector", List.of("emb"));
     for (String role : List.of("id", "title", "text", "images", "metadata", "vector")) {
-      types.forEach((column, type) -> {
-        if (!accepted.get(role).contains(column)) {
-          cases.add(Arguments.of(role, column, type));
-        }
-      });
+      types.forEach(
+          (column, type) -> {
+            if (!accepted.get(role).contains(column)) {
+              cases.add(Arguments.of(role, column, type));
+            }
+          });
     }
     return cases.stream();
   }
 
   @ParameterizedTest(name = "{0} mapped to {1} ({2})")
   @MethodSource("wrongTypes")
-  void aRoleMappedToAColumnOfTheWrongTypeIsRefusedNamingColumnAndType(String role, String column, String type)
-      throws Exception {
+  void aRoleMappedToAColumnOfTheWrongTypeIsRefusedNamingColumnAndType(
+      String role, String column, String type) throws Exception {
     Map<String, String> columns = new java.util.LinkedHashMap<>();
     columns.put("id", role.equals("id") ? column : "doc_id");
     if (!role.equals("id") && !role.equals("vector")) {
@@ -116,9 +128,25 @@ class ExternalColumnTypesIT {
 
   @Test
   void integerIdsServeAsTheirDecimalStringsWithMetadataRenderedAsText() throws Exception {
-    Answer created = service.send("PUT", "/v1/collections/by-long", put(table.location(),
-        Map.of("id", "n_long", "title", "title", "text", "body", "images", "images", "metadata", "counts"), "emb",
-        ", \"filterable\": [\"metadata.pages\"]"));
+    Answer created =
+        service.send(
+            "PUT",
+            "/v1/collections/by-long",
+            put(
+                table.location(),
+                Map.of(
+                    "id",
+                    "n_long",
+                    "title",
+                    "title",
+                    "text",
+                    "body",
+                    "images",
+                    "images",
+                    "metadata",
+                    "counts"),
+                "emb",
+                ", \"filterable\": [\"metadata.pages\"]"));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     JsonNode c = ready("by-long");
     assertThat(c.get("documents").asLong()).isEqualTo(2);
@@ -135,79 +163,119 @@ class ExternalColumnTypesIT {
 
     // The row without a vector is found by its id too, and a filter on a rendered value matches.
     assertThat(service.get("/v1/collections/by-long/documents/11").status()).isEqualTo(200);
-    Answer hits = service.send("POST", "/v1/collections/by-long/search",
-        "{\"vector\": [1, 0, 0], \"k\": 5, \"filter\": {\"field\": \"metadata.pages\", \"eq\": \"3\"}}");
+    Answer hits =
+        service.send(
+            "POST",
+            "/v1/collections/by-long/search",
+            "{\"vector\": [1, 0, 0], \"k\": 5, \"filter\": {\"field\": \"metadata.pages\", \"eq\":"
+                + " \"3\"}}");
     assertThat(hits.status()).as(hits.body()).isEqualTo(200);
     List<String> ids = new ArrayList<>();
     hits.json().get("hits").forEach(h -> ids.add(h.get("id").asString()));
     assertThat(ids).containsExactly("10", "12");
-    assertThat(hits.json().get("hits").get(0).get("document").get("metadata").get("pages").asString()).isEqualTo("3");
+    assertThat(
+            hits.json().get("hits").get(0).get("document").get("metadata").get("pages").asString())
+        .isEqualTo("3");
   }
 
   @Test
   void metadataValuesJsonHasNoFormForAreRenderedAsDocumented() throws Exception {
-    Map<String, String> expected = Map.of(
-        "blobs", "{\"raw\":\"AAEC+/8=\"}",
-        "amounts", "{\"price\":\"123.45\"}",
-        "times", "{\"at\":\"2024-03-05T06:07:08.123456Z\"}",
-        "days", "{\"on\":\"2024-03-05\"}",
-        "attrs", "{\"lang\":\"en\"}");
+    Map<String, String> expected =
+        Map.of(
+            "blobs", "{\"raw\":\"AAEC+/8=\"}",
+            "amounts", "{\"price\":\"123.45\"}",
+            "times", "{\"at\":\"2024-03-05T06:07:08.123456Z\"}",
+            "days", "{\"on\":\"2024-03-05\"}",
+            "attrs", "{\"lang\":\"en\"}");
     for (Map.Entry<String, String> e : expected.entrySet()) {
       String name = "meta-" + e.getKey();
-      Answer created = service.send("PUT", "/v1/collections/" + name,
-          put(table.location(), Map.of("id", "n_int", "metadata", e.getKey()), "emb_d", ""));
+      Answer created =
+          service.send(
+              "PUT",
+              "/v1/collections/" + name,
+              put(table.location(), Map.of("id", "n_int", "metadata", e.getKey()), "emb_d", ""));
       assertThat(created.status()).as(created.body()).isEqualTo(201);
       ready(name);
       Answer d = service.get("/v1/collections/" + name + "/documents/12");
       assertThat(d.status()).as(d.body()).isEqualTo(200);
-      assertThat(RunningService.JSON.writeValueAsString(d.json().get("metadata"))).isEqualTo(e.getValue());
-      Answer hits = service.send("POST", "/v1/collections/" + name + "/search", "{\"vector\": [0, 1, 0], \"k\": 1}");
+      assertThat(RunningService.JSON.writeValueAsString(d.json().get("metadata")))
+          .isEqualTo(e.getValue());
+      Answer hits =
+          service.send(
+              "POST", "/v1/collections/" + name + "/search", "{\"vector\": [0, 1, 0], \"k\": 1}");
       assertThat(hits.json().get("hits").get(0).get("id").asString()).isEqualTo("12");
-      assertThat(RunningService.JSON.writeValueAsString(hits.json().get("hits").get(0).get("document").get("metadata")))
+      assertThat(
+              RunningService.JSON.writeValueAsString(
+                  hits.json().get("hits").get(0).get("document").get("metadata")))
           .isEqualTo(e.getValue());
     }
   }
 
   @Test
   void aTableWithoutAReadableSchemaIsRefusedWithAClearReason() throws Exception {
-    HandWrittenTable none = HandWrittenTable.create(dir.resolve("no-schema"),
-        "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}", HandWrittenTable.metaData(null));
-    HandWrittenTable garbled = HandWrittenTable.create(dir.resolve("garbled"),
-        "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}", HandWrittenTable.metaData("{\"type\": \"struct\", \"fields\": [{"));
-    HandWrittenTable notAStruct = HandWrittenTable.create(dir.resolve("not-a-struct"),
-        "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}", HandWrittenTable.metaData("\"string\""));
+    HandWrittenTable none =
+        HandWrittenTable.create(
+            dir.resolve("no-schema"),
+            "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}",
+            HandWrittenTable.metaData(null));
+    HandWrittenTable garbled =
+        HandWrittenTable.create(
+            dir.resolve("garbled"),
+            "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}",
+            HandWrittenTable.metaData("{\"type\": \"struct\", \"fields\": [{"));
+    HandWrittenTable notAStruct =
+        HandWrittenTable.create(
+            dir.resolve("not-a-struct"),
+            "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}",
+            HandWrittenTable.metaData("\"string\""));
     for (HandWrittenTable t : List.of(none, garbled, notAStruct)) {
-      Answer a = service.send("PUT", "/v1/collections/schemaless",
-          put(t.location(), Map.of("id", "doc_id"), "emb", ""));
+      Answer a =
+          service.send(
+              "PUT",
+              "/v1/collections/schemaless",
+              put(t.location(), Map.of("id", "doc_id"), "emb", ""));
       assertThat(a.status()).as(a.body()).isEqualTo(422);
       assertThat(a.json().get("code").asString()).isEqualTo("TABLE_UNREADABLE");
       String detail = a.json().get("detail").asString();
       assertThat(detail).as(detail).contains(t.location().toString()).contains("schema");
-      assertThat(detail.toLowerCase(java.util.Locale.ROOT)).as(detail)
-          .doesNotContain("jackson").doesNotContain("unexpected").doesNotContain("line:").doesNotContain("exception");
+      assertThat(detail.toLowerCase(java.util.Locale.ROOT))
+          .as(detail)
+          .doesNotContain("jackson")
+          .doesNotContain("unexpected")
+          .doesNotContain("line:")
+          .doesNotContain("exception");
       assertThat(service.get("/v1/collections/schemaless").status()).isEqualTo(404);
     }
   }
 
   @Test
   void aTitleMappedToAVariantColumnIsRefused() throws Exception {
-    String schema = new io.delta.kernel.types.StructType()
-        .add("doc_id", io.delta.kernel.types.StringType.STRING, false)
-        .add("v", io.delta.kernel.types.VariantType.VARIANT, true)
-        .add("emb", new io.delta.kernel.types.ArrayType(io.delta.kernel.types.FloatType.FLOAT, true), true)
-        .toJson();
-    HandWrittenTable t = HandWrittenTable.create(dir.resolve("variant"),
-        "{\"protocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7,\"readerFeatures\":[\"variantType\"],"
-            + "\"writerFeatures\":[\"variantType\"]}}",
-        HandWrittenTable.metaData(schema));
+    String schema =
+        new io.delta.kernel.types.StructType()
+            .add("doc_id", io.delta.kernel.types.StringType.STRING, false)
+            .add("v", io.delta.kernel.types.VariantType.VARIANT, true)
+            .add(
+                "emb",
+                new io.delta.kernel.types.ArrayType(io.delta.kernel.types.FloatType.FLOAT, true),
+                true)
+            .toJson();
+    HandWrittenTable t =
+        HandWrittenTable.create(
+            dir.resolve("variant"),
+            "{\"protocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7,\"readerFeatures\":[\"variantType\"],"
+                + "\"writerFeatures\":[\"variantType\"]}}",
+            HandWrittenTable.metaData(schema));
     for (String role : List.of("title", "text", "metadata", "id")) {
       Map<String, String> columns = new java.util.LinkedHashMap<>();
       columns.put("id", role.equals("id") ? "v" : "doc_id");
       columns.put(role, "v");
-      Answer a = service.send("PUT", "/v1/collections/variant", put(t.location(), columns, "emb", ""));
+      Answer a =
+          service.send("PUT", "/v1/collections/variant", put(t.location(), columns, "emb", ""));
       assertThat(a.status()).as(a.body()).isEqualTo(422);
       assertThat(a.json().get("code").asString()).isEqualTo("TABLE_UNREADABLE");
-      assertThat(a.json().get("detail").asString()).contains("column 'v' is variant;").contains("the " + role + " role");
+      assertThat(a.json().get("detail").asString())
+          .contains("column 'v' is variant;")
+          .contains("the " + role + " role");
     }
   }
 }

@@ -27,7 +27,9 @@ class ExternalTableIT {
 
   /** A table written by "someone else": plain Delta with the managed layout. */
   static ContentTable writeTable(Path location, List<Document> docs) throws Exception {
-    ContentTable t = ContentTable.createManaged(io.lakeshelf.content.storage.TableEngines.local(), location.toString(), List.of(VEC4));
+    ContentTable t =
+        ContentTable.createManaged(
+            io.lakeshelf.content.storage.TableEngines.local(), location.toString(), List.of(VEC4));
     if (!docs.isEmpty()) {
       t.upsert(docs, new ScanningRowFinder(t));
     }
@@ -35,13 +37,16 @@ class ExternalTableIT {
   }
 
   static Document doc(String id, float... v) {
-    return new Document(id, "T" + id, "text " + id, null, v.length == 0 ? null : Map.of("body", v), null, null);
+    return new Document(
+        id, "T" + id, "text " + id, null, v.length == 0 ? null : Map.of("body", v), null, null);
   }
 
   static String external(Path table, int dimensions, String idColumn) {
     return """
-        {"mode": "external", "table": "%s", "columns": {"id": "%s", "title": "title", "text": "text"},
-         "vectors": {"body": {"column": "body_embedding", "dimensions": %d}}}""".formatted(table, idColumn, dimensions);
+    {"mode": "external", "table": "%s", "columns": {"id": "%s", "title": "title", "text": "text"},
+     "vectors": {"body": {"column": "body_embedding", "dimensions": %d}}}\
+    """
+        .formatted(table, idColumn, dimensions);
   }
 
   static JsonNode awaitStatus(RunningService s, String name, String status) throws Exception {
@@ -62,11 +67,12 @@ class ExternalTableIT {
     writeTable(table, List.of(doc("a", 1, 0, 0, 0)));
     Path unsupported = dir.resolve("u");
     writeTable(unsupported, List.of(doc("a", 1, 0, 0, 0)));
-    Files.writeString(unsupported.resolve("_delta_log/00000000000000000002.json"),
-        "{\"protocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7,"
-            + "\"readerFeatures\":[\"someFutureFeature\"],\"writerFeatures\":[\"someFutureFeature\"]}}\n");
+    Files.writeString(
+        unsupported.resolve("_delta_log/00000000000000000002.json"),
+        "{\"protocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7,\"readerFeatures\":[\"someFutureFeature\"],\"writerFeatures\":[\"someFutureFeature\"]}}\n");
     try (RunningService s = RunningService.start(dir.resolve("data"))) {
-      Answer missing = s.send("PUT", "/v1/collections/x", external(dir.resolve("nothing-here"), 4, "id"));
+      Answer missing =
+          s.send("PUT", "/v1/collections/x", external(dir.resolve("nothing-here"), 4, "id"));
       assertThat(missing.status()).isEqualTo(422);
       assertThat(missing.json().get("code").asString()).isEqualTo("TABLE_UNREADABLE");
 
@@ -80,7 +86,8 @@ class ExternalTableIT {
       assertThat(s.get("/v1/collections/x").status()).isEqualTo(404);
 
       // Vectors of the wrong length are found by the build: the collection fails with the reason.
-      assertThat(s.send("PUT", "/v1/collections/wrong", external(table, 3, "id")).status()).isEqualTo(201);
+      assertThat(s.send("PUT", "/v1/collections/wrong", external(table, 3, "id")).status())
+          .isEqualTo(201);
       JsonNode failed = awaitStatus(s, "wrong", "failed");
       assertThat(failed.get("error").asString()).contains("4 values").contains("3 dimensions");
       Answer search = s.send("POST", "/v1/collections/wrong/search", "{\"vector\": [1, 0, 0]}");
@@ -88,7 +95,8 @@ class ExternalTableIT {
       assertThat(search.json().get("code").asString()).isEqualTo("TABLE_UNREADABLE");
       JsonNode health = s.get("/actuator/health").json().get("components").get("index");
       assertThat(health.get("status").asString()).isEqualTo("DOWN");
-      assertThat(health.get("details").get("collections").get("wrong").get("error").asString()).contains("3 dimensions");
+      assertThat(health.get("details").get("collections").get("wrong").get("error").asString())
+          .contains("3 dimensions");
     }
   }
 
@@ -106,17 +114,24 @@ class ExternalTableIT {
 
   /**
    * A table whose log has no row-count statistics (add actions without {@code stats}): the rows
-   * skipped for a null vector are still counted exactly, through incremental syncs (files added
-   * and removed) and a restart. Rows whose id is null are not indexed and counted the same way
+   * skipped for a null vector are still counted exactly, through incremental syncs (files added and
+   * removed) and a restart. Rows whose id is null are not indexed and counted the same way
    * (collection {@code by-title}, whose id column {@code title} is null in the first file).
    */
   @Test
   void skippedRowsAreCountedWithoutStatisticsThroughSyncsAndRestarts() throws Exception {
     HandWrittenTable t = HandWrittenTable.create(dir.resolve("no-stats"));
-    String first = t.append(new HandWrittenTable.Row("a1"), new HandWrittenTable.Row("a2"), new HandWrittenTable.Row("a3"));
-    String body = """
+    String first =
+        t.append(
+            new HandWrittenTable.Row("a1"),
+            new HandWrittenTable.Row("a2"),
+            new HandWrittenTable.Row("a3"));
+    String body =
+        """
         {"mode": "external", "table": "%s", "columns": {"id": "doc_id"},
-         "vectors": {"body": {"column": "emb", "dimensions": 3}}}""".formatted(t.location());
+         "vectors": {"body": {"column": "emb", "dimensions": 3}}}\
+        """
+            .formatted(t.location());
     String byTitle = body.replace("\"id\": \"doc_id\"", "\"id\": \"title\"");
     try (RunningService s = RunningService.start(dir.resolve("data"))) {
       assertThat(s.send("PUT", "/v1/collections/t", body).status()).isEqualTo(201);
@@ -131,8 +146,14 @@ class ExternalTableIT {
       c = awaitVersion(s, "t", t.version());
       assertThat(c.get("documents").asLong()).isEqualTo(1);
       assertThat(c.get("skippedRows").asLong()).isEqualTo(4);
-      JsonNode health = s.get("/actuator/health").json().get("components").get("index").get("details")
-          .get("collections").get("t");
+      JsonNode health =
+          s.get("/actuator/health")
+              .json()
+              .get("components")
+              .get("index")
+              .get("details")
+              .get("collections")
+              .get("t");
       assertThat(health.get("skippedRows").asLong()).isEqualTo(4);
       JsonNode titled = awaitVersion(s, "by-title", t.version());
       assertThat(titled.get("documents").asLong()).isEqualTo(1);
@@ -154,7 +175,8 @@ class ExternalTableIT {
     JsonNode c = null;
     for (int i = 0; i < 300; i++) {
       c = s.get("/v1/collections/" + name).json();
-      if (c.get("indexedVersion").asLong() >= version && c.get("status").asString().equals("ready")) {
+      if (c.get("indexedVersion").asLong() >= version
+          && c.get("status").asString().equals("ready")) {
         return c;
       }
       Thread.sleep(100);
@@ -171,18 +193,29 @@ class ExternalTableIT {
       awaitStatus(s, "t", "ready");
       String oldId = tableId(table);
       deleteTree(table);
-      writeTable(table, List.of(doc("new-1", 1, 0, 0, 0), doc("new-2", 0, 0, 1, 0), doc("new-3", 0, 0, 0, 1)));
+      writeTable(
+          table,
+          List.of(doc("new-1", 1, 0, 0, 0), doc("new-2", 0, 0, 1, 0), doc("new-3", 0, 0, 0, 1)));
       assertThat(tableId(table)).isNotEqualTo(oldId);
       List<String> ids = List.of();
-      for (int i = 0; i < 300 && (ids.size() != 3 || !ids.stream().allMatch(id -> id.startsWith("new"))); i++) {
-        Answer a = s.send("POST", "/v1/collections/t/search", "{\"vector\": [1, 1, 1, 1], \"k\": 10, \"include\": []}");
+      for (int i = 0;
+          i < 300 && (ids.size() != 3 || !ids.stream().allMatch(id -> id.startsWith("new")));
+          i++) {
+        Answer a =
+            s.send(
+                "POST",
+                "/v1/collections/t/search",
+                "{\"vector\": [1, 1, 1, 1], \"k\": 10, \"include\": []}");
         ids = new ArrayList<>();
         for (JsonNode h : a.json().get("hits")) {
           ids.add(h.get("id").asString());
         }
         // Never a mix of the two tables' rows.
-        assertThat(ids.stream().anyMatch(id -> id.startsWith("old")) && ids.stream().anyMatch(id -> id.startsWith("new")))
-            .as("rows of the old and new table mixed: " + ids).isFalse();
+        assertThat(
+                ids.stream().anyMatch(id -> id.startsWith("old"))
+                    && ids.stream().anyMatch(id -> id.startsWith("new")))
+            .as("rows of the old and new table mixed: " + ids)
+            .isFalse();
         Thread.sleep(100);
       }
       assertThat(ids).containsExactlyInAnyOrder("new-1", "new-2", "new-3");
@@ -198,11 +231,14 @@ class ExternalTableIT {
       s.send("PUT", "/v1/collections/t", external(table, 4, "id"));
       awaitStatus(s, "t", "ready");
       addColumn(table, 2, "lang");
-      ContentTable grown = ContentTable.createManaged(io.lakeshelf.content.storage.TableEngines.local(),
-          table.toString(), List.of(VEC4));
+      ContentTable grown =
+          ContentTable.createManaged(
+              io.lakeshelf.content.storage.TableEngines.local(), table.toString(), List.of(VEC4));
       assertThat(grown.latest().schema().fieldNames()).contains("lang");
       grown.upsert(List.of(doc("c", 0, 0, 1, 0)), (ids, v) -> Map.of());
-      for (int i = 0; i < 300 && s.get("/v1/collections/t").json().get("indexedVersion").asLong() < 3; i++) {
+      for (int i = 0;
+          i < 300 && s.get("/v1/collections/t").json().get("indexedVersion").asLong() < 3;
+          i++) {
         Thread.sleep(100);
       }
       JsonNode c = s.get("/v1/collections/t").json();
@@ -227,13 +263,24 @@ class ExternalTableIT {
       }
     }
     tools.jackson.databind.node.ObjectNode schema =
-        (tools.jackson.databind.node.ObjectNode) RunningService.JSON.readTree(metadata.get("schemaString").asString());
-    schema.withArray("fields").addObject()
-        .put("name", column).put("type", "string").put("nullable", true).putObject("metadata");
-    tools.jackson.databind.node.ObjectNode grown = ((tools.jackson.databind.node.ObjectNode) metadata).deepCopy();
+        (tools.jackson.databind.node.ObjectNode)
+            RunningService.JSON.readTree(metadata.get("schemaString").asString());
+    schema
+        .withArray("fields")
+        .addObject()
+        .put("name", column)
+        .put("type", "string")
+        .put("nullable", true)
+        .putObject("metadata");
+    tools.jackson.databind.node.ObjectNode grown =
+        ((tools.jackson.databind.node.ObjectNode) metadata).deepCopy();
     grown.put("schemaString", RunningService.JSON.writeValueAsString(schema));
-    String commit = "{\"commitInfo\":{\"timestamp\":" + System.currentTimeMillis()
-        + ",\"operation\":\"ADD COLUMNS\"}}\n{\"metaData\":" + RunningService.JSON.writeValueAsString(grown) + "}\n";
+    String commit =
+        "{\"commitInfo\":{\"timestamp\":"
+            + System.currentTimeMillis()
+            + ",\"operation\":\"ADD COLUMNS\"}}\n{\"metaData\":"
+            + RunningService.JSON.writeValueAsString(grown)
+            + "}\n";
     Files.writeString(log.resolve(String.format("%020d.json", version)), commit);
   }
 
@@ -247,15 +294,26 @@ class ExternalTableIT {
       deleteTree(table);
       JsonNode c = awaitStatus(s, "t", "failed");
       assertThat(c.get("error").asString()).contains(table.toString());
-      assertThat(s.get("/actuator/health").json().get("components").get("index").get("status").asString())
+      assertThat(
+              s.get("/actuator/health")
+                  .json()
+                  .get("components")
+                  .get("index")
+                  .get("status")
+                  .asString())
           .isEqualTo("DOWN");
     }
   }
 
   private static String tableId(Path table) {
     io.delta.kernel.engine.Engine engine = io.lakeshelf.content.storage.TableEngines.local();
-    return ContentTable.open(engine, table.toString(), io.lakeshelf.content.table.ContentColumns.MANAGED, List.of(VEC4))
-        .latest().tableId();
+    return ContentTable.open(
+            engine,
+            table.toString(),
+            io.lakeshelf.content.table.ContentColumns.MANAGED,
+            List.of(VEC4))
+        .latest()
+        .tableId();
   }
 
   static void deleteTree(Path p) throws Exception {

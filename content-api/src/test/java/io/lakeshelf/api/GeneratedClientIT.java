@@ -62,80 +62,164 @@ class GeneratedClientIT {
       SearchApi search = new SearchApi(client);
 
       // Create a collection with one named vector of 3 dimensions.
-      CollectionView created = collections.putCollection("articles", new CollectionRequest()
-          .vectors(Map.of("body", new VectorRequest().dimensions(3).similarity(VectorRequest.SimilarityEnum.COSINE)))
-          .filterable(List.of("metadata.lang")), null);
+      CollectionView created =
+          collections.putCollection(
+              "articles",
+              new CollectionRequest()
+                  .vectors(
+                      Map.of(
+                          "body",
+                          new VectorRequest()
+                              .dimensions(3)
+                              .similarity(VectorRequest.SimilarityEnum.COSINE)))
+                  .filterable(List.of("metadata.lang")),
+              null);
       assertThat(created.getName()).isEqualTo("articles");
       assertThat(created.getMode()).isEqualTo(CollectionView.ModeEnum.MANAGED);
       assertThat(created.getVectors().get("body").getDimensions()).isEqualTo(3);
 
       // Ingest three documents in one commit.
-      Upserted upserted = documents.upsertDocuments("articles", new IngestRequest().documents(List.of(
-          new DocumentInput().id("doc-1").title("Lakes").text("Lakes hold water.")
-              .images(List.of(new ImageInput().uri("s3://bucket/img/1.png").contentType("image/png")
-                  .sizeBytes(48213L).checksum("9f86d0").checksumAlgorithm("SHA-256")))
-              .vectors(Map.of("body", List.of(0.9f, 0.1f, 0.0f))).metadata(Map.of("lang", "en")),
-          new DocumentInput().id("doc-2").title("Shelves").text("Shelves hold books.")
-              .vectors(Map.of("body", List.of(0.1f, 0.9f, 0.0f))).metadata(Map.of("lang", "de")),
-          new DocumentInput().id("doc-3").title("Rivers").text("Rivers feed lakes.")
-              .vectors(Map.of("body", List.of(0.7f, 0.0f, 0.3f))))), null);
+      Upserted upserted =
+          documents.upsertDocuments(
+              "articles",
+              new IngestRequest()
+                  .documents(
+                      List.of(
+                          new DocumentInput()
+                              .id("doc-1")
+                              .title("Lakes")
+                              .text("Lakes hold water.")
+                              .images(
+                                  List.of(
+                                      new ImageInput()
+                                          .uri("s3://bucket/img/1.png")
+                                          .contentType("image/png")
+                                          .sizeBytes(48213L)
+                                          .checksum("9f86d0")
+                                          .checksumAlgorithm("SHA-256")))
+                              .vectors(Map.of("body", List.of(0.9f, 0.1f, 0.0f)))
+                              .metadata(Map.of("lang", "en")),
+                          new DocumentInput()
+                              .id("doc-2")
+                              .title("Shelves")
+                              .text("Shelves hold books.")
+                              .vectors(Map.of("body", List.of(0.1f, 0.9f, 0.0f)))
+                              .metadata(Map.of("lang", "de")),
+                          new DocumentInput()
+                              .id("doc-3")
+                              .title("Rivers")
+                              .text("Rivers feed lakes.")
+                              .vectors(Map.of("body", List.of(0.7f, 0.0f, 0.3f))))),
+              null);
       assertThat(upserted.getUpserted()).isEqualTo(3);
       assertThat(upserted.getSearchable()).isTrue();
 
       // Search: the two nearest documents, with their rows.
-      SearchResponse nearest = search.search("articles", new SearchRequest().vector(List.of(1.0f, 0.0f, 0.0f)).k(2));
+      SearchResponse nearest =
+          search.search("articles", new SearchRequest().vector(List.of(1.0f, 0.0f, 0.0f)).k(2));
       assertThat(ids(nearest)).containsExactly("doc-1", "doc-3");
       assertThat(nearest.getHits().get(0).getDocument()).containsEntry("title", "Lakes");
       assertThat(nearest.getTableVersion()).isEqualTo(upserted.getTableVersion());
 
       // Filters, each kind the description's Filter schema has.
-      assertThat(ids(search.search("articles", vector().filter(field("metadata.lang").eq(value("de"))))))
+      assertThat(
+              ids(
+                  search.search(
+                      "articles", vector().filter(field("metadata.lang").eq(value("de"))))))
           .containsExactly("doc-2");
-      assertThat(ids(search.search("articles", vector().filter(field("metadata.lang").ne(value("de"))))))
+      assertThat(
+              ids(
+                  search.search(
+                      "articles", vector().filter(field("metadata.lang").ne(value("de"))))))
           .containsExactly("doc-1");
-      assertThat(ids(search.search("articles", vector().filter(
-          field("metadata.lang").in(List.of(value("en"), value("de"))))))).containsExactly("doc-1", "doc-2");
-      assertThat(ids(search.search("articles", vector().filter(field("metadata.lang").exists(false)))))
+      assertThat(
+              ids(
+                  search.search(
+                      "articles",
+                      vector()
+                          .filter(field("metadata.lang").in(List.of(value("en"), value("de")))))))
+          .containsExactly("doc-1", "doc-2");
+      assertThat(
+              ids(search.search("articles", vector().filter(field("metadata.lang").exists(false)))))
           .containsExactly("doc-3");
-      assertThat(ids(search.search("articles", vector().filter(new Filter(new AndFilter().and(List.of(
-          field("metadata.lang").exists(true),
-          new Filter(new NotFilter().not(field("metadata.lang").eq(value("en")))))))))))
+      assertThat(
+              ids(
+                  search.search(
+                      "articles",
+                      vector()
+                          .filter(
+                              new Filter(
+                                  new AndFilter()
+                                      .and(
+                                          List.of(
+                                              field("metadata.lang").exists(true),
+                                              new Filter(
+                                                  new NotFilter()
+                                                      .not(
+                                                          field("metadata.lang")
+                                                              .eq(value("en")))))))))))
           .containsExactly("doc-2");
-      assertThat(ids(search.search("articles", vector().k(3).filter(new Filter(new OrFilter().or(List.of(
-          field("metadata.lang").eq(value("de")),
-          new Filter(new NotFilter().not(field("metadata.lang").exists(true))))))))))
+      assertThat(
+              ids(
+                  search.search(
+                      "articles",
+                      vector()
+                          .k(3)
+                          .filter(
+                              new Filter(
+                                  new OrFilter()
+                                      .or(
+                                          List.of(
+                                              field("metadata.lang").eq(value("de")),
+                                              new Filter(
+                                                  new NotFilter()
+                                                      .not(
+                                                          field("metadata.lang")
+                                                              .exists(true))))))))))
           .containsExactly("doc-3", "doc-2");
-      assertThat(ids(search.search("articles", vector().filter(field("metadata.lang").gte(value("e"))))))
-          .as("a range on text values").containsExactly("doc-1");
+      assertThat(
+              ids(
+                  search.search(
+                      "articles", vector().filter(field("metadata.lang").gte(value("e"))))))
+          .as("a range on text values")
+          .containsExactly("doc-1");
 
       // Fetch one document by id.
       Map<String, Object> doc2 = documents.getDocument("articles", "doc-2", null);
-      assertThat(doc2).containsEntry("title", "Shelves").containsEntry("text", "Shelves hold books.");
+      assertThat(doc2)
+          .containsEntry("title", "Shelves")
+          .containsEntry("text", "Shelves hold books.");
 
       // Delete one, and search again: doc-1 is gone.
       Deleted deleted = documents.deleteDocument("articles", "doc-1", null);
       assertThat(deleted.getDeleted()).isEqualTo(1);
-      SearchResponse again = search.search("articles", new SearchRequest().vector(List.of(1.0f, 0.0f, 0.0f)).k(2));
+      SearchResponse again =
+          search.search("articles", new SearchRequest().vector(List.of(1.0f, 0.0f, 0.0f)).k(2));
       assertThat(ids(again)).containsExactly("doc-3", "doc-2");
       assertThat(again.getTableVersion()).isEqualTo(deleted.getTableVersion());
 
       // Delete by filter.
-      Deleted byFilter = documents.deleteDocuments("articles",
-          new DeleteRequest().filter(field("metadata.lang").eq(value("de"))), null);
+      Deleted byFilter =
+          documents.deleteDocuments(
+              "articles", new DeleteRequest().filter(field("metadata.lang").eq(value("de"))), null);
       assertThat(byFilter.getDeleted()).isEqualTo(1);
       assertThat(ids(search.search("articles", vector().k(3)))).containsExactly("doc-3");
 
       // Errors are Problems: a vector of the wrong length,
-      Problem dimensions = problem(() -> search.search("articles", new SearchRequest().vector(List.of(1.0f, 0.0f))));
+      Problem dimensions =
+          problem(() -> search.search("articles", new SearchRequest().vector(List.of(1.0f, 0.0f))));
       assertThat(dimensions.getStatus()).isEqualTo(400);
       assertThat(dimensions.getCode()).isEqualTo(Problem.CodeEnum.DIMENSION_MISMATCH);
-      assertThat(dimensions.getType()).hasToString("https://lakeshelf.io/problems/dimension-mismatch");
+      assertThat(dimensions.getType())
+          .hasToString("https://lakeshelf.io/problems/dimension-mismatch");
       assertThat(dimensions.getTitle()).isEqualTo("Bad Request");
       assertThat(dimensions.getDetail()).isNotBlank();
       assertThat(dimensions.getInstance()).isEqualTo("/v1/collections/articles/search");
 
       // a filter on a field that is not filterable,
-      Problem notFilterable = problem(() -> search.search("articles", vector().filter(field("title").eq(value("Lakes")))));
+      Problem notFilterable =
+          problem(
+              () -> search.search("articles", vector().filter(field("title").eq(value("Lakes")))));
       assertThat(notFilterable.getCode()).isEqualTo(Problem.CodeEnum.FIELD_NOT_FILTERABLE);
 
       // a document that is gone,
@@ -144,9 +228,21 @@ class GeneratedClientIT {
       assertThat(gone.getCode()).isEqualTo(Problem.CodeEnum.DOCUMENT_NOT_FOUND);
 
       // and a refused batch, with one field error per problem.
-      Problem batch = problem(() -> documents.upsertDocuments("articles", new IngestRequest().documents(List.of(
-          new DocumentInput().id("doc-4").vectors(Map.of("body", List.of(1.0f, 0.0f, 0.0f))),
-          new DocumentInput().id("doc-5").vectors(Map.of("body", List.of(1.0f))))), null));
+      Problem batch =
+          problem(
+              () ->
+                  documents.upsertDocuments(
+                      "articles",
+                      new IngestRequest()
+                          .documents(
+                              List.of(
+                                  new DocumentInput()
+                                      .id("doc-4")
+                                      .vectors(Map.of("body", List.of(1.0f, 0.0f, 0.0f))),
+                                  new DocumentInput()
+                                      .id("doc-5")
+                                      .vectors(Map.of("body", List.of(1.0f))))),
+                      null));
       assertThat(batch.getCode()).isEqualTo(Problem.CodeEnum.DIMENSION_MISMATCH);
       assertThat(batch.getErrors()).hasSize(1);
       FieldError error = batch.getErrors().get(0);
@@ -209,7 +305,8 @@ class GeneratedClientIT {
   private static Problem problem(Call call) throws Exception {
     ApiException e = catchThrowableOfType(ApiException.class, call::run);
     assertThat(e).as("the call should have failed").isNotNull();
-    assertThat(e.getResponseHeaders().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    assertThat(e.getResponseHeaders().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
     Problem p = JSON.getDefault().getMapper().readValue(e.getResponseBody(), Problem.class);
     assertThat(p.getStatus()).isEqualTo(e.getCode());
     return p;

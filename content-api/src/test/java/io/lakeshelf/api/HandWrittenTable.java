@@ -41,62 +41,77 @@ import org.apache.parquet.schema.MessageTypeParser;
 final class HandWrittenTable {
 
   /** The Delta schema: one column of each type the role checks meet. */
-  static final StructType SCHEMA = new StructType()
-      .add("doc_id", StringType.STRING, false)
-      .add("title", StringType.STRING, true)
-      .add("body", StringType.STRING, true)
-      .add("n_int", IntegerType.INTEGER, true)
-      .add("n_long", LongType.LONG, true)
-      .add("n_dec", new DecimalType(10, 2), true)
-      .add("ts", TimestampType.TIMESTAMP, true)
-      .add("day", DateType.DATE, true)
-      .add("raw", BinaryType.BINARY, true)
-      .add("flag", BooleanType.BOOLEAN, true)
-      .add("tags", new ArrayType(StringType.STRING, true), true)
-      .add("attrs", new MapType(StringType.STRING, StringType.STRING, true), true)
-      .add("counts", new MapType(StringType.STRING, IntegerType.INTEGER, true), true)
-      .add("info", new StructType().add("a", StringType.STRING, true).add("b", IntegerType.INTEGER, true), true)
-      .add("emb", new ArrayType(FloatType.FLOAT, true), true)
-      .add("emb_d", new ArrayType(DoubleType.DOUBLE, true), true)
-      .add("images", new ArrayType(ImageStruct.TYPE, true), true)
-      .add("blobs", new MapType(StringType.STRING, BinaryType.BINARY, true), true)
-      .add("amounts", new MapType(StringType.STRING, new DecimalType(10, 2), true), true)
-      .add("times", new MapType(StringType.STRING, TimestampType.TIMESTAMP, true), true)
-      .add("days", new MapType(StringType.STRING, DateType.DATE, true), true)
-      .add("nested", new MapType(StringType.STRING, new ArrayType(StringType.STRING, true), true), true)
-      .add("by_number", new MapType(IntegerType.INTEGER, StringType.STRING, true), true)
-      .add("no_uri", new ArrayType(new StructType().add("a", StringType.STRING, true), true), true);
+  static final StructType SCHEMA =
+      new StructType()
+          .add("doc_id", StringType.STRING, false)
+          .add("title", StringType.STRING, true)
+          .add("body", StringType.STRING, true)
+          .add("n_int", IntegerType.INTEGER, true)
+          .add("n_long", LongType.LONG, true)
+          .add("n_dec", new DecimalType(10, 2), true)
+          .add("ts", TimestampType.TIMESTAMP, true)
+          .add("day", DateType.DATE, true)
+          .add("raw", BinaryType.BINARY, true)
+          .add("flag", BooleanType.BOOLEAN, true)
+          .add("tags", new ArrayType(StringType.STRING, true), true)
+          .add("attrs", new MapType(StringType.STRING, StringType.STRING, true), true)
+          .add("counts", new MapType(StringType.STRING, IntegerType.INTEGER, true), true)
+          .add(
+              "info",
+              new StructType()
+                  .add("a", StringType.STRING, true)
+                  .add("b", IntegerType.INTEGER, true),
+              true)
+          .add("emb", new ArrayType(FloatType.FLOAT, true), true)
+          .add("emb_d", new ArrayType(DoubleType.DOUBLE, true), true)
+          .add("images", new ArrayType(ImageStruct.TYPE, true), true)
+          .add("blobs", new MapType(StringType.STRING, BinaryType.BINARY, true), true)
+          .add("amounts", new MapType(StringType.STRING, new DecimalType(10, 2), true), true)
+          .add("times", new MapType(StringType.STRING, TimestampType.TIMESTAMP, true), true)
+          .add("days", new MapType(StringType.STRING, DateType.DATE, true), true)
+          .add(
+              "nested",
+              new MapType(StringType.STRING, new ArrayType(StringType.STRING, true), true),
+              true)
+          .add("by_number", new MapType(IntegerType.INTEGER, StringType.STRING, true), true)
+          .add(
+              "no_uri",
+              new ArrayType(new StructType().add("a", StringType.STRING, true), true),
+              true);
 
-  static final MessageType PARQUET = MessageTypeParser.parseMessageType("""
-      message spark_schema {
-        required binary doc_id (STRING);
-        optional binary title (STRING);
-        optional binary body (STRING);
-        optional int32 n_int;
-        optional int64 n_long;
-        optional int64 n_dec (DECIMAL(10,2));
-        optional int64 ts (TIMESTAMP(MICROS,true));
-        optional int32 day (DATE);
-        optional binary raw;
-        optional boolean flag;
-        optional group tags (LIST) { repeated group list { optional binary element (STRING); } }
-        optional group attrs (MAP) { repeated group key_value { required binary key (STRING); optional binary value (STRING); } }
-        optional group counts (MAP) { repeated group key_value { required binary key (STRING); optional int32 value; } }
-        optional group info { optional binary a (STRING); optional int32 b; }
-        optional group emb (LIST) { repeated group list { optional float element; } }
-        optional group emb_d (LIST) { repeated group list { optional double element; } }
-        optional group images (LIST) { repeated group list { optional group element {
-          optional binary uri (STRING); optional binary content_type (STRING); optional int64 size_bytes;
-          optional binary checksum (STRING); optional binary checksum_algo (STRING); } } }
-        optional group blobs (MAP) { repeated group key_value { required binary key (STRING); optional binary value; } }
-        optional group amounts (MAP) { repeated group key_value { required binary key (STRING); optional int64 value (DECIMAL(10,2)); } }
-        optional group times (MAP) { repeated group key_value { required binary key (STRING); optional int64 value (TIMESTAMP(MICROS,true)); } }
-        optional group days (MAP) { repeated group key_value { required binary key (STRING); optional int32 value (DATE); } }
-        optional group nested (MAP) { repeated group key_value { required binary key (STRING);
-          optional group value (LIST) { repeated group list { optional binary element (STRING); } } } }
-        optional group by_number (MAP) { repeated group key_value { required int32 key; optional binary value (STRING); } }
-        optional group no_uri (LIST) { repeated group list { optional group element { optional binary a (STRING); } } }
-      }""");
+  static final MessageType PARQUET =
+      MessageTypeParser.parseMessageType(
+          """
+          message spark_schema {
+            required binary doc_id (STRING);
+            optional binary title (STRING);
+            optional binary body (STRING);
+            optional int32 n_int;
+            optional int64 n_long;
+            optional int64 n_dec (DECIMAL(10,2));
+            optional int64 ts (TIMESTAMP(MICROS,true));
+            optional int32 day (DATE);
+            optional binary raw;
+            optional boolean flag;
+            optional group tags (LIST) { repeated group list { optional binary element (STRING); } }
+            optional group attrs (MAP) { repeated group key_value { required binary key (STRING); optional binary value (STRING); } }
+            optional group counts (MAP) { repeated group key_value { required binary key (STRING); optional int32 value; } }
+            optional group info { optional binary a (STRING); optional int32 b; }
+            optional group emb (LIST) { repeated group list { optional float element; } }
+            optional group emb_d (LIST) { repeated group list { optional double element; } }
+            optional group images (LIST) { repeated group list { optional group element {
+              optional binary uri (STRING); optional binary content_type (STRING); optional int64 size_bytes;
+              optional binary checksum (STRING); optional binary checksum_algo (STRING); } } }
+            optional group blobs (MAP) { repeated group key_value { required binary key (STRING); optional binary value; } }
+            optional group amounts (MAP) { repeated group key_value { required binary key (STRING); optional int64 value (DECIMAL(10,2)); } }
+            optional group times (MAP) { repeated group key_value { required binary key (STRING); optional int64 value (TIMESTAMP(MICROS,true)); } }
+            optional group days (MAP) { repeated group key_value { required binary key (STRING); optional int32 value (DATE); } }
+            optional group nested (MAP) { repeated group key_value { required binary key (STRING);
+              optional group value (LIST) { repeated group list { optional binary element (STRING); } } } }
+            optional group by_number (MAP) { repeated group key_value { required int32 key; optional binary value (STRING); } }
+            optional group no_uri (LIST) { repeated group list { optional group element { optional binary a (STRING); } } }
+          }\
+          """);
 
   static final Instant TS = Instant.parse("2024-03-05T06:07:08.123456Z");
   static final LocalDate DAY = LocalDate.parse("2024-03-05");
@@ -112,7 +127,9 @@ final class HandWrittenTable {
 
   /** Creates the table (version 0: protocol and metadata, no files). */
   static HandWrittenTable create(Path location) throws IOException {
-    return create(location, "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}",
+    return create(
+        location,
+        "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}",
         metaData(SCHEMA.toJson()));
   }
 
@@ -126,9 +143,15 @@ final class HandWrittenTable {
 
   /** A metaData action with this schema string (null: none at all). */
   static String metaData(String schemaString) {
-    return "{\"metaData\":{\"id\":\"" + UUID.randomUUID() + "\",\"format\":{\"provider\":\"parquet\",\"options\":{}},"
-        + (schemaString == null ? "" : "\"schemaString\":" + RunningService.JSON.writeValueAsString(schemaString) + ",")
-        + "\"partitionColumns\":[],\"configuration\":{},\"createdTime\":" + System.currentTimeMillis() + "}}";
+    return "{\"metaData\":{\"id\":\""
+        + UUID.randomUUID()
+        + "\",\"format\":{\"provider\":\"parquet\",\"options\":{}},"
+        + (schemaString == null
+            ? ""
+            : "\"schemaString\":" + RunningService.JSON.writeValueAsString(schemaString) + ",")
+        + "\"partitionColumns\":[],\"configuration\":{},\"createdTime\":"
+        + System.currentTimeMillis()
+        + "}}";
   }
 
   /** Row values; unset columns are null. */
@@ -147,81 +170,139 @@ final class HandWrittenTable {
 
     /** A row with every column set, its vector {@code emb} (and {@code emb_d}) as given or null. */
     static Row full(String id, long number, float... vector) {
-      Row r = new Row(id)
-          .with(g -> g.append("title", "Title " + id))
-          .with(g -> g.append("body", "Body of " + id))
-          .with(g -> g.append("n_int", (int) number))
-          .with(g -> g.append("n_long", number))
-          .with(g -> g.append("n_dec", 12345L)) // 123.45
-          .with(g -> g.append("ts", TS.getEpochSecond() * 1_000_000L + TS.getNano() / 1000))
-          .with(g -> g.append("day", (int) DAY.toEpochDay()))
-          .with(g -> g.append("raw", Binary.fromConstantByteArray(RAW)))
-          .with(g -> g.append("flag", true))
-          .with(g -> {
-            Group tags = g.addGroup("tags");
-            tags.addGroup("list").append("element", "x");
-            tags.addGroup("list").append("element", "y");
-          })
-          .with(g -> g.addGroup("attrs").addGroup("key_value").append("key", "lang").append("value", "en"))
-          .with(g -> g.addGroup("counts").addGroup("key_value").append("key", "pages").append("value", 3))
-          .with(g -> g.addGroup("info").append("a", "alpha").append("b", 2))
-          .with(g -> g.addGroup("images").addGroup("list").addGroup("element")
-              .append("uri", "file:/img/" + id + ".png").append("content_type", "image/png")
-              .append("size_bytes", 10L).append("checksum", "ab").append("checksum_algo", "SHA-256"))
-          .with(g -> g.addGroup("blobs").addGroup("key_value").append("key", "raw")
-              .append("value", Binary.fromConstantByteArray(RAW)))
-          .with(g -> g.addGroup("amounts").addGroup("key_value").append("key", "price").append("value", 12345L))
-          .with(g -> g.addGroup("times").addGroup("key_value").append("key", "at")
-              .append("value", TS.getEpochSecond() * 1_000_000L + TS.getNano() / 1000))
-          .with(g -> g.addGroup("days").addGroup("key_value").append("key", "on").append("value", (int) DAY.toEpochDay()));
+      Row r =
+          new Row(id)
+              .with(g -> g.append("title", "Title " + id))
+              .with(g -> g.append("body", "Body of " + id))
+              .with(g -> g.append("n_int", (int) number))
+              .with(g -> g.append("n_long", number))
+              .with(g -> g.append("n_dec", 12345L)) // 123.45
+              .with(g -> g.append("ts", TS.getEpochSecond() * 1_000_000L + TS.getNano() / 1000))
+              .with(g -> g.append("day", (int) DAY.toEpochDay()))
+              .with(g -> g.append("raw", Binary.fromConstantByteArray(RAW)))
+              .with(g -> g.append("flag", true))
+              .with(
+                  g -> {
+                    Group tags = g.addGroup("tags");
+                    tags.addGroup("list").append("element", "x");
+                    tags.addGroup("list").append("element", "y");
+                  })
+              .with(
+                  g ->
+                      g.addGroup("attrs")
+                          .addGroup("key_value")
+                          .append("key", "lang")
+                          .append("value", "en"))
+              .with(
+                  g ->
+                      g.addGroup("counts")
+                          .addGroup("key_value")
+                          .append("key", "pages")
+                          .append("value", 3))
+              .with(g -> g.addGroup("info").append("a", "alpha").append("b", 2))
+              .with(
+                  g ->
+                      g.addGroup("images")
+                          .addGroup("list")
+                          .addGroup("element")
+                          .append("uri", "file:/img/" + id + ".png")
+                          .append("content_type", "image/png")
+                          .append("size_bytes", 10L)
+                          .append("checksum", "ab")
+                          .append("checksum_algo", "SHA-256"))
+              .with(
+                  g ->
+                      g.addGroup("blobs")
+                          .addGroup("key_value")
+                          .append("key", "raw")
+                          .append("value", Binary.fromConstantByteArray(RAW)))
+              .with(
+                  g ->
+                      g.addGroup("amounts")
+                          .addGroup("key_value")
+                          .append("key", "price")
+                          .append("value", 12345L))
+              .with(
+                  g ->
+                      g.addGroup("times")
+                          .addGroup("key_value")
+                          .append("key", "at")
+                          .append("value", TS.getEpochSecond() * 1_000_000L + TS.getNano() / 1000))
+              .with(
+                  g ->
+                      g.addGroup("days")
+                          .addGroup("key_value")
+                          .append("key", "on")
+                          .append("value", (int) DAY.toEpochDay()));
       if (vector.length > 0) {
-        r.with(g -> {
-          Group list = g.addGroup("emb");
-          for (float x : vector) {
-            list.addGroup("list").append("element", x);
-          }
-        });
-        r.with(g -> {
-          Group list = g.addGroup("emb_d");
-          for (float x : vector) {
-            list.addGroup("list").append("element", (double) x);
-          }
-        });
+        r.with(
+            g -> {
+              Group list = g.addGroup("emb");
+              for (float x : vector) {
+                list.addGroup("list").append("element", x);
+              }
+            });
+        r.with(
+            g -> {
+              Group list = g.addGroup("emb_d");
+              for (float x : vector) {
+                list.addGroup("list").append("element", (double) x);
+              }
+            });
       }
       return r;
     }
   }
 
-  /** Writes one Parquet file of these rows and commits its add action (no stats); answers its path. */
+  /**
+   * Writes one Parquet file of these rows and commits its add action (no stats); answers its path.
+   */
   String append(Row... rows) throws IOException {
     String name = "part-" + (files++) + "-" + UUID.randomUUID() + ".parquet";
     Path file = location.resolve(name);
     SimpleGroupFactory factory = new SimpleGroupFactory(PARQUET);
-    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file))
-        .withType(PARQUET).build()) {
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(PARQUET).build()) {
       for (Row r : rows) {
         Group g = factory.newGroup().append("doc_id", r.id);
         r.values.forEach(v -> v.accept(g));
         writer.write(g);
       }
     }
-    commit(List.of("{\"add\":{\"path\":\"" + name + "\",\"partitionValues\":{},\"size\":" + Files.size(file)
-        + ",\"modificationTime\":" + System.currentTimeMillis() + ",\"dataChange\":true}}"));
+    commit(
+        List.of(
+            "{\"add\":{\"path\":\""
+                + name
+                + "\",\"partitionValues\":{},\"size\":"
+                + Files.size(file)
+                + ",\"modificationTime\":"
+                + System.currentTimeMillis()
+                + ",\"dataChange\":true}}"));
     return name;
   }
 
   /** Commits the removal of a data file. */
   void remove(String name) throws IOException {
-    commit(List.of("{\"remove\":{\"path\":\"" + name + "\",\"deletionTimestamp\":" + System.currentTimeMillis()
-        + ",\"dataChange\":true}}"));
+    commit(
+        List.of(
+            "{\"remove\":{\"path\":\""
+                + name
+                + "\",\"deletionTimestamp\":"
+                + System.currentTimeMillis()
+                + ",\"dataChange\":true}}"));
   }
 
   private void commit(List<String> actions) throws IOException {
     version++;
-    StringBuilder s = new StringBuilder("{\"commitInfo\":{\"timestamp\":" + System.currentTimeMillis()
-        + ",\"operation\":\"WRITE\"}}\n");
+    StringBuilder s =
+        new StringBuilder(
+            "{\"commitInfo\":{\"timestamp\":"
+                + System.currentTimeMillis()
+                + ",\"operation\":\"WRITE\"}}\n");
     actions.forEach(a -> s.append(a).append('\n'));
-    Files.writeString(location.resolve("_delta_log").resolve(String.format("%020d.json", version)), s.toString(),
+    Files.writeString(
+        location.resolve("_delta_log").resolve(String.format("%020d.json", version)),
+        s.toString(),
         StandardCharsets.UTF_8);
   }
 

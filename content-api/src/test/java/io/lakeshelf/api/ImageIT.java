@@ -26,8 +26,15 @@ class ImageIT {
   static String sha;
 
   static String anchor(String uri, long size, String checksum, String algorithm) {
-    return "{\"uri\": \"" + uri + "\", \"contentType\": \"image/png\", \"sizeBytes\": " + size
-        + ", \"checksum\": \"" + checksum + "\", \"checksumAlgorithm\": \"" + algorithm + "\"}";
+    return "{\"uri\": \""
+        + uri
+        + "\", \"contentType\": \"image/png\", \"sizeBytes\": "
+        + size
+        + ", \"checksum\": \""
+        + checksum
+        + "\", \"checksumAlgorithm\": \""
+        + algorithm
+        + "\"}";
   }
 
   @BeforeAll
@@ -39,21 +46,33 @@ class ImageIT {
     Files.createSymbolicLink(images.resolve("link.png"), outside.resolve("b.png"));
     sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(png));
     String crc = String.format("%08x", crcOf(png));
-    service = RunningService.start(dir.resolve("data"), "--lakeshelf.images.allowed-locations=" + images);
+    service =
+        RunningService.start(dir.resolve("data"), "--lakeshelf.images.allowed-locations=" + images);
     service.send("PUT", "/v1/collections/c", LakeshelfServiceIT.COLLECTION);
-    String imagesJson = String.join(",",
-        anchor(images.resolve("a.png").toString(), png.length, sha, "SHA-256"),          // 0 ok
-        anchor("file:" + images.resolve("a.png"), png.length, crc, "CRC32C"),             // 1 ok, file: URI
-        anchor(outside.resolve("b.png").toString(), png.length, sha, "SHA-256"),          // 2 outside
-        anchor(images + "/../secrets/b.png", png.length, sha, "SHA-256"),                // 3 .. escape
-        anchor(images.resolve("link.png").toString(), png.length, sha, "SHA-256"),        // 4 link out
-        anchor("http://127.0.0.1:9/x.png", png.length, sha, "SHA-256"),                   // 5 http
-        anchor(images.resolve("a.png").toString(), png.length, "00" + sha.substring(2), "SHA-256"), // 6 checksum
-        anchor(images.resolve("a.png").toString(), png.length + 1, sha, "SHA-256"),       // 7 size
-        anchor(images.resolve("missing.png").toString(), 1, sha, "SHA-256"),              // 8 missing
-        anchor("s3://bucket/img.png", png.length, sha, "SHA-256"));                       // 9 not local
-    Answer ingest = service.send("POST", "/v1/collections/c/documents",
-        "{\"documents\": [{\"id\": \"d\", \"images\": [" + imagesJson + "], \"vectors\": {\"body\": [1, 0, 0]}}]}");
+    String imagesJson =
+        String.join(
+            ",",
+            anchor(images.resolve("a.png").toString(), png.length, sha, "SHA-256"), // 0 ok
+            anchor("file:" + images.resolve("a.png"), png.length, crc, "CRC32C"), // 1 ok, file: URI
+            anchor(outside.resolve("b.png").toString(), png.length, sha, "SHA-256"), // 2 outside
+            anchor(images + "/../secrets/b.png", png.length, sha, "SHA-256"), // 3 .. escape
+            anchor(images.resolve("link.png").toString(), png.length, sha, "SHA-256"), // 4 link out
+            anchor("http://127.0.0.1:9/x.png", png.length, sha, "SHA-256"), // 5 http
+            anchor(
+                images.resolve("a.png").toString(),
+                png.length,
+                "00" + sha.substring(2),
+                "SHA-256"), // 6 checksum
+            anchor(images.resolve("a.png").toString(), png.length + 1, sha, "SHA-256"), // 7 size
+            anchor(images.resolve("missing.png").toString(), 1, sha, "SHA-256"), // 8 missing
+            anchor("s3://bucket/img.png", png.length, sha, "SHA-256")); // 9 not local
+    Answer ingest =
+        service.send(
+            "POST",
+            "/v1/collections/c/documents",
+            "{\"documents\": [{\"id\": \"d\", \"images\": ["
+                + imagesJson
+                + "], \"vectors\": {\"body\": [1, 0, 0]}}]}");
     assertThat(ingest.status()).as(ingest.body()).isEqualTo(200);
   }
 
@@ -69,8 +88,10 @@ class ImageIT {
   }
 
   static HttpResponse<byte[]> get(int n, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(
-        URI.create("http://localhost:" + service.port + "/v1/collections/c/documents/d/images/" + n));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(
+            URI.create(
+                "http://localhost:" + service.port + "/v1/collections/c/documents/d/images/" + n));
     headers.forEach(b::header);
     return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
@@ -113,7 +134,8 @@ class ImageIT {
   void missingFilesAndImagesAnswer404() throws Exception {
     assertThat(new String(get(8, Map.of()).body())).contains("IMAGE_NOT_FOUND");
     assertThat(get(10, Map.of()).statusCode()).isEqualTo(404);
-    assertThat(service.get("/v1/collections/c/documents/nope/images/0").json().get("code").asString())
+    assertThat(
+            service.get("/v1/collections/c/documents/nope/images/0").json().get("code").asString())
         .isEqualTo("DOCUMENT_NOT_FOUND");
   }
 }

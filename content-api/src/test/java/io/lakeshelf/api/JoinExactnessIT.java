@@ -21,12 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Every hit of a search is its own row, over HTTP: for external tables whose files parquet-mr
- * wrote in layouts drawn from a seed ({@link RandomParquetTable}: columns spanning many pages that
- * break at different rows, dictionary and plain pages, texts up to 64 KB, nulls, maps), each hit of
+ * Every hit of a search is its own row, over HTTP: for external tables whose files parquet-mr wrote
+ * in layouts drawn from a seed ({@link RandomParquetTable}: columns spanning many pages that break
+ * at different rows, dictionary and plain pages, texts up to 64 KB, nulls, maps), each hit of
  * searches at k = 1, 10, 50 and 1000 carries exactly the title, text, metadata and vector Delta
- * Kernel's reader gives for its id; and for a managed collection of 1,000 documents with 3 KB
- * texts ingested in one batch, each hit carries the text ingested under its id.
+ * Kernel's reader gives for its id; and for a managed collection of 1,000 documents with 3 KB texts
+ * ingested in one batch, each hit carries the text ingested under its id.
  */
 class JoinExactnessIT {
 
@@ -44,11 +44,16 @@ class JoinExactnessIT {
       for (int t = 0; t < tables.size(); t++) {
         RandomParquetTable table = tables.get(t);
         String name = "t" + t;
-        Answer put = s.send("PUT", "/v1/collections/" + name, """
-            {"mode": "external", "table": "%s",
-             "columns": {"id": "id", "title": "title", "text": "body", "metadata": "attrs"},
-             "vectors": {"v": {"column": "vec", "dimensions": %d, "similarity": "cosine"}}}"""
-            .formatted(table.root(), RandomParquetTable.DIMENSIONS));
+        Answer put =
+            s.send(
+                "PUT",
+                "/v1/collections/" + name,
+                """
+                {"mode": "external", "table": "%s",
+                 "columns": {"id": "id", "title": "title", "text": "body", "metadata": "attrs"},
+                 "vectors": {"v": {"column": "vec", "dimensions": %d, "similarity": "cosine"}}}\
+                """
+                    .formatted(table.root(), RandomParquetTable.DIMENSIONS));
         assertThat(put.status()).as(put.body()).isIn(200, 201);
         ExternalTableIT.awaitStatus(s, name, "ready");
         Map<String, Map<String, Object>> rows = kernelRowsById(table.root());
@@ -57,7 +62,10 @@ class JoinExactnessIT {
           for (int query = 0; query < 4; query++) {
             boolean vectors = query % 2 == 1;
             JsonNode hits = search(s, name, random, k, vectors);
-            assertThat(hits.size()).isEqualTo(Math.min(k, (int) rows.values().stream().filter(r -> r.get("vec") != null).count()));
+            assertThat(hits.size())
+                .isEqualTo(
+                    Math.min(
+                        k, (int) rows.values().stream().filter(r -> r.get("vec") != null).count()));
             for (JsonNode hit : hits) {
               String id = hit.get("id").asString();
               Map<String, Object> row = rows.get(id);
@@ -67,10 +75,13 @@ class JoinExactnessIT {
               assertThat(string(doc, "title")).as("title of " + where).isEqualTo(row.get("title"));
               assertThat(string(doc, "text")).as("text of " + where).isEqualTo(row.get("body"));
               // The metadata role shows a null map as {} (api-v1: documents always carry metadata).
-              assertThat(metadata(doc)).as("metadata of " + where)
+              assertThat(metadata(doc))
+                  .as("metadata of " + where)
                   .isEqualTo(row.get("attrs") == null ? Map.of() : row.get("attrs"));
               if (vectors) {
-                assertThat(floats(doc.get("vectors").get("v"))).as("vector of " + where).isEqualTo(row.get("vec"));
+                assertThat(floats(doc.get("vectors").get("v")))
+                    .as("vector of " + where)
+                    .isEqualTo(row.get("vec"));
               }
             }
           }
@@ -88,15 +99,32 @@ class JoinExactnessIT {
       String id = "doc-" + i;
       String text = id + " " + words(random, 3000);
       texts.put(id, text);
-      batch.append(i == 0 ? "" : ",").append("{\"id\": \"").append(id).append("\", \"title\": \"title ").append(id)
-          .append("\", \"text\": \"").append(text).append("\", \"metadata\": {\"n\": \"").append(i)
-          .append("\"}, \"vectors\": {\"body\": ").append(vector(random)).append("}}");
+      batch
+          .append(i == 0 ? "" : ",")
+          .append("{\"id\": \"")
+          .append(id)
+          .append("\", \"title\": \"title ")
+          .append(id)
+          .append("\", \"text\": \"")
+          .append(text)
+          .append("\", \"metadata\": {\"n\": \"")
+          .append(i)
+          .append("\"}, \"vectors\": {\"body\": ")
+          .append(vector(random))
+          .append("}}");
     }
     batch.append("]}");
     try (RunningService s = RunningService.start(dir.resolve("data"))) {
-      assertThat(s.send("PUT", "/v1/collections/long", """
-          {"vectors": {"body": {"dimensions": %d, "similarity": "cosine"}}}"""
-          .formatted(RandomParquetTable.DIMENSIONS)).status()).isIn(200, 201);
+      assertThat(
+              s.send(
+                      "PUT",
+                      "/v1/collections/long",
+                      """
+                      {"vectors": {"body": {"dimensions": %d, "similarity": "cosine"}}}\
+                      """
+                          .formatted(RandomParquetTable.DIMENSIONS))
+                  .status())
+          .isIn(200, 201);
       Answer ingest = s.send("POST", "/v1/collections/long/documents", batch.toString());
       assertThat(ingest.status()).as(ingest.body()).isEqualTo(200);
       // Small k most often: a wrong row needs the last two hits of a file in different pages.
@@ -107,29 +135,43 @@ class JoinExactnessIT {
           for (JsonNode hit : hits) {
             String id = hit.get("id").asString();
             JsonNode doc = hit.get("document");
-            assertThat(string(doc, "text")).as("text of hit %s (k=%d)", id, k).isEqualTo(texts.get(id));
+            assertThat(string(doc, "text"))
+                .as("text of hit %s (k=%d)", id, k)
+                .isEqualTo(texts.get(id));
             assertThat(string(doc, "title")).as("title of hit %s", id).isEqualTo("title " + id);
-            assertThat(doc.get("metadata").get("n").asString()).isEqualTo(id.substring("doc-".length()));
+            assertThat(doc.get("metadata").get("n").asString())
+                .isEqualTo(id.substring("doc-".length()));
           }
         }
       }
     }
   }
 
-  private static JsonNode search(RunningService s, String name, Random random, int k, boolean vectors) throws Exception {
-    String include = vectors ? ", \"include\": [\"title\", \"text\", \"metadata\", \"vectors\"]" : "";
-    Answer a = s.send("POST", "/v1/collections/" + name + "/search",
-        "{\"vector\": " + vector(random) + ", \"k\": " + k + include + "}");
+  private static JsonNode search(
+      RunningService s, String name, Random random, int k, boolean vectors) throws Exception {
+    String include =
+        vectors ? ", \"include\": [\"title\", \"text\", \"metadata\", \"vectors\"]" : "";
+    Answer a =
+        s.send(
+            "POST",
+            "/v1/collections/" + name + "/search",
+            "{\"vector\": " + vector(random) + ", \"k\": " + k + include + "}");
     assertThat(a.status()).as(a.body()).isEqualTo(200);
     return a.json().get("hits");
   }
 
   /** Each live row of the table by its id, as Kernel's reader gives it. */
   private static Map<String, Map<String, Object>> kernelRowsById(Path table) {
-    TableSnapshot snapshot = ContentTable.open(TableEngines.local(), table.toString(),
-        new ContentColumns("id", null, null, null, null, null), List.of()).latest();
+    TableSnapshot snapshot =
+        ContentTable.open(
+                TableEngines.local(),
+                table.toString(),
+                new ContentColumns("id", null, null, null, null, null),
+                List.of())
+            .latest();
     Map<String, Map<String, Object>> byId = new HashMap<>();
-    for (Map<String, Object> row : KernelRows.read(snapshot, snapshot.schema().fieldNames()).values()) {
+    for (Map<String, Object> row :
+        KernelRows.read(snapshot, snapshot.schema().fieldNames()).values()) {
       byId.put((String) row.get("id"), row);
     }
     return byId;

@@ -15,9 +15,12 @@ import tools.jackson.databind.JsonNode;
 /** The README's walk-through, over real HTTP against the real service on a temporary directory. */
 class LakeshelfServiceIT {
 
-  static final String COLLECTION = """
-      {"vectors": {"body": {"dimensions": 3, "similarity": "cosine"}}}""";
-  static final String THREE_DOCS = """
+  static final String COLLECTION =
+      """
+      {"vectors": {"body": {"dimensions": 3, "similarity": "cosine"}}}\
+      """;
+  static final String THREE_DOCS =
+      """
       {"documents": [
         {"id": "doc-1", "title": "Lakes", "text": "Lakes hold water.",
          "images": [{"uri": "s3://bucket/img/1.png", "contentType": "image/png",
@@ -27,9 +30,12 @@ class LakeshelfServiceIT {
          "vectors": {"body": [0.1, 0.9, 0.0]}},
         {"id": "doc-3", "title": "Rivers", "text": "Rivers feed lakes.",
          "vectors": {"body": [0.7, 0.0, 0.3]}}
-      ]}""";
-  static final String QUERY = """
-      {"vector": [1.0, 0.0, 0.0], "k": 2}""";
+      ]}\
+      """;
+  static final String QUERY =
+      """
+      {"vector": [1.0, 0.0, 0.0], "k": 2}\
+      """;
 
   @TempDir Path dataDir;
 
@@ -61,7 +67,8 @@ class LakeshelfServiceIT {
       assertThat(first.get("document").get("text").asString()).isEqualTo("Lakes hold water.");
       assertThat(first.get("document").get("images").get(0).get("uri").asString())
           .isEqualTo("s3://bucket/img/1.png");
-      assertThat(first.get("document").get("images").get(0).get("sizeBytes").asLong()).isEqualTo(48213);
+      assertThat(first.get("document").get("images").get(0).get("sizeBytes").asLong())
+          .isEqualTo(48213);
       assertThat(first.get("document").get("metadata").get("lang").asString()).isEqualTo("en");
       assertThat(first.get("document").has("vectors")).isFalse();
 
@@ -70,7 +77,8 @@ class LakeshelfServiceIT {
       assertThat(doc.json().get("title").asString()).isEqualTo("Shelves");
       assertThat(doc.json().get("tableVersion").asLong()).isEqualTo(1);
       Answer withVectors = s.get("/v1/collections/articles/documents/doc-2?include=vectors");
-      assertThat(withVectors.json().get("vectors").get("body").get(1).asDouble()).isEqualTo(0.9, org.assertj.core.data.Offset.offset(1e-6));
+      assertThat(withVectors.json().get("vectors").get("body").get(1).asDouble())
+          .isEqualTo(0.9, org.assertj.core.data.Offset.offset(1e-6));
 
       Answer deleted = s.send("DELETE", "/v1/collections/articles/documents/doc-1", null, null);
       assertThat(deleted.status()).isEqualTo(200);
@@ -82,10 +90,19 @@ class LakeshelfServiceIT {
       assertThat(s.get("/v1/collections/articles/documents/doc-1").status()).isEqualTo(404);
 
       // Replacing a document: the old row never comes back.
-      s.send("POST", "/v1/collections/articles/documents", """
-          {"documents": [{"id": "doc-3", "title": "Rivers, revised", "vectors": {"body": [0, 0, 1]}}]}""");
-      Answer replaced = s.send("POST", "/v1/collections/articles/search", """
-          {"vector": [0.7, 0.0, 0.3], "k": 10}""");
+      s.send(
+          "POST",
+          "/v1/collections/articles/documents",
+          """
+          {"documents": [{"id": "doc-3", "title": "Rivers, revised", "vectors": {"body": [0, 0, 1]}}]}\
+          """);
+      Answer replaced =
+          s.send(
+              "POST",
+              "/v1/collections/articles/search",
+              """
+              {"vector": [0.7, 0.0, 0.3], "k": 10}\
+              """);
       assertThat(ids(replaced)).containsExactlyInAnyOrder("doc-2", "doc-3");
       for (JsonNode hit : replaced.json().get("hits")) {
         if (hit.get("id").asString().equals("doc-3")) {
@@ -100,17 +117,21 @@ class LakeshelfServiceIT {
 
       // Operators: health components and metrics.
       Answer health = s.get("/actuator/health");
-      assertThat(health.json().get("components").get("storage").get("status").asString()).isEqualTo("UP");
+      assertThat(health.json().get("components").get("storage").get("status").asString())
+          .isEqualTo("UP");
       JsonNode index = health.json().get("components").get("index");
       assertThat(index.get("status").asString()).isEqualTo("UP");
-      assertThat(index.get("details").get("collections").get("articles").get("lagVersions").asLong()).isZero();
+      assertThat(
+              index.get("details").get("collections").get("articles").get("lagVersions").asLong())
+          .isZero();
       Answer searches = s.get("/actuator/metrics/lakeshelf.search?tag=collection:articles");
       assertThat(searches.status()).isEqualTo(200);
       assertThat(searches.json().get("measurements").get(0).get("value").asDouble()).isEqualTo(3);
       Answer rows = s.get("/actuator/metrics/lakeshelf.ingest.rows?tag=collection:articles");
       assertThat(rows.json().get("measurements").get(0).get("value").asDouble()).isEqualTo(4);
       assertThat(s.get("/actuator/prometheus").body()).contains("lakeshelf_search_seconds_count");
-      assertThat(s.get("/actuator/info").json().get("lakeshelf").get("lucene").asString()).startsWith("10.");
+      assertThat(s.get("/actuator/info").json().get("lakeshelf").get("lucene").asString())
+          .startsWith("10.");
     }
   }
 
@@ -158,7 +179,11 @@ class LakeshelfServiceIT {
 
   static List<String> segmentsFiles(Path dir) throws Exception {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("segments_")).sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("segments_"))
+          .sorted()
+          .toList();
     }
   }
 

@@ -25,13 +25,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A seeded fuzz of every operation the served OpenAPI description ({@code GET /v3/api-docs})
- * names: paths with odd names and ids and encodings, malformed, unknown, huge and non-UTF-8 query
- * strings, wrong Content-Type and Accept headers, and the description's request examples mutated
- * (wrong types, nulls, huge numbers, deep nesting, truncated JSON, invalid UTF-8), sent byte for
- * byte over a socket. It checks that no answer is a 5xx, that every refusal is problem+json with
- * a {@code code}, that no refused write changed a table version or the set of collections, that
- * scores are JSON numbers, and that the service logged no error.
+ * A seeded fuzz of every operation the served OpenAPI description ({@code GET /v3/api-docs}) names:
+ * paths with odd names and ids and encodings, malformed, unknown, huge and non-UTF-8 query strings,
+ * wrong Content-Type and Accept headers, and the description's request examples mutated (wrong
+ * types, nulls, huge numbers, deep nesting, truncated JSON, invalid UTF-8), sent byte for byte over
+ * a socket. It checks that no answer is a 5xx, that every refusal is problem+json with a {@code
+ * code}, that no refused write changed a table version or the set of collections, that scores are
+ * JSON numbers, and that the service logged no error.
  *
  * <p>Bounded by {@code lakeshelf.fuzz.requests} (default 3000) and {@code lakeshelf.fuzz.seconds}
  * (default 60). The seed is printed; replay a failure with {@code -Dlakeshelf.fuzz.seed=<seed>}.
@@ -45,34 +45,50 @@ class OpenApiFuzzIT {
   static final JsonMapper JSON = RunningService.JSON;
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  static final String DOTS = "{\"vectors\": {\"body\": {\"dimensions\": 3, \"similarity\": \"dot\"}}, "
-      + "\"filterable\": [\"metadata.lang\"]}";
-  static final Map<String, String> FIXTURES = Map.of(
-      "articles", "{\"vectors\": {\"body\": {\"dimensions\": 3, \"similarity\": \"cosine\"}}, "
-          + "\"filterable\": [\"metadata.lang\"]}",
-      "dots", DOTS);
+  static final String DOTS =
+      "{\"vectors\": {\"body\": {\"dimensions\": 3, \"similarity\": \"dot\"}}, "
+          + "\"filterable\": [\"metadata.lang\"]}";
+  static final Map<String, String> FIXTURES =
+      Map.of(
+          "articles",
+          "{\"vectors\": {\"body\": {\"dimensions\": 3, \"similarity\": \"cosine\"}}, "
+              + "\"filterable\": [\"metadata.lang\"]}",
+          "dots",
+          DOTS);
 
   @TempDir Path dataDir;
 
-  record Operation(String method, String path, List<String> queryParams, JsonNode example, boolean write) {}
+  record Operation(
+      String method, String path, List<String> queryParams, JsonNode example, boolean write) {}
 
   record Request(String method, String target, String headers, byte[] body) {
     String describe() {
-      String shown = body == null ? "" : new String(body, 0, Math.min(body.length, 300), StandardCharsets.ISO_8859_1);
-      String t = target.length() > 300 ? target.substring(0, 300) + "…(" + target.length() + ")" : target;
+      String shown =
+          body == null
+              ? ""
+              : new String(body, 0, Math.min(body.length, 300), StandardCharsets.ISO_8859_1);
+      String t =
+          target.length() > 300 ? target.substring(0, 300) + "…(" + target.length() + ")" : target;
       return method + " " + t + " [" + headers.replace("\r\n", "; ") + "] " + shown;
     }
   }
 
-  /** Errors the service logs while the fuzz runs (the in-process service shares this JVM's logback). */
+  /**
+   * Errors the service logs while the fuzz runs (the in-process service shares this JVM's logback).
+   */
   static final class Errors extends AppenderBase<ILoggingEvent> {
     final ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
 
     @Override
     protected void append(ILoggingEvent e) {
       if (e.getLevel().isGreaterOrEqual(Level.ERROR)) {
-        seen.add(e.getLoggerName() + ": " + e.getFormattedMessage()
-            + (e.getThrowableProxy() == null ? "" : " (" + e.getThrowableProxy().getClassName() + ")"));
+        seen.add(
+            e.getLoggerName()
+                + ": "
+                + e.getFormattedMessage()
+                + (e.getThrowableProxy() == null
+                    ? ""
+                    : " (" + e.getThrowableProxy().getClassName() + ")"));
       }
     }
   }
@@ -83,12 +99,15 @@ class OpenApiFuzzIT {
 
   @Test
   void everyAnswerToMutatedRequestsIsAProblemOrASuccessAndRefusalsWriteNothing() throws Exception {
-    System.out.println("OpenApiFuzzIT seed: " + SEED + " (replay with -Dlakeshelf.fuzz.seed=" + SEED + ")");
+    System.out.println(
+        "OpenApiFuzzIT seed: " + SEED + " (replay with -Dlakeshelf.fuzz.seed=" + SEED + ")");
     random = new Random(SEED);
-    service = RunningService.start(dataDir,
-        "--lakeshelf.limits.max-request-size=256KB",
-        "--lakeshelf.limits.max-documents=20",
-        "--lakeshelf.index.reindex-rows-per-second=2000");
+    service =
+        RunningService.start(
+            dataDir,
+            "--lakeshelf.limits.max-request-size=256KB",
+            "--lakeshelf.limits.max-documents=20",
+            "--lakeshelf.index.reindex-rows-per-second=2000");
     Errors errors = new Errors();
     ch.qos.logback.classic.Logger root =
         (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -117,15 +136,32 @@ class OpenApiFuzzIT {
         statuses.merge(op.method() + " " + op.path() + " " + a.status(), 1, Integer::sum);
         String problem = check(r, a);
         if (problem != null) {
-          failures.add(problem + "\n    request: " + r.describe() + "\n    answer: " + a.status() + " "
-              + a.contentType() + " " + abbreviate(a.body()));
+          failures.add(
+              problem
+                  + "\n    request: "
+                  + r.describe()
+                  + "\n    answer: "
+                  + a.status()
+                  + " "
+                  + a.contentType()
+                  + " "
+                  + abbreviate(a.body()));
         }
         if (writeish && a.status() >= 400 && a.status() < 500) {
           refusedWrites++;
           Map<String, Long> after = versions();
           if (!after.equals(before)) {
-            failures.add("a refused request changed the collections or their table versions: " + before + " -> "
-                + after + "\n    request: " + r.describe() + "\n    answer: " + a.status() + " " + abbreviate(a.body()));
+            failures.add(
+                "a refused request changed the collections or their table versions: "
+                    + before
+                    + " -> "
+                    + after
+                    + "\n    request: "
+                    + r.describe()
+                    + "\n    answer: "
+                    + a.status()
+                    + " "
+                    + abbreviate(a.body()));
           }
         }
         if (a.status() == 202 && a.json().has("id")) {
@@ -138,12 +174,23 @@ class OpenApiFuzzIT {
         }
       }
       long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-      System.out.println("OpenApiFuzzIT: " + sent + " requests in " + seconds + " s (" + refusedWrites
-          + " refused writes checked), seed " + SEED);
+      System.out.println(
+          "OpenApiFuzzIT: "
+              + sent
+              + " requests in "
+              + seconds
+              + " s ("
+              + refusedWrites
+              + " refused writes checked), seed "
+              + SEED);
       statuses.forEach((k, v) -> System.out.println("  " + k + ": " + v));
-      assertThat(failures).as("seed " + SEED + ": replay with -Dlakeshelf.fuzz.seed=" + SEED).isEmpty();
+      assertThat(failures)
+          .as("seed " + SEED + ": replay with -Dlakeshelf.fuzz.seed=" + SEED)
+          .isEmpty();
       assertThat(sent).isGreaterThanOrEqualTo(500);
-      assertThat(new ArrayList<>(errors.seen)).as("errors the service logged (seed " + SEED + ")").isEmpty();
+      assertThat(new ArrayList<>(errors.seen))
+          .as("errors the service logged (seed " + SEED + ")")
+          .isEmpty();
     } finally {
       root.detachAppender(errors);
     }
@@ -159,7 +206,9 @@ class OpenApiFuzzIT {
     }
     boolean success = a.status() < 300 || a.status() == 304;
     if (success) {
-      if (a.contentType().startsWith("application/json") && !r.method().equals("HEAD") && !a.body().isEmpty()) {
+      if (a.contentType().startsWith("application/json")
+          && !r.method().equals("HEAD")
+          && !a.body().isEmpty()) {
         JsonNode json;
         try {
           json = JSON.readTree(a.body());
@@ -211,62 +260,150 @@ class OpenApiFuzzIT {
     return out;
   }
 
-  /** Puts a fixture collection back as it was (three documents) after a request changed or deleted it. */
+  /**
+   * Puts a fixture collection back as it was (three documents) after a request changed or deleted
+   * it.
+   */
   void restore(String name) throws Exception {
     Answer current = service.get("/v1/collections/" + name);
     if (current.status() == 200) {
       JsonNode want = JSON.readTree(FIXTURES.get(name));
       JsonNode body = current.json().path("vectors").path("body");
-      boolean same = body.path("dimensions").asInt() == 3
-          && current.json().path("vectors").size() == 1
-          && current.json().path("mode").asString().equals("managed")
-          && current.json().path("documents").asLong() >= 1
-          && body.path("similarity").asString().equals(want.get("vectors").get("body").get("similarity").asString());
+      boolean same =
+          body.path("dimensions").asInt() == 3
+              && current.json().path("vectors").size() == 1
+              && current.json().path("mode").asString().equals("managed")
+              && current.json().path("documents").asLong() >= 1
+              && body.path("similarity")
+                  .asString()
+                  .equals(want.get("vectors").get("body").get("similarity").asString());
       if (same) {
         return;
       }
       for (String id : jobIds) {
         service.send("DELETE", "/v1/admin/jobs/" + id, null, null);
       }
-      assertThat(service.send("DELETE", "/v1/collections/" + name + "?purge=true", null, null).status()).isEqualTo(204);
+      assertThat(
+              service
+                  .send("DELETE", "/v1/collections/" + name + "?purge=true", null, null)
+                  .status())
+          .isEqualTo(204);
     }
-    assertThat(service.send("PUT", "/v1/collections/" + name, FIXTURES.get(name)).status()).isEqualTo(201);
-    Answer ingest = service.send("POST", "/v1/collections/" + name + "/documents", """
-        {"documents": [
-          {"id": "doc-1", "title": "Lakes", "text": "Lakes hold water.", "vectors": {"body": [0.9, 0.1, 0.0]},
-           "metadata": {"lang": "en"},
-           "images": [{"uri": "s3://bucket/img/1.png", "contentType": "image/png", "sizeBytes": 48213,
-                       "checksum": "9f86d0", "checksumAlgorithm": "SHA-256"}]},
-          {"id": "doc-2", "title": "Shelves", "text": "Shelves hold books.", "vectors": {"body": [0.1, 0.9, 0.0]}},
-          {"id": "a/b", "title": "Rivers", "text": "Rivers feed lakes.", "vectors": {"body": [0.7, 0.0, 0.3]}}]}""");
+    assertThat(service.send("PUT", "/v1/collections/" + name, FIXTURES.get(name)).status())
+        .isEqualTo(201);
+    Answer ingest =
+        service.send(
+            "POST",
+            "/v1/collections/" + name + "/documents",
+            """
+            {"documents": [
+              {"id": "doc-1", "title": "Lakes", "text": "Lakes hold water.", "vectors": {"body": [0.9, 0.1, 0.0]},
+               "metadata": {"lang": "en"},
+               "images": [{"uri": "s3://bucket/img/1.png", "contentType": "image/png", "sizeBytes": 48213,
+                           "checksum": "9f86d0", "checksumAlgorithm": "SHA-256"}]},
+              {"id": "doc-2", "title": "Shelves", "text": "Shelves hold books.", "vectors": {"body": [0.1, 0.9, 0.0]}},
+              {"id": "a/b", "title": "Rivers", "text": "Rivers feed lakes.", "vectors": {"body": [0.7, 0.0, 0.3]}}]}\
+            """);
     assertThat(ingest.status()).as(ingest.body()).isEqualTo(200);
   }
 
   /** The operations of the served description, with their query parameters and request examples. */
   static List<Operation> operations(JsonNode api) {
     List<Operation> out = new ArrayList<>();
-    api.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
-      List<String> query = new ArrayList<>();
-      for (JsonNode p : op.getValue().path("parameters")) {
-        if (p.path("in").asString().equals("query")) {
-          query.add(p.get("name").asString());
-        }
-      }
-      JsonNode example = op.getValue().path("requestBody").path("content").path("application/json").get("example");
-      String method = op.getKey().toUpperCase(java.util.Locale.ROOT);
-      out.add(new Operation(method, path.getKey(), query, example, !method.equals("GET")));
-    }));
+    api.get("paths")
+        .properties()
+        .forEach(
+            path ->
+                path.getValue()
+                    .properties()
+                    .forEach(
+                        op -> {
+                          List<String> query = new ArrayList<>();
+                          for (JsonNode p : op.getValue().path("parameters")) {
+                            if (p.path("in").asString().equals("query")) {
+                              query.add(p.get("name").asString());
+                            }
+                          }
+                          JsonNode example =
+                              op.getValue()
+                                  .path("requestBody")
+                                  .path("content")
+                                  .path("application/json")
+                                  .get("example");
+                          String method = op.getKey().toUpperCase(java.util.Locale.ROOT);
+                          out.add(
+                              new Operation(
+                                  method, path.getKey(), query, example, !method.equals("GET")));
+                        }));
     return out;
   }
 
   // ---- mutation ----
 
   static final String[] ODD_SEGMENTS = {
-    "nope", "", "A", "x".repeat(63), "x".repeat(300), "%00", "%ff", "%C3", "%zz", "%", "%2", "%2e", "%2E%2E", "..",
-    ".", "%2F", "a%2Fb", "a%5Cb", "ar%74icles", "articles;x=1", ";", "%3B", "%C3%BC", "\u00ff", "\u00c3\u00bc", "%20",
-    "a b", "%0A", "%7F", "%EF%BF%BF", "%ED%A0%80", "%C0%AF", "%F4%90%80%80", "-1", "0", "99999999999999999999",
-    "1.5", "1e999", "NaN", "true", "null", "%2525", "a%2F..%2F..%2Fb", "*", "~", "@", "(x)", "%E2%80%AE", "[x]", "a:b",
-    "%5B%5D", "'", "$", "!", "a&b", "a=b", "%3F", "%23", "+", "%2B", "x%00y", "\u00e9", "%E9"
+    "nope",
+    "",
+    "A",
+    "x".repeat(63),
+    "x".repeat(300),
+    "%00",
+    "%ff",
+    "%C3",
+    "%zz",
+    "%",
+    "%2",
+    "%2e",
+    "%2E%2E",
+    "..",
+    ".",
+    "%2F",
+    "a%2Fb",
+    "a%5Cb",
+    "ar%74icles",
+    "articles;x=1",
+    ";",
+    "%3B",
+    "%C3%BC",
+    "\u00ff",
+    "\u00c3\u00bc",
+    "%20",
+    "a b",
+    "%0A",
+    "%7F",
+    "%EF%BF%BF",
+    "%ED%A0%80",
+    "%C0%AF",
+    "%F4%90%80%80",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "1.5",
+    "1e999",
+    "NaN",
+    "true",
+    "null",
+    "%2525",
+    "a%2F..%2F..%2Fb",
+    "*",
+    "~",
+    "@",
+    "(x)",
+    "%E2%80%AE",
+    "[x]",
+    "a:b",
+    "%5B%5D",
+    "'",
+    "$",
+    "!",
+    "a&b",
+    "a=b",
+    "%3F",
+    "%23",
+    "+",
+    "%2B",
+    "x%00y",
+    "\u00e9",
+    "%E9"
   };
 
   /** Whether the request being made is a near-valid one (valid path, parameters and headers). */
@@ -279,8 +416,10 @@ class OpenApiFuzzIT {
         case "name" -> random.nextInt(4) == 0 ? "dots" : "articles";
         case "id" -> random.nextInt(4) == 0 ? "a%2Fb" : (random.nextBoolean() ? "doc-1" : "doc-2");
         case "n" -> random.nextBoolean() ? "0" : "1";
-        default -> jobIds.isEmpty() || random.nextBoolean() ? java.util.UUID.randomUUID().toString()
-            : jobIds.get(random.nextInt(jobIds.size()));
+        default ->
+            jobIds.isEmpty() || random.nextBoolean()
+                ? java.util.UUID.randomUUID().toString()
+                : jobIds.get(random.nextInt(jobIds.size()));
       };
     }
     if (dice < 6) {
@@ -290,8 +429,26 @@ class OpenApiFuzzIT {
     return ODD_SEGMENTS[random.nextInt(ODD_SEGMENTS.length)];
   }
 
-  static final String[] VALUES = {"true", "false", "vectors", "", "maybe", "1", "0", "TRUE", "%ff", "%zz", "%", "x%00y",
-    "%C3%BC", "\u00ff", "a+b", "%2B", "vectors,text", "null"};
+  static final String[] VALUES = {
+    "true",
+    "false",
+    "vectors",
+    "",
+    "maybe",
+    "1",
+    "0",
+    "TRUE",
+    "%ff",
+    "%zz",
+    "%",
+    "x%00y",
+    "%C3%BC",
+    "\u00ff",
+    "a+b",
+    "%2B",
+    "vectors,text",
+    "null"
+  };
 
   String queryString(Operation op) {
     List<String> parts = new ArrayList<>();
@@ -299,20 +456,48 @@ class OpenApiFuzzIT {
     if (dice < 4) {
       for (String p : op.queryParams()) {
         if (random.nextBoolean()) {
-          parts.add(p + "=" + VALUES[random.nextInt(!clean && random.nextInt(4) == 0 ? VALUES.length : 3)]);
+          parts.add(
+              p
+                  + "="
+                  + VALUES[random.nextInt(!clean && random.nextInt(4) == 0 ? VALUES.length : 3)]);
         }
       }
     } else if (dice < 8) {
       int n = 1 + random.nextInt(3);
       for (int i = 0; i < n; i++) {
-        String[] odd = {"=", "%%%", "include=%ff", "a=%zz", "%ff=1", "&", "&&", "a", "a=1&a=2", "refresh=true&refresh=false",
-          "unknown=1", "=x", "x==y", "%00", "purge=%C3", "reindex=%", "q=\u00ff\u00fe", "q=" + "z".repeat(random.nextInt(3) == 0 ? 9000 : 500),
-          "include=vectors&include=%ff", "%2525=%2525", "a%3Db=c", "?", "#frag"};
+        String[] odd = {
+          "=",
+          "%%%",
+          "include=%ff",
+          "a=%zz",
+          "%ff=1",
+          "&",
+          "&&",
+          "a",
+          "a=1&a=2",
+          "refresh=true&refresh=false",
+          "unknown=1",
+          "=x",
+          "x==y",
+          "%00",
+          "purge=%C3",
+          "reindex=%",
+          "q=\u00ff\u00fe",
+          "q=" + "z".repeat(random.nextInt(3) == 0 ? 9000 : 500),
+          "include=vectors&include=%ff",
+          "%2525=%2525",
+          "a%3Db=c",
+          "?",
+          "#frag"
+        };
         parts.add(odd[random.nextInt(odd.length)]);
       }
     } else if (dice < 9) {
       if (!op.queryParams().isEmpty()) {
-        parts.add(op.queryParams().get(random.nextInt(op.queryParams().size())) + "=" + VALUES[random.nextInt(VALUES.length)]);
+        parts.add(
+            op.queryParams().get(random.nextInt(op.queryParams().size()))
+                + "="
+                + VALUES[random.nextInt(VALUES.length)]);
       }
     }
     if (parts.isEmpty()) {
@@ -321,11 +506,33 @@ class OpenApiFuzzIT {
     return "?" + String.join("&", parts);
   }
 
-  static final String[] CONTENT_TYPES = {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-    "application/json; charset=ISO-8859-1", "application/json; charset=nope", "\u00ff/\u00ff", "application/problem+json",
-    "application/*", "*/*", "application/xml", "application/json;;", "json", "application/json; boundary=\""};
-  static final String[] ACCEPTS = {"text/html", "application/xml", "*/*", "a/b/c", "application/problem+json", "text/*",
-    "application/json;q=0", "image/png", "\u00ff", "application/json, text/html;q=0.1"};
+  static final String[] CONTENT_TYPES = {
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/json; charset=ISO-8859-1",
+    "application/json; charset=nope",
+    "\u00ff/\u00ff",
+    "application/problem+json",
+    "application/*",
+    "*/*",
+    "application/xml",
+    "application/json;;",
+    "json",
+    "application/json; boundary=\""
+  };
+  static final String[] ACCEPTS = {
+    "text/html",
+    "application/xml",
+    "*/*",
+    "a/b/c",
+    "application/problem+json",
+    "text/*",
+    "application/json;q=0",
+    "image/png",
+    "\u00ff",
+    "application/json, text/html;q=0.1"
+  };
 
   String headers(boolean withBody) {
     StringBuilder h = new StringBuilder();
@@ -336,10 +543,14 @@ class OpenApiFuzzIT {
       if (random.nextInt(4) != 0) {
         h.append("Content-Type: application/json\r\n");
       } else if (random.nextInt(5) != 0) {
-        h.append("Content-Type: ").append(CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)]).append("\r\n");
+        h.append("Content-Type: ")
+            .append(CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)])
+            .append("\r\n");
       }
     } else if (random.nextInt(8) == 0) {
-      h.append("Content-Type: ").append(CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)]).append("\r\n");
+      h.append("Content-Type: ")
+          .append(CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)])
+          .append("\r\n");
     }
     if (random.nextInt(3) == 0) {
       h.append("Accept: ").append(ACCEPTS[random.nextInt(ACCEPTS.length)]).append("\r\n");
@@ -349,12 +560,15 @@ class OpenApiFuzzIT {
       case 1 -> h.append("Authorization: Bearer nonsense\r\n");
       case 2 -> h.append("Content-Encoding: gzip\r\n");
       case 3 -> h.append("Accept-Charset: nope\r\n");
-      case 4 -> h.append("X-Big: ").append("h".repeat(random.nextBoolean() ? 6000 : 10_000)).append("\r\n");
+      case 4 ->
+          h.append("X-Big: ")
+              .append("h".repeat(random.nextBoolean() ? 6000 : 10_000))
+              .append("\r\n");
       case 5 -> h.append("Expect: 100-continue\r\n");
       case 6 -> h.append("Range: bytes=5-1\r\n");
       case 7 -> h.append("Accept: application/json\r\nAccept: text/html\r\n");
       case 8 -> h.append("X-Bytes: \u00ff\u00fe\r\n");
-      default -> { }
+      default -> {}
     }
     return h.toString();
   }
@@ -366,7 +580,19 @@ class OpenApiFuzzIT {
     String method = op.method();
     int m = clean ? 1 : random.nextInt(40);
     if (m == 0) {
-      String[] methods = {"PATCH", "TRACE", "OPTIONS", "HEAD", "FOO", "PROPFIND", "CONNECT", "get", "DELETE", "PUT", "POST"};
+      String[] methods = {
+        "PATCH",
+        "TRACE",
+        "OPTIONS",
+        "HEAD",
+        "FOO",
+        "PROPFIND",
+        "CONNECT",
+        "get",
+        "DELETE",
+        "PUT",
+        "POST"
+      };
       method = methods[random.nextInt(methods.length)];
     }
     StringBuilder target = new StringBuilder();
@@ -377,7 +603,10 @@ class OpenApiFuzzIT {
       if (segment.startsWith("{") && segment.endsWith("}")) {
         target.append(pathValue(segment.substring(1, segment.length() - 1)));
       } else {
-        target.append(!clean && random.nextInt(60) == 0 ? segment.toUpperCase(java.util.Locale.ROOT) : segment);
+        target.append(
+            !clean && random.nextInt(60) == 0
+                ? segment.toUpperCase(java.util.Locale.ROOT)
+                : segment);
       }
     }
     if (!clean && random.nextInt(40) == 0) {
@@ -388,13 +617,26 @@ class OpenApiFuzzIT {
     if (op.example() != null) {
       body = body(op.example());
     } else if (random.nextInt(10) == 0) {
-      body = random.nextBoolean() ? "{}".getBytes(StandardCharsets.UTF_8) : "garbage".getBytes(StandardCharsets.UTF_8);
+      body =
+          random.nextBoolean()
+              ? "{}".getBytes(StandardCharsets.UTF_8)
+              : "garbage".getBytes(StandardCharsets.UTF_8);
     }
     if (body != null && !clean && random.nextInt(12) == 0) {
       // A form body, well formed or not, where JSON belongs (or where no body belongs).
-      String[] forms = {"refresh=false&documents=x", "%%%=%ff", "a=%zz", "=", "purge=true", "include=vectors&include=%ff"};
+      String[] forms = {
+        "refresh=false&documents=x",
+        "%%%=%ff",
+        "a=%zz",
+        "=",
+        "purge=true",
+        "include=vectors&include=%ff"
+      };
       String form = forms[random.nextInt(forms.length)];
-      return new Request(method, target.toString(), "Content-Type: application/x-www-form-urlencoded\r\n",
+      return new Request(
+          method,
+          target.toString(),
+          "Content-Type: application/x-www-form-urlencoded\r\n",
           form.getBytes(StandardCharsets.ISO_8859_1));
     }
     if (method.equals("CONNECT")) {
@@ -417,7 +659,8 @@ class OpenApiFuzzIT {
       case 3 -> "null".getBytes(StandardCharsets.UTF_8);
       case 4 -> deepNesting(random.nextBoolean() ? 50 : 5000);
       case 5 -> randomBytes();
-      case 6 -> (new String(json, StandardCharsets.UTF_8) + " trailing").getBytes(StandardCharsets.UTF_8);
+      case 6 ->
+          (new String(json, StandardCharsets.UTF_8) + " trailing").getBytes(StandardCharsets.UTF_8);
       case 7 -> huge(json);
       default -> json;
     };
@@ -427,7 +670,13 @@ class OpenApiFuzzIT {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int at = random.nextInt(json.length + 1);
     out.write(json, 0, at);
-    byte[][] bad = {{(byte) 0xff}, {(byte) 0xc3}, {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xc0, (byte) 0xaf}, {0}};
+    byte[][] bad = {
+      {(byte) 0xff},
+      {(byte) 0xc3},
+      {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+      {(byte) 0xc0, (byte) 0xaf},
+      {0}
+    };
     out.writeBytes(bad[random.nextInt(bad.length)]);
     out.write(json, at, json.length - at);
     return out.toByteArray();
@@ -449,7 +698,10 @@ class OpenApiFuzzIT {
     // Over the 256 KB request limit, or just under it.
     int size = random.nextBoolean() ? 300_000 : 200_000;
     String s = new String(json, StandardCharsets.UTF_8);
-    String padded = s.startsWith("{") ? "{\"pad\": \"" + "p".repeat(size) + "\", " + s.substring(1) : s + " ".repeat(size);
+    String padded =
+        s.startsWith("{")
+            ? "{\"pad\": \"" + "p".repeat(size) + "\", " + s.substring(1)
+            : s + " ".repeat(size);
     return padded.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -464,9 +716,33 @@ class OpenApiFuzzIT {
       List<String> names = new ArrayList<>(o.propertyNames());
       int what = random.nextInt(4);
       if (what == 0 || names.isEmpty()) {
-        o.set(random.nextInt(3) == 0 ? "unknownField" : pick(new String[] {"filter", "k", "vector", "using", "mode",
-            "text", "asOfVersion", "include", "table", "mode", "columns", "filterable", "quantization", "embed",
-            "analyzer", "ids", "id", "metadata", "dimensions", "similarity"}), replacement());
+        o.set(
+            random.nextInt(3) == 0
+                ? "unknownField"
+                : pick(
+                    new String[] {
+                      "filter",
+                      "k",
+                      "vector",
+                      "using",
+                      "mode",
+                      "text",
+                      "asOfVersion",
+                      "include",
+                      "table",
+                      "mode",
+                      "columns",
+                      "filterable",
+                      "quantization",
+                      "embed",
+                      "analyzer",
+                      "ids",
+                      "id",
+                      "metadata",
+                      "dimensions",
+                      "similarity"
+                    }),
+            replacement());
       } else if (what == 1) {
         o.remove(names.get(random.nextInt(names.size())));
       } else {
@@ -520,14 +796,19 @@ class OpenApiFuzzIT {
         ArrayNode v = NODES.arrayNode();
         int n = random.nextInt(3) == 0 ? random.nextInt(5000) : 3;
         for (int i = 0; i < n; i++) {
-          v.add(random.nextInt(5) == 0 ? 3.4e38 * (random.nextBoolean() ? 1 : -1) : random.nextGaussian());
+          v.add(
+              random.nextInt(5) == 0
+                  ? 3.4e38 * (random.nextBoolean() ? 1 : -1)
+                  : random.nextGaussian());
         }
         yield v;
       }
       case 17 -> {
         ObjectNode f = NODES.objectNode();
         f.put("field", random.nextBoolean() ? "metadata.lang" : "lang");
-        f.set(pick(new String[] {"eq", "ne", "gt", "gte", "lt", "lte", "in", "exists", "like"}), replacementScalar());
+        f.set(
+            pick(new String[] {"eq", "ne", "gt", "gte", "lt", "lte", "in", "exists", "like"}),
+            replacementScalar());
         yield f;
       }
       case 18 -> {
@@ -537,8 +818,29 @@ class OpenApiFuzzIT {
         parts.add(replacement());
         yield f;
       }
-      case 19 -> NODES.stringNode(pick(new String[] {"vector", "keyword", "hybrid", "external", "managed", "dot", "l2",
-          "cosine", "int8", "bbq", "english", "all-minilm-l6-v2", "vectors", "/tmp", "file:///nope", "s3://b/k", "..", ""}));
+      case 19 ->
+          NODES.stringNode(
+              pick(
+                  new String[] {
+                    "vector",
+                    "keyword",
+                    "hybrid",
+                    "external",
+                    "managed",
+                    "dot",
+                    "l2",
+                    "cosine",
+                    "int8",
+                    "bbq",
+                    "english",
+                    "all-minilm-l6-v2",
+                    "vectors",
+                    "/tmp",
+                    "file:///nope",
+                    "s3://b/k",
+                    "..",
+                    ""
+                  }));
       case 20 -> {
         ObjectNode doc = NODES.objectNode();
         doc.put("id", pick(new String[] {"doc-1", "x", "", " ", "a/b"}));

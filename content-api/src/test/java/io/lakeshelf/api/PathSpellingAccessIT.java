@@ -23,17 +23,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The key matrix over other spellings of each path (issue 12): every endpoint × {no key, wrong
- * key, read, write, admin} × {{@code ;x} on each segment, a percent-encoded character in each
- * segment, upper case, {@code //}, a trailing {@code /}, {@code /./}, {@code /../}, {@code %2E}
- * dot segments, paths that start like an open endpoint}. Whatever the key, another spelling is
- * never served: it answers 400, 401, 403 or 404 {@code NOT_FOUND} (no route; never the 404 of a
- * handler that ran), and the tables, the collections and the jobs stay as they were. One service
- * for all of it.
+ * The key matrix over other spellings of each path (issue 12): every endpoint × {no key, wrong key,
+ * read, write, admin} × {{@code ;x} on each segment, a percent-encoded character in each segment,
+ * upper case, {@code //}, a trailing {@code /}, {@code /./}, {@code /../}, {@code %2E} dot
+ * segments, paths that start like an open endpoint}. Whatever the key, another spelling is never
+ * served: it answers 400, 401, 403 or 404 {@code NOT_FOUND} (no route; never the 404 of a handler
+ * that ran), and the tables, the collections and the jobs stay as they were. One service for all of
+ * it.
  */
 class PathSpellingAccessIT {
 
   static final String READ = "reader-41c9e7d0", WRITE = "writer-8a2b6f35", ADMIN = "admin-c05d93e1";
+
   /** The keys of the matrix, by label; null is no key. */
   static final Map<String, String> KEYS = new LinkedHashMap<>();
 
@@ -45,10 +46,12 @@ class PathSpellingAccessIT {
     KEYS.put("admin", ADMIN);
   }
 
-  static final String DOCS = """
+  static final String DOCS =
+      """
       {"documents": [
         {"id": "a", "title": "A", "text": "alpha", "vectors": {"body": [1, 0, 0]}},
-        {"id": "b", "title": "B", "text": "beta", "vectors": {"body": [0, 1, 0]}}]}""";
+        {"id": "b", "title": "B", "text": "beta", "vectors": {"body": [0, 1, 0]}}]}\
+      """;
 
   @TempDir static Path dataDir;
   static RunningService service;
@@ -56,16 +59,18 @@ class PathSpellingAccessIT {
 
   @BeforeAll
   static void start() throws Exception {
-    service = RunningService.start(dataDir,
-        "--lakeshelf.security.api-keys[0].name=pipeline",
-        "--lakeshelf.security.api-keys[0].hash=" + SecurityIT.sha256(READ),
-        "--lakeshelf.security.api-keys[0].roles=read",
-        "--lakeshelf.security.api-keys[1].name=loader",
-        "--lakeshelf.security.api-keys[1].hash=" + SecurityIT.sha256(WRITE),
-        "--lakeshelf.security.api-keys[1].roles=write",
-        "--lakeshelf.security.api-keys[2].name=ops",
-        "--lakeshelf.security.api-keys[2].hash=" + SecurityIT.sha256(ADMIN),
-        "--lakeshelf.security.api-keys[2].roles=admin");
+    service =
+        RunningService.start(
+            dataDir,
+            "--lakeshelf.security.api-keys[0].name=pipeline",
+            "--lakeshelf.security.api-keys[0].hash=" + SecurityIT.sha256(READ),
+            "--lakeshelf.security.api-keys[0].roles=read",
+            "--lakeshelf.security.api-keys[1].name=loader",
+            "--lakeshelf.security.api-keys[1].hash=" + SecurityIT.sha256(WRITE),
+            "--lakeshelf.security.api-keys[1].roles=write",
+            "--lakeshelf.security.api-keys[2].name=ops",
+            "--lakeshelf.security.api-keys[2].hash=" + SecurityIT.sha256(ADMIN),
+            "--lakeshelf.security.api-keys[2].roles=admin");
     restore();
     Answer reindex = as(ADMIN, "POST", "/v1/admin/collections/c/reindex", null);
     assertThat(reindex.status()).as(reindex.body()).isEqualTo(202);
@@ -94,13 +99,16 @@ class PathSpellingAccessIT {
   static State state() throws Exception {
     Map<String, String> versions = new TreeMap<>();
     for (JsonNode c : as(ADMIN, "GET", "/v1/collections", null).json().get("collections")) {
-      versions.put(c.get("name").asString(), "tableVersion " + c.get("tableVersion").asLong() + ", vectors "
-          + c.get("vectors"));
+      versions.put(
+          c.get("name").asString(),
+          "tableVersion " + c.get("tableVersion").asLong() + ", vectors " + c.get("vectors"));
     }
     return new State(versions, as(ADMIN, "GET", "/v1/admin/jobs", null).json().get("jobs").size());
   }
 
-  /** Collection c with documents a and b, nothing else (after a request that was wrongly served). */
+  /**
+   * Collection c with documents a and b, nothing else (after a request that was wrongly served).
+   */
   static void restore() throws Exception {
     awaitJobs();
     for (JsonNode c : as(ADMIN, "GET", "/v1/collections", null).json().get("collections")) {
@@ -136,8 +144,11 @@ class PathSpellingAccessIT {
         Arguments.of("GET", "/v1/collections", null, "read"),
         Arguments.of("GET", "/v1/collections/c", null, "read"),
         Arguments.of("PUT", "/v1/collections/n", LakeshelfServiceIT.COLLECTION, "admin"),
-        Arguments.of("PUT", "/v1/collections/c?reindex=true",
-            "{\"vectors\": {\"body\": {\"dimensions\": 3, \"similarity\": \"dot\"}}}", "admin"),
+        Arguments.of(
+            "PUT",
+            "/v1/collections/c?reindex=true",
+            "{\"vectors\": {\"body\": {\"dimensions\": 3, \"similarity\": \"dot\"}}}",
+            "admin"),
         Arguments.of("DELETE", "/v1/collections/c?purge=true", null, "admin"),
         Arguments.of("POST", "/v1/collections/c/documents", doc, "write"),
         Arguments.of("GET", "/v1/collections/c/documents/a", null, "read"),
@@ -175,8 +186,24 @@ class PathSpellingAccessIT {
   }
 
   /** The routes' own words: an upper-case name or id is another resource, not another spelling. */
-  static final Set<String> LITERALS = Set.of("v1", "collections", "documents", "images", "search", "delete",
-      "admin", "jobs", "reindex", "actuator", "metrics", "prometheus", "info", "health", "v3", "api-docs");
+  static final Set<String> LITERALS =
+      Set.of(
+          "v1",
+          "collections",
+          "documents",
+          "images",
+          "search",
+          "delete",
+          "admin",
+          "jobs",
+          "reindex",
+          "actuator",
+          "metrics",
+          "prometheus",
+          "info",
+          "health",
+          "v3",
+          "api-docs");
 
   /**
    * Other spellings of a path: on each segment {@code ;x} and {@code ;}, its first and its last
@@ -197,7 +224,9 @@ class PathSpellingAccessIT {
       if (!id) {
         out.add(join(segments, i, String.format("%%%02X", (int) s.charAt(0)) + s.substring(1)));
         int last = s.length() - 1;
-        out.add(join(segments, i, s.substring(0, last) + String.format("%%%02x", (int) s.charAt(last))));
+        out.add(
+            join(
+                segments, i, s.substring(0, last) + String.format("%%%02x", (int) s.charAt(last))));
         String upper = s.toUpperCase(Locale.ROOT);
         if (!upper.equals(s) && LITERALS.contains(s)) {
           out.add(join(segments, i, upper));
@@ -253,7 +282,8 @@ class PathSpellingAccessIT {
 
   @ParameterizedTest(name = "{0} {1} needs {3}")
   @MethodSource("endpoints")
-  void noOtherSpellingIsServedToAnyKey(String method, String target, String body, String role) throws Exception {
+  void noOtherSpellingIsServedToAnyKey(String method, String target, String body, String role)
+      throws Exception {
     String resolved = target.replace("{job}", jobId);
     String path = resolved.contains("?") ? resolved.substring(0, resolved.indexOf('?')) : resolved;
     String query = resolved.contains("?") ? resolved.substring(resolved.indexOf('?') + 1) : null;
@@ -264,12 +294,21 @@ class PathSpellingAccessIT {
         boolean holder = rankOf(key.getKey()) >= rank(role);
         Answer a = as(key.getValue(), method, withQuery(spelled, query), body);
         if (!refused(a, holder)) {
-          violations.add(String.format("%s %s with %s: %d %s", method, spelled, key.getKey(), a.status(),
-              a.body().length() > 160 ? a.body().substring(0, 160) : a.body()));
+          violations.add(
+              String.format(
+                  "%s %s with %s: %d %s",
+                  method,
+                  spelled,
+                  key.getKey(),
+                  a.status(),
+                  a.body().length() > 160 ? a.body().substring(0, 160) : a.body()));
         }
-        if (path.equals("/actuator/health") && a.status() == 200 && !key.getKey().equals("admin")
+        if (path.equals("/actuator/health")
+            && a.status() == 200
+            && !key.getKey().equals("admin")
             && a.json().has("components")) {
-          violations.add(String.format("GET %s with %s shows health components", spelled, key.getKey()));
+          violations.add(
+              String.format("GET %s with %s shows health components", spelled, key.getKey()));
         }
       }
       if (method.equals("GET")) {
@@ -277,17 +316,21 @@ class PathSpellingAccessIT {
       }
       State after = state();
       if (!after.equals(before)) {
-        violations.add(String.format("%s %s changed the state: %s -> %s", method, spelled, before, after));
+        violations.add(
+            String.format("%s %s changed the state: %s -> %s", method, spelled, before, after));
         restore();
         before = state();
       }
     }
-    assertThat(violations).as("%d spellings of %s %s", spellings(path).size(), method, path).isEmpty();
+    assertThat(violations)
+        .as("%d spellings of %s %s", spellings(path).size(), method, path)
+        .isEmpty();
   }
 
   @ParameterizedTest(name = "{0} {1} needs {3}")
   @MethodSource("endpoints")
-  void theCanonicalSpellingNeedsTheRole(String method, String target, String body, String role) throws Exception {
+  void theCanonicalSpellingNeedsTheRole(String method, String target, String body, String role)
+      throws Exception {
     if (rank(role) < 0) {
       return;
     }
@@ -299,7 +342,9 @@ class PathSpellingAccessIT {
       }
       Answer a = as(key.getValue(), method, path, body);
       int expected = rankOf(key.getKey()) < 0 ? 401 : 403;
-      assertThat(a.status()).as("%s %s with %s: %s", method, path, key.getKey(), a.body()).isEqualTo(expected);
+      assertThat(a.status())
+          .as("%s %s with %s: %s", method, path, key.getKey(), a.body())
+          .isEqualTo(expected);
     }
     assertThat(state()).isEqualTo(before);
   }
@@ -308,9 +353,15 @@ class PathSpellingAccessIT {
   void encodedIdsStillAddressDocumentsAndNeedTheirRoles() throws Exception {
     restore();
     // The id segment may encode any character, unreserved ones included, and dots.
-    assertThat(as(WRITE, "POST", "/v1/collections/c/documents",
-        "{\"documents\": [{\"id\": \".\", \"vectors\": {\"body\": [1, 1, 0]}},"
-            + " {\"id\": \"a/b;c\", \"vectors\": {\"body\": [1, 1, 1]}}]}").status()).isEqualTo(200);
+    assertThat(
+            as(
+                    WRITE,
+                    "POST",
+                    "/v1/collections/c/documents",
+                    "{\"documents\": [{\"id\": \".\", \"vectors\": {\"body\": [1, 1, 0]}},"
+                        + " {\"id\": \"a/b;c\", \"vectors\": {\"body\": [1, 1, 1]}}]}")
+                .status())
+        .isEqualTo(200);
     for (String segment : List.of("%61", "%2E", "a%2Fb%3Bc", "a%2fb%3bc")) {
       Answer a = as(READ, "GET", "/v1/collections/c/documents/" + segment, null);
       assertThat(a.status()).as("GET %s: %s", segment, a.body()).isEqualTo(200);
@@ -331,12 +382,13 @@ class PathSpellingAccessIT {
     State before = state();
     String doc = "{\"documents\": [{\"id\": \"x\", \"vectors\": {\"body\": [0, 0, 1]}}]}";
     String[][] requests = {
-        {"POST", "/v1/collections/c/documents;x", doc},
-        {"POST", "/v1;x/admin/collections/c/reindex", null},
-        {"DELETE", "/v1/%63ollections/c?purge=true", null},
-        {"GET", "/%61ctuator/metrics", null},
-        {"DELETE", "/v1/coll%65ctions/c/documents/a", null},
-        {"GET", "/v1/admin;x/jobs", null}};
+      {"POST", "/v1/collections/c/documents;x", doc},
+      {"POST", "/v1;x/admin/collections/c/reindex", null},
+      {"DELETE", "/v1/%63ollections/c?purge=true", null},
+      {"GET", "/%61ctuator/metrics", null},
+      {"DELETE", "/v1/coll%65ctions/c/documents/a", null},
+      {"GET", "/v1/admin;x/jobs", null}
+    };
     for (String[] r : requests) {
       Answer a = as(READ, r[0], r[1], r[2]);
       assertThat(a.status()).as("%s %s: %s", r[0], r[1], a.body()).isEqualTo(400);
@@ -349,9 +401,18 @@ class PathSpellingAccessIT {
 
   @Test
   void anotherSpellingIsRefusedWithInvalidRequestEvenForAdmins() throws Exception {
-    for (String path : List.of("/v1/collections/c;x", "/v1;x/admin/jobs", "/v1/%63ollections/c",
-        "/%61ctuator/metrics", "/v1/collections//c", "/v1/collections/c/", "/v1/./collections/c",
-        "/v1/x/../collections/c", "/v1/%2E/collections/c", "/v1/collections/c/documents/a/images/%30")) {
+    for (String path :
+        List.of(
+            "/v1/collections/c;x",
+            "/v1;x/admin/jobs",
+            "/v1/%63ollections/c",
+            "/%61ctuator/metrics",
+            "/v1/collections//c",
+            "/v1/collections/c/",
+            "/v1/./collections/c",
+            "/v1/x/../collections/c",
+            "/v1/%2E/collections/c",
+            "/v1/collections/c/documents/a/images/%30")) {
       Answer a = as(ADMIN, "GET", path, null);
       assertThat(a.status()).as("%s: %s", path, a.body()).isEqualTo(400);
       assertThat(a.contentType()).startsWith("application/problem+json");

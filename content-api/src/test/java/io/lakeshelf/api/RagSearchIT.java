@@ -33,7 +33,8 @@ class RagSearchIT {
         return c;
       }
     }
-    throw new IllegalStateException("no src/e2e/resources/rag-corpus above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "no src/e2e/resources/rag-corpus above " + Path.of("").toAbsolutePath());
   }
 
   @BeforeAll
@@ -45,25 +46,46 @@ class RagSearchIT {
       questions.add(RunningService.JSON.readTree(line));
     }
     service = RunningService.start(dir.resolve("data"));
-    Answer created = service.send("PUT", "/v1/collections/rag", """
-        {"vectors": {"body": {"embed": "all-minilm-l6-v2", "similarity": "cosine"}},
-         "filterable": ["metadata.group", "metadata.rank", "title"]}""");
+    Answer created =
+        service.send(
+            "PUT",
+            "/v1/collections/rag",
+            """
+            {"vectors": {"body": {"embed": "all-minilm-l6-v2", "similarity": "cosine"}},
+             "filterable": ["metadata.group", "metadata.rank", "title"]}\
+            """);
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     assertThat(created.json().get("vectors").get("body").get("dimensions").asInt()).isEqualTo(384);
     // two batches: the second is what time travel goes back before
     List<String> docs = new ArrayList<>();
     for (int i = 0; i < passages.size(); i++) {
       JsonNode p = passages.get(i);
-      docs.add("{\"id\": " + p.get("id") + ", \"title\": " + p.get("title") + ", \"text\": " + p.get("text")
-          + ", \"metadata\": {\"group\": \"" + (i % 2 == 0 ? "even" : "odd") + "\", \"rank\": \"" + i + "\"}}");
+      docs.add(
+          "{\"id\": "
+              + p.get("id")
+              + ", \"title\": "
+              + p.get("title")
+              + ", \"text\": "
+              + p.get("text")
+              + ", \"metadata\": {\"group\": \""
+              + (i % 2 == 0 ? "even" : "odd")
+              + "\", \"rank\": \""
+              + i
+              + "\"}}");
     }
     int half = docs.size() / 2;
-    Answer first = service.send("POST", "/v1/collections/rag/documents",
-        "{\"documents\": [" + String.join(",", docs.subList(0, half)) + "]}");
+    Answer first =
+        service.send(
+            "POST",
+            "/v1/collections/rag/documents",
+            "{\"documents\": [" + String.join(",", docs.subList(0, half)) + "]}");
     assertThat(first.status()).as(first.body()).isEqualTo(200);
     firstVersion = first.json().get("tableVersion").asLong();
-    Answer second = service.send("POST", "/v1/collections/rag/documents",
-        "{\"documents\": [" + String.join(",", docs.subList(half, docs.size())) + "]}");
+    Answer second =
+        service.send(
+            "POST",
+            "/v1/collections/rag/documents",
+            "{\"documents\": [" + String.join(",", docs.subList(half, docs.size())) + "]}");
     assertThat(second.status()).as(second.body()).isEqualTo(200);
   }
 
@@ -87,35 +109,60 @@ class RagSearchIT {
   void everyQuestionFindsThePassageThatAnswersItWithoutSharingItsWords() throws Exception {
     for (JsonNode q : questions) {
       List<String> ids = ids(search("{\"text\": " + q.get("question") + ", \"k\": 3}"));
-      assertThat(ids).as(q.get("question").asString()).first().isEqualTo(q.get("answerId").asString());
+      assertThat(ids)
+          .as(q.get("question").asString())
+          .first()
+          .isEqualTo(q.get("answerId").asString());
     }
   }
 
   @Test
   void aProductCodeIsFoundByKeywordAndHybridWhereVectorSearchMissesIt() throws Exception {
-    assertThat(ids(search("{\"text\": \"XR-4471\", \"k\": 3}"))).first().isNotEqualTo("xr4471-descaling");
-    assertThat(ids(search("{\"text\": \"XR-4471\", \"k\": 3, \"mode\": \"keyword\"}"))).first().isEqualTo("xr4471-descaling");
-    assertThat(ids(search("{\"text\": \"XR-4471\", \"k\": 3, \"mode\": \"hybrid\"}"))).first().isEqualTo("xr4471-descaling");
+    assertThat(ids(search("{\"text\": \"XR-4471\", \"k\": 3}")))
+        .first()
+        .isNotEqualTo("xr4471-descaling");
+    assertThat(ids(search("{\"text\": \"XR-4471\", \"k\": 3, \"mode\": \"keyword\"}")))
+        .first()
+        .isEqualTo("xr4471-descaling");
+    assertThat(ids(search("{\"text\": \"XR-4471\", \"k\": 3, \"mode\": \"hybrid\"}")))
+        .first()
+        .isEqualTo("xr4471-descaling");
   }
 
   @Test
   void filtersApplyInEveryMode() throws Exception {
     for (String mode : List.of("vector", "keyword", "hybrid")) {
-      Answer a = search("{\"text\": \"espresso machine descaling XR-4471\", \"k\": 20, \"mode\": \"" + mode
-          + "\", \"include\": [\"metadata\"], \"filter\": {\"field\": \"metadata.group\", \"eq\": \"odd\"}}");
+      Answer a =
+          search(
+              "{\"text\": \"espresso machine descaling XR-4471\", \"k\": 20, \"mode\": \""
+                  + mode
+                  + "\", \"include\": [\"metadata\"], \"filter\": {\"field\": \"metadata.group\","
+                  + " \"eq\": \"odd\"}}");
       assertThat(ids(a)).as(mode).isNotEmpty();
-      a.json().get("hits").forEach(h ->
-          assertThat(h.get("document").get("metadata").get("group").asString()).as(mode).isEqualTo("odd"));
+      a.json()
+          .get("hits")
+          .forEach(
+              h ->
+                  assertThat(h.get("document").get("metadata").get("group").asString())
+                      .as(mode)
+                      .isEqualTo("odd"));
     }
-    Answer not = search("{\"text\": \"water\", \"k\": 44, \"include\": [\"metadata\"],"
-        + " \"filter\": {\"not\": {\"field\": \"metadata.rank\", \"in\": [\"0\", \"1\", \"2\"]}}}");
-    assertThat(ids(not)).hasSize(passages.size() - 3).doesNotContain(
-        passages.get(0).get("id").asString(), passages.get(1).get("id").asString(), passages.get(2).get("id").asString());
+    Answer not =
+        search(
+            "{\"text\": \"water\", \"k\": 44, \"include\": [\"metadata\"], \"filter\": {\"not\":"
+                + " {\"field\": \"metadata.rank\", \"in\": [\"0\", \"1\", \"2\"]}}}");
+    assertThat(ids(not))
+        .hasSize(passages.size() - 3)
+        .doesNotContain(
+            passages.get(0).get("id").asString(),
+            passages.get(1).get("id").asString(),
+            passages.get(2).get("id").asString());
   }
 
   @Test
   void badFiltersAnswer400WithTheirCodes() throws Exception {
-    Answer unknown = search("{\"text\": \"x\", \"filter\": {\"field\": \"metadata.nope\", \"eq\": \"a\"}}");
+    Answer unknown =
+        search("{\"text\": \"x\", \"filter\": {\"field\": \"metadata.nope\", \"eq\": \"a\"}}");
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.json().get("code").asString()).isEqualTo("FIELD_NOT_FILTERABLE");
     Answer wrongType = search("{\"text\": \"x\", \"filter\": {\"field\": \"title\", \"eq\": 3}}");
@@ -128,8 +175,11 @@ class RagSearchIT {
     assertThat(tooDeep.status()).isEqualTo(400);
     assertThat(tooDeep.json().get("code").asString()).isEqualTo("INVALID_FILTER");
     assertThat(tooDeep.json().get("detail").asString()).contains("max-filter-depth");
-    Answer badField = service.send("PUT", "/v1/collections/badfilter",
-        "{\"vectors\": {\"body\": {\"dimensions\": 3}}, \"filterable\": [\"nope\"]}");
+    Answer badField =
+        service.send(
+            "PUT",
+            "/v1/collections/badfilter",
+            "{\"vectors\": {\"body\": {\"dimensions\": 3}}, \"filterable\": [\"nope\"]}");
     assertThat(badField.status()).isEqualTo(400);
     assertThat(badField.json().get("code").asString()).isEqualTo("FIELD_NOT_FILTERABLE");
     assertThat(service.get("/v1/collections/badfilter").status()).isEqualTo(404);
@@ -169,20 +219,35 @@ class RagSearchIT {
 
   @Test
   void deleteByFilterRemovesExactlyTheMatchingDocumentsInOneCommit() throws Exception {
-    service.send("PUT", "/v1/collections/del", """
-        {"vectors": {"body": {"dimensions": 3}}, "filterable": ["metadata.kind"]}""");
-    Answer ingest = service.send("POST", "/v1/collections/del/documents", """
-        {"documents": [
-          {"id": "a", "vectors": {"body": [1, 0, 0]}, "metadata": {"kind": "draft"}},
-          {"id": "b", "vectors": {"body": [0, 1, 0]}, "metadata": {"kind": "final"}},
-          {"id": "c", "vectors": {"body": [0, 0, 1]}, "metadata": {"kind": "draft"}}]}""");
+    service.send(
+        "PUT",
+        "/v1/collections/del",
+        """
+        {"vectors": {"body": {"dimensions": 3}}, "filterable": ["metadata.kind"]}\
+        """);
+    Answer ingest =
+        service.send(
+            "POST",
+            "/v1/collections/del/documents",
+            """
+            {"documents": [
+              {"id": "a", "vectors": {"body": [1, 0, 0]}, "metadata": {"kind": "draft"}},
+              {"id": "b", "vectors": {"body": [0, 1, 0]}, "metadata": {"kind": "final"}},
+              {"id": "c", "vectors": {"body": [0, 0, 1]}, "metadata": {"kind": "draft"}}]}\
+            """);
     long v = ingest.json().get("tableVersion").asLong();
-    Answer deleted = service.send("POST", "/v1/collections/del/documents/delete",
-        "{\"filter\": {\"field\": \"metadata.kind\", \"eq\": \"draft\"}}");
+    Answer deleted =
+        service.send(
+            "POST",
+            "/v1/collections/del/documents/delete",
+            "{\"filter\": {\"field\": \"metadata.kind\", \"eq\": \"draft\"}}");
     assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
     assertThat(deleted.json().get("deleted").asLong()).isEqualTo(2);
     assertThat(deleted.json().get("tableVersion").asLong()).isEqualTo(v + 1);
-    assertThat(ids(service.send("POST", "/v1/collections/del/search", "{\"vector\": [1, 1, 1], \"k\": 5}")))
+    assertThat(
+            ids(
+                service.send(
+                    "POST", "/v1/collections/del/search", "{\"vector\": [1, 1, 1], \"k\": 5}")))
         .containsExactly("b");
   }
 
@@ -191,9 +256,17 @@ class RagSearchIT {
     String int8 = "{\"vectors\": {\"body\": {\"dimensions\": 3, \"quantization\": \"int8\"}}}";
     Answer created = service.send("PUT", "/v1/collections/quant", int8);
     assertThat(created.status()).as(created.body()).isEqualTo(201);
-    assertThat(created.json().get("vectors").get("body").get("quantization").asString()).isEqualTo("int8");
-    assertThat(service.send("POST", "/v1/collections/quant/documents", LakeshelfServiceIT.THREE_DOCS).status()).isEqualTo(200);
-    assertThat(ids(service.send("POST", "/v1/collections/quant/search", "{\"vector\": [1, 0, 0], \"k\": 1}")))
+    assertThat(created.json().get("vectors").get("body").get("quantization").asString())
+        .isEqualTo("int8");
+    assertThat(
+            service
+                .send("POST", "/v1/collections/quant/documents", LakeshelfServiceIT.THREE_DOCS)
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            ids(
+                service.send(
+                    "POST", "/v1/collections/quant/search", "{\"vector\": [1, 0, 0], \"k\": 1}")))
         .containsExactly("doc-1");
     String bbq = int8.replace("int8", "bbq");
     Answer refused = service.send("PUT", "/v1/collections/quant", bbq);
@@ -201,7 +274,10 @@ class RagSearchIT {
     assertThat(refused.json().get("code").asString()).isEqualTo("REINDEX_REQUIRED");
     Answer changed = service.send("PUT", "/v1/collections/quant?reindex=true", bbq);
     assertThat(changed.status()).as(changed.body()).isEqualTo(200);
-    assertThat(ids(service.send("POST", "/v1/collections/quant/search", "{\"vector\": [1, 0, 0], \"k\": 1}")))
+    assertThat(
+            ids(
+                service.send(
+                    "POST", "/v1/collections/quant/search", "{\"vector\": [1, 0, 0], \"k\": 1}")))
         .containsExactly("doc-1");
     Answer unknown = service.send("PUT", "/v1/collections/quant2", int8.replace("int8", "int2"));
     assertThat(unknown.status()).isEqualTo(400);
@@ -209,26 +285,53 @@ class RagSearchIT {
 
   @Test
   void twoNamedVectorsAreSearchedWithUsingOneEmbeddedOneSent() throws Exception {
-    Answer created = service.send("PUT", "/v1/collections/multi", """
-        {"vectors": {"body": {"embed": "all-minilm-l6-v2"},
-                     "image": {"column": "image_embedding", "dimensions": 4, "similarity": "dot"}},
-         "filterable": ["metadata.kind"]}""");
+    Answer created =
+        service.send(
+            "PUT",
+            "/v1/collections/multi",
+            """
+            {"vectors": {"body": {"embed": "all-minilm-l6-v2"},
+                         "image": {"column": "image_embedding", "dimensions": 4, "similarity": "dot"}},
+             "filterable": ["metadata.kind"]}\
+            """);
     assertThat(created.status()).as(created.body()).isEqualTo(201);
-    Answer ingest = service.send("POST", "/v1/collections/multi/documents", """
-        {"documents": [
-          {"id": "cat", "text": "A small domesticated feline that purrs.", "vectors": {"image": [1, 0, 0, 0]},
-           "metadata": {"kind": "animal"}},
-          {"id": "car", "text": "A road vehicle with four wheels and an engine.", "vectors": {"image": [0, 1, 0, 0]},
-           "metadata": {"kind": "machine"}}]}""");
+    Answer ingest =
+        service.send(
+            "POST",
+            "/v1/collections/multi/documents",
+            """
+            {"documents": [
+              {"id": "cat", "text": "A small domesticated feline that purrs.", "vectors": {"image": [1, 0, 0, 0]},
+               "metadata": {"kind": "animal"}},
+              {"id": "car", "text": "A road vehicle with four wheels and an engine.", "vectors": {"image": [0, 1, 0, 0]},
+               "metadata": {"kind": "machine"}}]}\
+            """);
     assertThat(ingest.status()).as(ingest.body()).isEqualTo(200);
-    assertThat(ids(service.send("POST", "/v1/collections/multi/search",
-        "{\"text\": \"an automobile\", \"using\": \"body\", \"k\": 1}"))).containsExactly("car");
-    assertThat(ids(service.send("POST", "/v1/collections/multi/search",
-        "{\"vector\": [0.9, 0.1, 0, 0], \"using\": \"image\", \"k\": 1}"))).containsExactly("cat");
-    assertThat(ids(service.send("POST", "/v1/collections/multi/search",
-        "{\"vector\": [0.9, 0.1, 0, 0], \"using\": \"image\", \"k\": 2,"
-            + " \"filter\": {\"field\": \"metadata.kind\", \"eq\": \"machine\"}}"))).containsExactly("car");
-    Answer noModel = service.send("POST", "/v1/collections/multi/search", "{\"text\": \"cat\", \"using\": \"image\"}");
+    assertThat(
+            ids(
+                service.send(
+                    "POST",
+                    "/v1/collections/multi/search",
+                    "{\"text\": \"an automobile\", \"using\": \"body\", \"k\": 1}")))
+        .containsExactly("car");
+    assertThat(
+            ids(
+                service.send(
+                    "POST",
+                    "/v1/collections/multi/search",
+                    "{\"vector\": [0.9, 0.1, 0, 0], \"using\": \"image\", \"k\": 1}")))
+        .containsExactly("cat");
+    assertThat(
+            ids(
+                service.send(
+                    "POST",
+                    "/v1/collections/multi/search",
+                    "{\"vector\": [0.9, 0.1, 0, 0], \"using\": \"image\", \"k\": 2,"
+                        + " \"filter\": {\"field\": \"metadata.kind\", \"eq\": \"machine\"}}")))
+        .containsExactly("car");
+    Answer noModel =
+        service.send(
+            "POST", "/v1/collections/multi/search", "{\"text\": \"cat\", \"using\": \"image\"}");
     assertThat(noModel.status()).isEqualTo(400);
   }
 }

@@ -19,9 +19,14 @@ final class RawHttp {
 
   /** A request line and headers (each ending in CRLF) as ISO-8859-1 chars, one char per byte. */
   static byte[] request(String method, String target, String headers, byte[] body) {
-    StringBuilder head = new StringBuilder()
-        .append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-        .append("Host: localhost\r\nConnection: close\r\n").append(headers);
+    StringBuilder head =
+        new StringBuilder()
+            .append(method)
+            .append(' ')
+            .append(target)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: localhost\r\nConnection: close\r\n")
+            .append(headers);
     if (body != null) {
       head.append("Content-Length: ").append(body.length).append("\r\n");
     }
@@ -63,7 +68,9 @@ final class RawHttp {
       }
       String response = all.toString(StandardCharsets.ISO_8859_1);
       while (response.startsWith("HTTP/1.1 1") && response.indexOf("\r\n\r\n") > 0) {
-        response = response.substring(response.indexOf("\r\n\r\n") + 4); // an interim answer (100 Continue)
+        response =
+            response.substring(
+                response.indexOf("\r\n\r\n") + 4); // an interim answer (100 Continue)
       }
       int headEnd = response.indexOf("\r\n\r\n");
       if (headEnd < 0) {
@@ -84,7 +91,9 @@ final class RawHttp {
         }
       }
       String text = chunked ? unchunk(body) : body;
-      return new Answer(status, contentType,
+      return new Answer(
+          status,
+          contentType,
           new String(text.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
     }
   }

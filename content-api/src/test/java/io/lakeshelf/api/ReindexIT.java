@@ -32,7 +32,9 @@ class ReindexIT {
     for (int batch = 0; batch < ROWS / 1000; batch++) {
       StringBuilder body = new StringBuilder("{\"documents\": [");
       for (int i = 0; i < 1000; i++) {
-        body.append(i == 0 ? "" : ",").append("{\"id\": \"d").append(batch * 1000 + i)
+        body.append(i == 0 ? "" : ",")
+            .append("{\"id\": \"d")
+            .append(batch * 1000 + i)
             .append("\", \"text\": \"row\", \"vectors\": {\"body\": [");
         for (int d = 0; d < 8; d++) {
           body.append(d == 0 ? "" : ",").append(random.nextGaussian());
@@ -40,7 +42,8 @@ class ReindexIT {
         body.append("]}}");
       }
       body.append("]}");
-      assertThat(s.send("POST", "/v1/collections/articles/documents", body.toString()).status()).isEqualTo(200);
+      assertThat(s.send("POST", "/v1/collections/articles/documents", body.toString()).status())
+          .isEqualTo(200);
     }
   }
 
@@ -69,20 +72,25 @@ class ReindexIT {
       AtomicBoolean stop = new AtomicBoolean();
       AtomicInteger searches = new AtomicInteger();
       AtomicInteger bad = new AtomicInteger();
-      Thread searcher = new Thread(() -> {
-        while (!stop.get()) {
-          try {
-            Answer a = s.send("POST", "/v1/collections/articles/search",
-                "{\"vector\": [1,0,0,0,0,0,0,1], \"k\": 5, \"include\": []}");
-            if (a.status() != 200 || a.json().get("hits").size() != 5) {
-              bad.incrementAndGet();
-            }
-            searches.incrementAndGet();
-          } catch (Exception e) {
-            bad.incrementAndGet();
-          }
-        }
-      });
+      Thread searcher =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  try {
+                    Answer a =
+                        s.send(
+                            "POST",
+                            "/v1/collections/articles/search",
+                            "{\"vector\": [1,0,0,0,0,0,0,1], \"k\": 5, \"include\": []}");
+                    if (a.status() != 200 || a.json().get("hits").size() != 5) {
+                      bad.incrementAndGet();
+                    }
+                    searches.incrementAndGet();
+                  } catch (Exception e) {
+                    bad.incrementAndGet();
+                  }
+                }
+              });
       searcher.start();
 
       Answer started = s.send("POST", "/v1/admin/collections/articles/reindex", null);
@@ -110,38 +118,56 @@ class ReindexIT {
       assertThat(job.get("rowsDone").asLong()).isEqualTo(ROWS);
       assertThat(job.get("finishedAt").isNull()).isFalse();
       assertThat(sawProgress).as("a running job reports rows done of rows total").isTrue();
-      assertThat(bad.get()).as("searches that failed or came back short during the reindex").isZero();
+      assertThat(bad.get())
+          .as("searches that failed or came back short during the reindex")
+          .isZero();
       assertThat(searches.get()).isPositive();
       assertThat(generations(dataDir)).hasSize(1).doesNotContain("g0");
-      assertThat(s.get("/v1/collections/articles").json().get("documents").asLong()).isEqualTo(ROWS);
+      assertThat(s.get("/v1/collections/articles").json().get("documents").asLong())
+          .isEqualTo(ROWS);
       assertThat(s.get("/v1/collections/articles/documents/d42").status()).isEqualTo(200);
     }
   }
 
   @Test
   void aCancelledJobLeavesTheOldIndexServing() throws Exception {
-    try (RunningService s = RunningService.start(dataDir, "--lakeshelf.index.reindex-rows-per-second=500")) {
+    try (RunningService s =
+        RunningService.start(dataDir, "--lakeshelf.index.reindex-rows-per-second=500")) {
       fill(s);
-      String id = s.send("POST", "/v1/admin/collections/articles/reindex", null).json().get("id").asString();
+      String id =
+          s.send("POST", "/v1/admin/collections/articles/reindex", null)
+              .json()
+              .get("id")
+              .asString();
       awaitJob(s, id, "running");
       Answer cancel = s.send("DELETE", "/v1/admin/jobs/" + id, null, null);
       assertThat(cancel.status()).isEqualTo(200);
       JsonNode job = awaitJob(s, id, "cancelled");
       assertThat(job.get("rowsDone").asLong()).isLessThan(ROWS);
       assertThat(generations(dataDir)).containsExactly("g0");
-      assertThat(s.send("POST", "/v1/collections/articles/search", "{\"vector\": [1,0,0,0,0,0,0,1]}")
-          .json().get("hits").size()).isEqualTo(10);
+      assertThat(
+              s.send("POST", "/v1/collections/articles/search", "{\"vector\": [1,0,0,0,0,0,0,1]}")
+                  .json()
+                  .get("hits")
+                  .size())
+          .isEqualTo(10);
       // A new job may start once the cancelled one ended.
-      assertThat(s.send("POST", "/v1/admin/collections/articles/reindex", null).status()).isEqualTo(202);
+      assertThat(s.send("POST", "/v1/admin/collections/articles/reindex", null).status())
+          .isEqualTo(202);
     }
   }
 
   @Test
   void aRestartDuringAReindexKeepsTheOldIndexAndFailsTheJob() throws Exception {
     String id;
-    try (RunningService s = RunningService.start(dataDir, "--lakeshelf.index.reindex-rows-per-second=500")) {
+    try (RunningService s =
+        RunningService.start(dataDir, "--lakeshelf.index.reindex-rows-per-second=500")) {
       fill(s);
-      id = s.send("POST", "/v1/admin/collections/articles/reindex", null).json().get("id").asString();
+      id =
+          s.send("POST", "/v1/admin/collections/articles/reindex", null)
+              .json()
+              .get("id")
+              .asString();
       JsonNode job;
       do {
         job = awaitJob(s, id, "running");
@@ -161,23 +187,35 @@ class ReindexIT {
   @Test
   void deletingACollectionWhileItsReindexWritesStopsTheJobFirst() throws Exception {
     for (boolean purge : new boolean[] {false, true}) {
-      try (RunningService s = RunningService.start(dataDir, "--lakeshelf.index.reindex-rows-per-second=1000")) {
+      try (RunningService s =
+          RunningService.start(dataDir, "--lakeshelf.index.reindex-rows-per-second=1000")) {
         fill(s);
-        String id = s.send("POST", "/v1/admin/collections/articles/reindex", null).json().get("id").asString();
+        String id =
+            s.send("POST", "/v1/admin/collections/articles/reindex", null)
+                .json()
+                .get("id")
+                .asString();
         JsonNode job;
         do {
           job = awaitJob(s, id, "running");
         } while (job.get("rowsDone").asLong() == 0);
-        Answer deleted = s.send("DELETE", "/v1/collections/articles" + (purge ? "?purge=true" : ""), null, null);
+        Answer deleted =
+            s.send("DELETE", "/v1/collections/articles" + (purge ? "?purge=true" : ""), null, null);
         assertThat(deleted.status()).as("purge=%s: %s", purge, deleted.body()).isEqualTo(204);
         job = s.get("/v1/admin/jobs/" + id).json();
         assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("cancelled");
         assertThat(s.get("/v1/collections/articles").status()).isEqualTo(404);
         assertThat(dataDir.resolve("collections/articles/index")).doesNotExist();
         // The name can be used again at once.
-        assertThat(s.send("PUT", "/v1/collections/articles", "{\"vectors\": {\"body\": {\"dimensions\": 8}}}").status())
+        assertThat(
+                s.send(
+                        "PUT",
+                        "/v1/collections/articles",
+                        "{\"vectors\": {\"body\": {\"dimensions\": 8}}}")
+                    .status())
             .isEqualTo(201);
-        assertThat(s.send("DELETE", "/v1/collections/articles?purge=true", null, null).status()).isEqualTo(204);
+        assertThat(s.send("DELETE", "/v1/collections/articles?purge=true", null, null).status())
+            .isEqualTo(204);
       }
     }
   }

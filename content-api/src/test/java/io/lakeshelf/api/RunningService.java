@@ -36,7 +36,8 @@ final class RunningService implements AutoCloseable {
     List<String> args = new ArrayList<>();
     args.add("--server.port=0");
     args.add("--lakeshelf.data-dir=" + dataDir);
-    if (java.util.Arrays.stream(properties).noneMatch(p -> p.startsWith("--lakeshelf.index.sync-interval="))) {
+    if (java.util.Arrays.stream(properties)
+        .noneMatch(p -> p.startsWith("--lakeshelf.index.sync-interval="))) {
       args.add("--lakeshelf.index.sync-interval=200ms");
     }
     args.addAll(List.of(properties));
@@ -51,14 +52,21 @@ final class RunningService implements AutoCloseable {
     }
   }
 
-  Answer send(String method, String path, String body, String contentType) throws IOException, InterruptedException {
+  Answer send(String method, String path, String body, String contentType)
+      throws IOException, InterruptedException {
     return send(method, path, body, contentType, java.util.Map.of());
   }
 
-  Answer send(String method, String path, String body, String contentType, java.util.Map<String, String> headers)
+  Answer send(
+      String method,
+      String path,
+      String body,
+      String contentType,
+      java.util.Map<String, String> headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .timeout(Duration.ofSeconds(60));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .timeout(Duration.ofSeconds(60));
     headers.forEach(b::header);
     if (body == null) {
       b.method(method, HttpRequest.BodyPublishers.noBody());
@@ -70,7 +78,8 @@ final class RunningService implements AutoCloseable {
     return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
   }
 
-  Answer send(String method, String path, String jsonBody) throws IOException, InterruptedException {
+  Answer send(String method, String path, String jsonBody)
+      throws IOException, InterruptedException {
     return send(method, path, jsonBody, "application/json");
   }
 

@@ -52,17 +52,23 @@ class S3TablesIT {
   }
 
   static RunningService service(String name, String... more) {
-    List<String> args = new ArrayList<>(List.of(
-        "--lakeshelf.s3.endpoint=" + s3.endpoint(),
-        "--lakeshelf.s3.path-style-access=true",
-        "--lakeshelf.images.allowed-locations=s3://" + BUCKET + "/images/",
-        "--lakeshelf.storage.managed-roots=s3://" + BUCKET + "/tables/,s3://no-such-bucket/"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--lakeshelf.s3.endpoint=" + s3.endpoint(),
+                "--lakeshelf.s3.path-style-access=true",
+                "--lakeshelf.images.allowed-locations=s3://" + BUCKET + "/images/",
+                "--lakeshelf.storage.managed-roots=s3://"
+                    + BUCKET
+                    + "/tables/,s3://no-such-bucket/"));
     args.addAll(List.of(more));
     return RunningService.start(dir.resolve(name), args.toArray(String[]::new));
   }
 
   static long requests(RunningService s, String operation) throws Exception {
-    Answer m = s.get("/actuator/metrics/lakeshelf.storage.requests?tag=store:s3&tag=operation:" + operation);
+    Answer m =
+        s.get(
+            "/actuator/metrics/lakeshelf.storage.requests?tag=store:s3&tag=operation:" + operation);
     if (m.status() == 404) {
       return 0;
     }
@@ -78,9 +84,13 @@ class S3TablesIT {
   @Test
   void twoServicesUpsertingTheSameNewIdsOnOneTableLeaveOneRowPerId() throws Exception {
     String table = "s3://" + BUCKET + "/tables/shared";
-    String collection = """
-        {"table": "%s", "vectors": {"body": {"dimensions": 3, "similarity": "cosine"}}}""".formatted(table);
-    try (RunningService a = service("writer-a"); RunningService b = service("writer-b")) {
+    String collection =
+        """
+        {"table": "%s", "vectors": {"body": {"dimensions": 3, "similarity": "cosine"}}}\
+        """
+            .formatted(table);
+    try (RunningService a = service("writer-a");
+        RunningService b = service("writer-b")) {
       assertThat(a.send("PUT", "/v1/collections/shared", collection).status()).isIn(200, 201);
       assertThat(b.send("PUT", "/v1/collections/shared", collection).status()).isIn(200, 201);
       RunningService[] services = {a, b};
@@ -98,15 +108,24 @@ class S3TablesIT {
             RunningService s = services[w];
             StringBuilder body = new StringBuilder("{\"documents\": [");
             for (int i = 0; i < ids.size(); i++) {
-              body.append(i == 0 ? "" : ",").append("{\"id\": \"").append(ids.get(i))
-                  .append("\", \"text\": \"from ").append(w).append("\", \"vectors\": {\"body\": [1, ")
-                  .append(w).append(", ").append(i).append("]}}");
+              body.append(i == 0 ? "" : ",")
+                  .append("{\"id\": \"")
+                  .append(ids.get(i))
+                  .append("\", \"text\": \"from ")
+                  .append(w)
+                  .append("\", \"vectors\": {\"body\": [1, ")
+                  .append(w)
+                  .append(", ")
+                  .append(i)
+                  .append("]}}");
             }
             String json = body.append("]}").toString();
-            writes.add(threads.submit(() -> {
-              start.await();
-              return s.send("POST", "/v1/collections/shared/documents", json);
-            }));
+            writes.add(
+                threads.submit(
+                    () -> {
+                      start.await();
+                      return s.send("POST", "/v1/collections/shared/documents", json);
+                    }));
           }
           for (var w : writes) {
             Answer answer = w.get();
@@ -125,8 +144,13 @@ class S3TablesIT {
         for (int i = 0; i < 100; i++) {
           JsonNode c = s.get("/v1/collections/shared").json();
           if (c.get("indexedVersion").asLong() >= version) {
-            hits = s.send("POST", "/v1/collections/shared/search", "{\"vector\": [1, 0, 0], \"k\": 1000}")
-                .json().get("hits");
+            hits =
+                s.send(
+                        "POST",
+                        "/v1/collections/shared/search",
+                        "{\"vector\": [1, 0, 0], \"k\": 1000}")
+                    .json()
+                    .get("hits");
             break;
           }
           Thread.sleep(100);
@@ -140,8 +164,13 @@ class S3TablesIT {
       int half = all.size() / 2;
       for (int w = 0; w < 2; w++) {
         List<String> mine = w == 0 ? all.subList(0, half) : all.subList(half, all.size());
-        String ids = mine.stream().map(id -> "\"" + id + "\"").collect(java.util.stream.Collectors.joining(","));
-        Answer deleted = services[w].send("POST", "/v1/collections/shared/documents/delete", "{\"ids\": [" + ids + "]}");
+        String ids =
+            mine.stream()
+                .map(id -> "\"" + id + "\"")
+                .collect(java.util.stream.Collectors.joining(","));
+        Answer deleted =
+            services[w].send(
+                "POST", "/v1/collections/shared/documents/delete", "{\"ids\": [" + ids + "]}");
         assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
       }
       assertThat(rowsPerId(table)).isEmpty();
@@ -151,9 +180,13 @@ class S3TablesIT {
   /** How many live rows of the table hold each id, read with Kernel straight from S3. */
   private static Map<String, Long> rowsPerId(String table) {
     try (S3Client client = s3.client(io.lakeshelf.content.storage.StorageRequestListener.NONE)) {
-      var engine = io.lakeshelf.content.storage.TableEngines.withS3(client, io.lakeshelf.content.storage.StorageRequestListener.NONE);
-      var snapshot = io.lakeshelf.content.table.ContentTable.open(engine, table,
-          io.lakeshelf.content.table.ContentColumns.MANAGED, List.of()).latest();
+      var engine =
+          io.lakeshelf.content.storage.TableEngines.withS3(
+              client, io.lakeshelf.content.storage.StorageRequestListener.NONE);
+      var snapshot =
+          io.lakeshelf.content.table.ContentTable.open(
+                  engine, table, io.lakeshelf.content.table.ContentColumns.MANAGED, List.of())
+              .latest();
       String id = io.lakeshelf.content.table.ContentColumns.MANAGED.id();
       Map<String, Long> counts = new java.util.TreeMap<>();
       for (var row : io.lakeshelf.content.testing.KernelRows.read(snapshot, List.of(id)).values()) {
@@ -166,24 +199,32 @@ class S3TablesIT {
   @Test
   void aManagedCollectionOnS3IsWrittenSearchedAndSurvivesARestart() throws Exception {
     String table = "s3://" + BUCKET + "/tables/articles";
-    String collection = """
-        {"table": "%s", "vectors": {"body": {"dimensions": 3, "similarity": "cosine"}}}""".formatted(table);
+    String collection =
+        """
+        {"table": "%s", "vectors": {"body": {"dimensions": 3, "similarity": "cosine"}}}\
+        """
+            .formatted(table);
     try (RunningService s = service("managed")) {
       Answer created = s.send("PUT", "/v1/collections/articles", collection);
       assertThat(created.status()).as(created.body()).isEqualTo(201);
       assertThat(created.json().get("table").asString()).isEqualTo(table);
-      Answer ingest = s.send("POST", "/v1/collections/articles/documents", LakeshelfServiceIT.THREE_DOCS);
+      Answer ingest =
+          s.send("POST", "/v1/collections/articles/documents", LakeshelfServiceIT.THREE_DOCS);
       assertThat(ingest.status()).as(ingest.body()).isEqualTo(200);
-      Answer search = s.send("POST", "/v1/collections/articles/search", "{\"vector\": [1, 0, 0], \"k\": 2}");
+      Answer search =
+          s.send("POST", "/v1/collections/articles/search", "{\"vector\": [1, 0, 0], \"k\": 2}");
       assertThat(search.status()).as(search.body()).isEqualTo(200);
       assertThat(search.json().get("hits").get(0).get("id").asString()).isEqualTo("doc-1");
-      assertThat(search.json().get("hits").get(0).get("document").get("text").asString()).isEqualTo("Lakes hold water.");
+      assertThat(search.json().get("hits").get(0).get("document").get("text").asString())
+          .isEqualTo("Lakes hold water.");
       assertThat(requests(s, "put")).as("commits and data files went to S3").isGreaterThan(0);
     }
     // the table lives in the bucket: the log and the data files are there
     try (S3Client client = s3.client(io.lakeshelf.content.storage.StorageRequestListener.NONE)) {
-      List<String> keys = client.listObjectsV2(b -> b.bucket(BUCKET).prefix("tables/articles/")).contents()
-          .stream().map(o -> o.key()).toList();
+      List<String> keys =
+          client.listObjectsV2(b -> b.bucket(BUCKET).prefix("tables/articles/")).contents().stream()
+              .map(o -> o.key())
+              .toList();
       assertThat(keys).contains("tables/articles/_delta_log/00000000000000000001.json");
       assertThat(keys).anyMatch(k -> k.endsWith(".parquet"));
     }
@@ -196,7 +237,8 @@ class S3TablesIT {
     }
     try (S3Client client = s3.client(io.lakeshelf.content.storage.StorageRequestListener.NONE)) {
       assertThat(client.listObjectsV2(b -> b.bucket(BUCKET).prefix("tables/articles/")).contents())
-          .as("purge removed the table's objects").isEmpty();
+          .as("purge removed the table's objects")
+          .isEmpty();
     }
   }
 
@@ -211,8 +253,12 @@ class S3TablesIT {
     }
     // no polling while requests are counted: every request below is the search's own
     try (RunningService s = service("spark", "--lakeshelf.index.sync-interval=1h")) {
-      Answer created = s.send("PUT", "/v1/collections/spark",
-          SparkTableIT.externalCollection(Path.of("/x")).replace("/x", "s3://" + BUCKET + "/spark/content"));
+      Answer created =
+          s.send(
+              "PUT",
+              "/v1/collections/spark",
+              SparkTableIT.externalCollection(Path.of("/x"))
+                  .replace("/x", "s3://" + BUCKET + "/spark/content"));
       assertThat(created.status()).as(created.body()).isEqualTo(201);
       Answer ready = SparkTableIT.waitUntilIndexed(s, "spark");
       assertThat(ready.json().get("documents").asLong()).isEqualTo(384);
@@ -221,14 +267,22 @@ class S3TablesIT {
       List<String> lines = Files.readAllLines(expected.resolve("queries.jsonl"));
       long dataFiles;
       try (var files = Files.walk(Fixtures.root().resolve("spark-content-table/table"))) {
-        dataFiles = files.filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log")).count();
+        dataFiles =
+            files
+                .filter(
+                    f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log"))
+                .count();
       }
       long joinReads = 0;
       for (int q = 0; q < lines.size(); q++) {
         JsonNode query = RunningService.JSON.readTree(lines.get(q));
         long before = requests(s, "range_get");
         long otherBefore = requests(s, "get") + requests(s, "head") + requests(s, "list");
-        Answer search = s.send("POST", "/v1/collections/spark/search", "{\"vector\": " + query.get("vector") + ", \"k\": 10}");
+        Answer search =
+            s.send(
+                "POST",
+                "/v1/collections/spark/search",
+                "{\"vector\": " + query.get("vector") + ", \"k\": 10}");
         assertThat(search.status()).as(search.body()).isEqualTo(200);
         List<String> ids = new ArrayList<>();
         for (JsonNode hit : search.json().get("hits")) {
@@ -239,7 +293,8 @@ class S3TablesIT {
         query.get("top10_cosine").forEach(id -> want.add(id.asString()));
         assertThat(ids).as("query " + q).isEqualTo(want);
         long reads = requests(s, "range_get") - before;
-        assertThat(requests(s, "get") + requests(s, "head") + requests(s, "list")).isEqualTo(otherBefore);
+        assertThat(requests(s, "get") + requests(s, "head") + requests(s, "list"))
+            .isEqualTo(otherBefore);
         // one read per distinct file at most, all in parallel
         assertThat(reads).as("range reads of query " + q).isBetween(0L, 10L);
         joinReads += reads;
@@ -253,28 +308,55 @@ class S3TablesIT {
   @Test
   void s3ImagesRedirectToAPresignedUrlOrStreamAndRefuseEverythingElse() throws Exception {
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(PNG));
-    String images = String.join(",",
-        ImageIT.anchor("s3://" + BUCKET + "/images/cat.png", PNG.length, sha, "SHA-256"),           // 0 ok
-        ImageIT.anchor("s3://" + BUCKET + "/private/key.png", PNG.length, sha, "SHA-256"),          // 1 outside prefix
-        ImageIT.anchor("s3://" + BUCKET + "/images/../private/key.png", PNG.length, sha, "SHA-256"),// 2 relative
-        ImageIT.anchor("s3://other/images/cat.png", PNG.length, sha, "SHA-256"),                    // 3 other bucket
-        ImageIT.anchor("s3://" + BUCKET + "/images/missing.png", PNG.length, sha, "SHA-256"),       // 4 missing
-        ImageIT.anchor("s3://" + BUCKET + "/images/cat.png", PNG.length + 1, sha, "SHA-256"),       // 5 size
-        ImageIT.anchor("s3://" + BUCKET + "/images/cat.png", PNG.length, "00" + sha.substring(2), "SHA-256")); // 6 checksum
-    String doc = "{\"documents\": [{\"id\": \"d\", \"images\": [" + images + "], \"vectors\": {\"body\": [1, 0, 0]}}]}";
+    String images =
+        String.join(
+            ",",
+            ImageIT.anchor(
+                "s3://" + BUCKET + "/images/cat.png", PNG.length, sha, "SHA-256"), // 0 ok
+            ImageIT.anchor(
+                "s3://" + BUCKET + "/private/key.png",
+                PNG.length,
+                sha,
+                "SHA-256"), // 1 outside prefix
+            ImageIT.anchor(
+                "s3://" + BUCKET + "/images/../private/key.png",
+                PNG.length,
+                sha,
+                "SHA-256"), // 2 relative
+            ImageIT.anchor(
+                "s3://other/images/cat.png", PNG.length, sha, "SHA-256"), // 3 other bucket
+            ImageIT.anchor(
+                "s3://" + BUCKET + "/images/missing.png", PNG.length, sha, "SHA-256"), // 4 missing
+            ImageIT.anchor(
+                "s3://" + BUCKET + "/images/cat.png", PNG.length + 1, sha, "SHA-256"), // 5 size
+            ImageIT.anchor(
+                "s3://" + BUCKET + "/images/cat.png",
+                PNG.length,
+                "00" + sha.substring(2),
+                "SHA-256")); // 6 checksum
+    String doc =
+        "{\"documents\": [{\"id\": \"d\", \"images\": ["
+            + images
+            + "], \"vectors\": {\"body\": [1, 0, 0]}}]}";
     HttpClient http = HttpClient.newHttpClient();
     try (RunningService s = service("images-redirect", "--lakeshelf.images.presign-ttl=2m")) {
       s.send("PUT", "/v1/collections/c", LakeshelfServiceIT.COLLECTION);
       assertThat(s.send("POST", "/v1/collections/c/documents", doc).status()).isEqualTo(200);
-      HttpResponse<byte[]> redirect = http.send(HttpRequest.newBuilder(
-          URI.create("http://localhost:" + s.port + "/v1/collections/c/documents/d/images/0")).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> redirect =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://localhost:" + s.port + "/v1/collections/c/documents/d/images/0"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertThat(redirect.statusCode()).isEqualTo(307);
       URI location = URI.create(redirect.headers().firstValue("Location").orElseThrow());
-      assertThat(location.toString()).startsWith(s3.endpoint() + "/" + BUCKET + "/images/cat.png?")
+      assertThat(location.toString())
+          .startsWith(s3.endpoint() + "/" + BUCKET + "/images/cat.png?")
           .contains("X-Amz-Expires=120");
-      HttpResponse<byte[]> object = http.send(HttpRequest.newBuilder(location).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> object =
+          http.send(
+              HttpRequest.newBuilder(location).build(), HttpResponse.BodyHandlers.ofByteArray());
       assertThat(object.statusCode()).isEqualTo(200);
       assertThat(object.body()).isEqualTo(PNG);
       assertThat(status(s, 1)).isEqualTo(403);
@@ -286,9 +368,13 @@ class S3TablesIT {
     try (RunningService s = service("images-stream", "--lakeshelf.images.s3-delivery=stream")) {
       s.send("PUT", "/v1/collections/c", LakeshelfServiceIT.COLLECTION);
       assertThat(s.send("POST", "/v1/collections/c/documents", doc).status()).isEqualTo(200);
-      HttpResponse<byte[]> streamed = http.send(HttpRequest.newBuilder(
-          URI.create("http://localhost:" + s.port + "/v1/collections/c/documents/d/images/0")).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> streamed =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://localhost:" + s.port + "/v1/collections/c/documents/d/images/0"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertThat(streamed.statusCode()).isEqualTo(200);
       assertThat(streamed.body()).isEqualTo(PNG);
       assertThat(streamed.headers().firstValue("ETag")).hasValue("\"" + sha + "\"");
@@ -307,8 +393,12 @@ class S3TablesIT {
   @Test
   void storageFailuresAnswer422Or503WithTheReasonAndHealthGoesDown() throws Exception {
     try (RunningService s = service("failures", "--lakeshelf.index.sync-interval=1h")) {
-      Answer noBucket = s.send("PUT", "/v1/collections/nobucket",
-          "{\"table\": \"s3://no-such-bucket/t\", \"vectors\": {\"body\": {\"dimensions\": 3}}}");
+      Answer noBucket =
+          s.send(
+              "PUT",
+              "/v1/collections/nobucket",
+              "{\"table\": \"s3://no-such-bucket/t\", \"vectors\": {\"body\": {\"dimensions\":"
+                  + " 3}}}");
       assertThat(noBucket.status()).as(noBucket.body()).isEqualTo(422);
       assertThat(noBucket.json().get("code").asString()).isEqualTo("TABLE_UNREADABLE");
       assertThat(noBucket.json().get("detail").asString()).contains("does not exist");
@@ -316,23 +406,38 @@ class S3TablesIT {
       // a second server whose death we can cause: the collection lives there
       try (S3TestServer doomed = S3TestServer.start()) {
         doomed.createBucket("doomed");
-        try (RunningService t = RunningService.start(dir.resolve("doomed"),
-            "--lakeshelf.s3.endpoint=" + doomed.endpoint(), "--lakeshelf.s3.path-style-access=true",
-            "--lakeshelf.s3.request-timeout=2s", "--lakeshelf.index.sync-interval=1h",
-            "--lakeshelf.storage.managed-roots=s3://doomed/")) {
-          assertThat(t.send("PUT", "/v1/collections/c",
-              "{\"table\": \"s3://doomed/t\", \"vectors\": {\"body\": {\"dimensions\": 3, \"similarity\": \"cosine\"}}}")
-              .status()).isEqualTo(201);
-          assertThat(t.send("POST", "/v1/collections/c/documents", LakeshelfServiceIT.THREE_DOCS).status()).isEqualTo(200);
+        try (RunningService t =
+            RunningService.start(
+                dir.resolve("doomed"),
+                "--lakeshelf.s3.endpoint=" + doomed.endpoint(),
+                "--lakeshelf.s3.path-style-access=true",
+                "--lakeshelf.s3.request-timeout=2s",
+                "--lakeshelf.index.sync-interval=1h",
+                "--lakeshelf.storage.managed-roots=s3://doomed/")) {
+          assertThat(
+                  t.send(
+                          "PUT",
+                          "/v1/collections/c",
+                          "{\"table\": \"s3://doomed/t\", \"vectors\": {\"body\": {\"dimensions\":"
+                              + " 3, \"similarity\": \"cosine\"}}}")
+                      .status())
+              .isEqualTo(201);
+          assertThat(
+                  t.send("POST", "/v1/collections/c/documents", LakeshelfServiceIT.THREE_DOCS)
+                      .status())
+              .isEqualTo(200);
           Answer health = t.get("/actuator/health");
-          assertThat(health.json().get("components").get("storage").get("status").asString()).isEqualTo("UP");
+          assertThat(health.json().get("components").get("storage").get("status").asString())
+              .isEqualTo("UP");
           doomed.close();
-          Answer search = t.send("POST", "/v1/collections/c/search", "{\"vector\": [1, 0, 0], \"k\": 3}");
+          Answer search =
+              t.send("POST", "/v1/collections/c/search", "{\"vector\": [1, 0, 0], \"k\": 3}");
           // the index answers; the join to the rows needs the store, which is gone
           assertThat(search.status()).as(search.body()).isEqualTo(503);
           assertThat(search.contentType()).startsWith("application/problem+json");
           assertThat(search.json().get("code").asString()).isEqualTo("STORAGE_UNAVAILABLE");
-          Answer ingest = t.send("POST", "/v1/collections/c/documents", LakeshelfServiceIT.THREE_DOCS);
+          Answer ingest =
+              t.send("POST", "/v1/collections/c/documents", LakeshelfServiceIT.THREE_DOCS);
           assertThat(ingest.status()).as(ingest.body()).isEqualTo(503);
         }
       }

@@ -17,7 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** API keys over real HTTP: each endpoint with no key, a wrong key, a malformed header, each role. */
+/**
+ * API keys over real HTTP: each endpoint with no key, a wrong key, a malformed header, each role.
+ */
 class SecurityIT {
 
   static final String READ = "reader-7d1f0a9b", WRITE = "writer-2c8e5f11", ADMIN = "admin-93b6d4e2";
@@ -26,24 +28,33 @@ class SecurityIT {
   static RunningService service;
 
   static String sha256(String key) throws Exception {
-    return "sha256:" + HexFormat.of().formatHex(
-        MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    return "sha256:"
+        + HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
   }
 
   @BeforeAll
   static void start() throws Exception {
-    service = RunningService.start(dataDir,
-        "--lakeshelf.security.api-keys[0].name=pipeline",
-        "--lakeshelf.security.api-keys[0].hash=" + sha256(READ),
-        "--lakeshelf.security.api-keys[0].roles=read",
-        "--lakeshelf.security.api-keys[1].name=loader",
-        "--lakeshelf.security.api-keys[1].hash=" + sha256(WRITE),
-        "--lakeshelf.security.api-keys[1].roles=write",
-        "--lakeshelf.security.api-keys[2].name=ops",
-        "--lakeshelf.security.api-keys[2].hash=" + sha256(ADMIN).toUpperCase().replace("SHA256", "sha256"),
-        "--lakeshelf.security.api-keys[2].roles=admin");
-    assertThat(as(ADMIN, "PUT", "/v1/collections/articles", LakeshelfServiceIT.COLLECTION).status()).isEqualTo(201);
-    assertThat(as(WRITE, "POST", "/v1/collections/articles/documents", LakeshelfServiceIT.THREE_DOCS).status()).isEqualTo(200);
+    service =
+        RunningService.start(
+            dataDir,
+            "--lakeshelf.security.api-keys[0].name=pipeline",
+            "--lakeshelf.security.api-keys[0].hash=" + sha256(READ),
+            "--lakeshelf.security.api-keys[0].roles=read",
+            "--lakeshelf.security.api-keys[1].name=loader",
+            "--lakeshelf.security.api-keys[1].hash=" + sha256(WRITE),
+            "--lakeshelf.security.api-keys[1].roles=write",
+            "--lakeshelf.security.api-keys[2].name=ops",
+            "--lakeshelf.security.api-keys[2].hash="
+                + sha256(ADMIN).toUpperCase().replace("SHA256", "sha256"),
+            "--lakeshelf.security.api-keys[2].roles=admin");
+    assertThat(as(ADMIN, "PUT", "/v1/collections/articles", LakeshelfServiceIT.COLLECTION).status())
+        .isEqualTo(201);
+    assertThat(
+            as(WRITE, "POST", "/v1/collections/articles/documents", LakeshelfServiceIT.THREE_DOCS)
+                .status())
+        .isEqualTo(200);
   }
 
   @AfterAll
@@ -53,8 +64,14 @@ class SecurityIT {
 
   static Answer as(String key, String method, String path, String body) throws Exception {
     Map<String, String> headers = key == null ? Map.of() : Map.of("Authorization", key);
-    return service.send(method, path, body, "application/json", headers.isEmpty() ? Map.of()
-        : Map.of("Authorization", key.contains(" ") ? key : "Bearer " + key));
+    return service.send(
+        method,
+        path,
+        body,
+        "application/json",
+        headers.isEmpty()
+            ? Map.of()
+            : Map.of("Authorization", key.contains(" ") ? key : "Bearer " + key));
   }
 
   static Stream<Arguments> endpoints() {
@@ -67,7 +84,11 @@ class SecurityIT {
         Arguments.of("GET", "/v1/collections/articles/documents/doc-1", null, "read"),
         Arguments.of("POST", "/v1/collections/articles/documents", doc, "write"),
         Arguments.of("DELETE", "/v1/collections/articles/documents/doc-404", null, "write"),
-        Arguments.of("POST", "/v1/collections/articles/documents/delete", "{\"ids\": [\"doc-404\"]}", "write"),
+        Arguments.of(
+            "POST",
+            "/v1/collections/articles/documents/delete",
+            "{\"ids\": [\"doc-404\"]}",
+            "write"),
         Arguments.of("PUT", "/v1/collections/articles", LakeshelfServiceIT.COLLECTION, "admin"),
         Arguments.of("DELETE", "/v1/collections/ghost", null, "admin"),
         Arguments.of("POST", "/v1/admin/collections/articles/reindex", null, "admin"),
@@ -79,14 +100,21 @@ class SecurityIT {
 
   @ParameterizedTest(name = "{0} {1} needs {3}")
   @MethodSource("endpoints")
-  void eachEndpointNeedsItsRole(String method, String path, String body, String role) throws Exception {
-    for (String bad : new String[] {null, "not-a-key", "Basic cmVhZGVyOnB3", "Bearer ", "Bearer " + READ + "x"}) {
+  void eachEndpointNeedsItsRole(String method, String path, String body, String role)
+      throws Exception {
+    for (String bad :
+        new String[] {null, "not-a-key", "Basic cmVhZGVyOnB3", "Bearer ", "Bearer " + READ + "x"}) {
       Answer a = as(bad, method, path, body);
       assertThat(a.status()).as("%s with %s", path, bad).isEqualTo(401);
       assertThat(a.contentType()).startsWith("application/problem+json");
       assertThat(a.json().get("code").asString()).isEqualTo("UNAUTHORIZED");
     }
-    int rank = switch (role) { case "read" -> 0; case "write" -> 1; default -> 2; };
+    int rank =
+        switch (role) {
+          case "read" -> 0;
+          case "write" -> 1;
+          default -> 2;
+        };
     String[] keys = {READ, WRITE, ADMIN};
     for (int i = 0; i < keys.length; i++) {
       Answer a = as(keys[i], method, path, body);
@@ -94,7 +122,9 @@ class SecurityIT {
         assertThat(a.status()).as("%s %s with a %d-rank key", method, path, i).isEqualTo(403);
         assertThat(a.json().get("code").asString()).isEqualTo("FORBIDDEN");
       } else {
-        assertThat(a.status()).as("%s %s with a %d-rank key: %s", method, path, i, a.body()).isNotIn(401, 403);
+        assertThat(a.status())
+            .as("%s %s with a %d-rank key: %s", method, path, i, a.body())
+            .isNotIn(401, 403);
       }
     }
   }
@@ -107,7 +137,15 @@ class SecurityIT {
     assertThat(anonymous.json().has("components")).isFalse();
     assertThat(as(READ, "GET", "/actuator/health", null).json().has("components")).isFalse();
     Answer admin = as(ADMIN, "GET", "/actuator/health", null);
-    assertThat(admin.json().get("components").get("index").get("details").get("collections").has("articles")).isTrue();
+    assertThat(
+            admin
+                .json()
+                .get("components")
+                .get("index")
+                .get("details")
+                .get("collections")
+                .has("articles"))
+        .isTrue();
   }
 
   @Test
@@ -117,7 +155,8 @@ class SecurityIT {
   }
 
   @Test
-  void theBearerSchemeIsCaseInsensitiveAndUnauthorizedAnswersSayHowToAuthenticate() throws Exception {
+  void theBearerSchemeIsCaseInsensitiveAndUnauthorizedAnswersSayHowToAuthenticate()
+      throws Exception {
     assertThat(as("bearer " + READ, "GET", "/v1/collections", null).status()).isEqualTo(200);
     Answer a = as(null, "GET", "/v1/collections", null);
     assertThat(a.status()).isEqualTo(401);

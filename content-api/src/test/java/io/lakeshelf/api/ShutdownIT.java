@@ -46,7 +46,8 @@ class ShutdownIT {
   @TempDir Path dir;
 
   /** One request's outcome: the status (0 for no answer), its content type and body, its ids. */
-  record Outcome(int status, String contentType, String body, List<String> ids, boolean afterSigterm) {}
+  record Outcome(
+      int status, String contentType, String body, List<String> ids, boolean afterSigterm) {}
 
   @Test
   void sigtermDuringEmbeddingExitsCleanlyAndLosesNoAcknowledgedBatch() throws Exception {
@@ -57,23 +58,38 @@ class ShutdownIT {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    List<String> command = List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"),
-        LakeshelfApplication.class.getName(),
-        "--server.port=" + port, "--lakeshelf.data-dir=" + data, "--lakeshelf.index.sync-interval=200ms",
-        // One batch per request, so that requests are acknowledged soon on a slow machine.
-        "--lakeshelf.embedding.batch-size=" + DOCS_PER_REQUEST);
-    Process service = new ProcessBuilder(command).directory(work.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx1g",
+            "--add-modules",
+            "jdk.incubator.vector",
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            LakeshelfApplication.class.getName(),
+            "--server.port=" + port,
+            "--lakeshelf.data-dir=" + data,
+            "--lakeshelf.index.sync-interval=200ms",
+            // One batch per request, so that requests are acknowledged soon on a slow machine.
+            "--lakeshelf.embedding.batch-size=" + DOCS_PER_REQUEST);
+    Process service =
+        new ProcessBuilder(command)
+            .directory(work.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     service.getOutputStream().close();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String base = "http://localhost:" + port;
     try {
       awaitStarted(http, base, service, log);
-      HttpResponse<String> created = send(http, "PUT", base + "/v1/collections/c",
-          "{\"vectors\": {\"body\": {\"embed\": \"all-minilm-l6-v2\"}}}");
+      HttpResponse<String> created =
+          send(
+              http,
+              "PUT",
+              base + "/v1/collections/c",
+              "{\"vectors\": {\"body\": {\"embed\": \"all-minilm-l6-v2\"}}}");
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
       ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
@@ -82,39 +98,61 @@ class ShutdownIT {
       List<Thread> clients = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
         int client = c;
-        clients.add(Thread.ofPlatform().name("client-" + c).start(() -> {
-          Random random = new Random(client);
-          for (int request = 0; ; request++) {
-            List<String> ids = new ArrayList<>();
-            StringBuilder body = new StringBuilder("{\"documents\": [");
-            for (int d = 0; d < DOCS_PER_REQUEST; d++) {
-              String id = "c" + client + "-r" + request + "-d" + d;
-              ids.add(id);
-              body.append(d == 0 ? "" : ",").append("{\"id\": \"").append(id)
-                  .append("\", \"title\": \"Passage ").append(id).append("\", \"text\": \"")
-                  .append(longText(random)).append("\"}");
-            }
-            body.append("]}");
-            boolean after = sigterm.get();
-            Outcome o;
-            try {
-              HttpResponse<String> r = send(http, "POST", base + "/v1/collections/c/documents", body.toString());
-              o = new Outcome(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), ids, after);
-            } catch (IOException e) {
-              o = new Outcome(0, "", String.valueOf(e), ids, after);
-            } catch (InterruptedException e) {
-              return;
-            }
-            outcomes.add(o);
-            if (o.status() == 200) {
-              firstAcknowledged.countDown();
-            } else {
-              return; // refused, or the service is gone: this client is done
-            }
-          }
-        }));
+        clients.add(
+            Thread.ofPlatform()
+                .name("client-" + c)
+                .start(
+                    () -> {
+                      Random random = new Random(client);
+                      for (int request = 0; ; request++) {
+                        List<String> ids = new ArrayList<>();
+                        StringBuilder body = new StringBuilder("{\"documents\": [");
+                        for (int d = 0; d < DOCS_PER_REQUEST; d++) {
+                          String id = "c" + client + "-r" + request + "-d" + d;
+                          ids.add(id);
+                          body.append(d == 0 ? "" : ",")
+                              .append("{\"id\": \"")
+                              .append(id)
+                              .append("\", \"title\": \"Passage ")
+                              .append(id)
+                              .append("\", \"text\": \"")
+                              .append(longText(random))
+                              .append("\"}");
+                        }
+                        body.append("]}");
+                        boolean after = sigterm.get();
+                        Outcome o;
+                        try {
+                          HttpResponse<String> r =
+                              send(
+                                  http,
+                                  "POST",
+                                  base + "/v1/collections/c/documents",
+                                  body.toString());
+                          o =
+                              new Outcome(
+                                  r.statusCode(),
+                                  r.headers().firstValue("Content-Type").orElse(""),
+                                  r.body(),
+                                  ids,
+                                  after);
+                        } catch (IOException e) {
+                          o = new Outcome(0, "", String.valueOf(e), ids, after);
+                        } catch (InterruptedException e) {
+                          return;
+                        }
+                        outcomes.add(o);
+                        if (o.status() == 200) {
+                          firstAcknowledged.countDown();
+                        } else {
+                          return; // refused, or the service is gone: this client is done
+                        }
+                      }
+                    }));
       }
-      assertThat(firstAcknowledged.await(60, TimeUnit.SECONDS)).as("a first batch acknowledged").isTrue();
+      assertThat(firstAcknowledged.await(60, TimeUnit.SECONDS))
+          .as("a first batch acknowledged")
+          .isTrue();
       Thread.sleep(300); // the clients' next batches are embedding now
       sigterm.set(true);
       long start = System.nanoTime();
@@ -126,15 +164,21 @@ class ShutdownIT {
       }
       String output = Files.readString(log, StandardCharsets.UTF_8);
       assertThat(exited).as("exited within 60 s of SIGTERM; output:\n" + tail(output)).isTrue();
-      assertThat(service.exitValue()).as("exit status after " + seconds + " s; output:\n" + tail(output))
+      assertThat(service.exitValue())
+          .as("exit status after " + seconds + " s; output:\n" + tail(output))
           .isEqualTo(143);
-      assertThat(output).doesNotContain("SIGSEGV").doesNotContain("A fatal error has been detected");
+      assertThat(output)
+          .doesNotContain("SIGSEGV")
+          .doesNotContain("A fatal error has been detected");
       // Embedding stopped first, then the web server's graceful wait ended on its own.
-      assertThat(output).contains("Embedding stops taking texts").contains("Graceful shutdown complete");
+      assertThat(output)
+          .contains("Embedding stops taking texts")
+          .contains("Graceful shutdown complete");
       assertThat(output.indexOf("Embedding stops taking texts"))
           .isLessThan(output.indexOf("Commencing graceful shutdown"));
       try (Stream<Path> files = Files.list(work)) {
-        assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("hs_err_pid")))
+        assertThat(
+                files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("hs_err_pid")))
             .isEmpty();
       }
 
@@ -151,13 +195,23 @@ class ShutdownIT {
             assertThat(p.get("code").asString()).as(o.body()).isIn("SHUTTING_DOWN", "OVERLOADED");
           }
           case 0 -> unanswered++;
-          default -> throw new AssertionError("answered " + o.status() + " (after SIGTERM: "
-              + o.afterSigterm() + "): " + o.body() + "\nservice output:\n" + tail(output));
+          default ->
+              throw new AssertionError(
+                  "answered "
+                      + o.status()
+                      + " (after SIGTERM: "
+                      + o.afterSigterm()
+                      + "): "
+                      + o.body()
+                      + "\nservice output:\n"
+                      + tail(output));
         }
       }
       System.out.println("service output:\n" + tail(output));
-      System.out.printf("ShutdownIT: exited %d s after SIGTERM; %d ids acknowledged, %d refused with 503,"
-          + " %d unanswered%n", seconds, acknowledged.size(), refused, unanswered);
+      System.out.printf(
+          "ShutdownIT: exited %d s after SIGTERM; %d ids acknowledged, %d refused with 503,"
+              + " %d unanswered%n",
+          seconds, acknowledged.size(), refused, unanswered);
       assertThat(liveIds(data)).containsAll(acknowledged);
     } finally {
       if (service.isAlive()) {
@@ -167,7 +221,8 @@ class ShutdownIT {
     }
   }
 
-  private static void awaitStarted(HttpClient http, String base, Process service, Path log) throws Exception {
+  private static void awaitStarted(HttpClient http, String base, Process service, Path log)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {
       assertThat(service.isAlive()).as("service alive; output:\n" + Files.readString(log)).isTrue();
@@ -189,14 +244,17 @@ class ShutdownIT {
     if (body == null) {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      b.method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+      b.method(method, HttpRequest.BodyPublishers.ofString(body))
+          .header("Content-Type", "application/json");
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static final String[] WORDS = ("lake shelf delta table vector index search passage model "
-      + "embedding batch commit parquet lucene graph neighbor query river mountain harbor engine "
-      + "quantization recall filter keyword hybrid ranking coffee descaling manual ").split(" ");
+  private static final String[] WORDS =
+      ("lake shelf delta table vector index search passage model embedding batch commit parquet"
+           + " lucene graph neighbor query river mountain harbor engine quantization recall filter"
+           + " keyword hybrid ranking coffee descaling manual ")
+          .split(" ");
 
   /** About 300 words: longer than the 256 tokens the model reads. */
   private static String longText(Random random) {
@@ -213,9 +271,11 @@ class ShutdownIT {
 
   private static Set<String> liveIds(Path data) {
     String table = data.resolve("collections/c/table").toString();
-    var snapshot = ContentTable.open(TableEngines.local(), table, ContentColumns.MANAGED, List.of()).latest();
+    var snapshot =
+        ContentTable.open(TableEngines.local(), table, ContentColumns.MANAGED, List.of()).latest();
     Set<String> ids = new TreeSet<>();
-    KernelRows.read(snapshot, List.of(ContentColumns.MANAGED.id())).values()
+    KernelRows.read(snapshot, List.of(ContentColumns.MANAGED.id()))
+        .values()
         .forEach(r -> ids.add((String) r.get(ContentColumns.MANAGED.id())));
     return ids;
   }

@@ -25,9 +25,10 @@ class SparkTableIT {
 
   static String externalCollection(Path table) {
     return """
-        {"mode": "external", "table": "%s",
-         "columns": {"id": "doc_id", "text": "body", "title": "title", "images": "images", "metadata": "metadata"},
-         "vectors": {"body": {"column": "body_embedding", "dimensions": 16, "similarity": "cosine"}}}"""
+    {"mode": "external", "table": "%s",
+     "columns": {"id": "doc_id", "text": "body", "title": "title", "images": "images", "metadata": "metadata"},
+     "vectors": {"body": {"column": "body_embedding", "dimensions": 16, "similarity": "cosine"}}}\
+    """
         .formatted(table);
   }
 
@@ -40,7 +41,8 @@ class SparkTableIT {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("collection " + name + " never became ready: " + (c == null ? null : c.body()));
+    throw new AssertionError(
+        "collection " + name + " never became ready: " + (c == null ? null : c.body()));
   }
 
   @Test
@@ -63,8 +65,11 @@ class SparkTableIT {
       int queries = 0;
       for (String line : Files.readAllLines(expected.resolve("queries.jsonl"))) {
         JsonNode q = RunningService.JSON.readTree(line);
-        Answer search = s.send("POST", "/v1/collections/spark/search",
-            "{\"vector\": " + q.get("vector") + ", \"k\": 10}");
+        Answer search =
+            s.send(
+                "POST",
+                "/v1/collections/spark/search",
+                "{\"vector\": " + q.get("vector") + ", \"k\": 10}");
         assertThat(search.status()).as(search.body()).isEqualTo(200);
         List<String> ids = new ArrayList<>();
         List<String> want = new ArrayList<>();
@@ -80,11 +85,19 @@ class SparkTableIT {
       assertThat(queries).isEqualTo(50);
 
       // Ingest and delete are refused: Lakeshelf only reads an external table.
-      Answer ingest = s.send("POST", "/v1/collections/spark/documents",
-          "{\"documents\": [{\"id\": \"x\", \"vectors\": {\"body\": [1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}}]}");
+      Answer ingest =
+          s.send(
+              "POST",
+              "/v1/collections/spark/documents",
+              "{\"documents\": [{\"id\": \"x\", \"vectors\": {\"body\":"
+                  + " [1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}}]}");
       assertThat(ingest.status()).isEqualTo(409);
       assertThat(ingest.json().get("code").asString()).isEqualTo("COLLECTION_READ_ONLY");
-      assertThat(s.send("DELETE", "/v1/collections/spark/documents/doc-9", null, null).json().get("code").asString())
+      assertThat(
+              s.send("DELETE", "/v1/collections/spark/documents/doc-9", null, null)
+                  .json()
+                  .get("code")
+                  .asString())
           .isEqualTo("COLLECTION_READ_ONLY");
       // Get by id returns Spark's row too.
       Answer doc = s.get("/v1/collections/spark/documents/doc-9");
@@ -98,14 +111,31 @@ class SparkTableIT {
     assertThat(text(doc.get("title"))).isEqualTo(text(spark.get("title")));
     assertThat(text(doc.get("text"))).isEqualTo(text(spark.get("body")));
     List<String> images = new ArrayList<>();
-    doc.get("images").forEach(i -> images.add(String.join("|",
-        text(i.get("uri")), text(i.get("contentType")), text(i.get("sizeBytes")),
-        text(i.get("checksum")), text(i.get("checksumAlgorithm")))));
+    doc.get("images")
+        .forEach(
+            i ->
+                images.add(
+                    String.join(
+                        "|",
+                        text(i.get("uri")),
+                        text(i.get("contentType")),
+                        text(i.get("sizeBytes")),
+                        text(i.get("checksum")),
+                        text(i.get("checksumAlgorithm")))));
     List<String> sparkImages = new ArrayList<>();
     if (spark.get("images") != null && !spark.get("images").isNull()) {
-      spark.get("images").forEach(i -> sparkImages.add(String.join("|",
-          text(i.get("uri")), text(i.get("content_type")), text(i.get("size_bytes")),
-          text(i.get("checksum")), text(i.get("checksum_algo")))));
+      spark
+          .get("images")
+          .forEach(
+              i ->
+                  sparkImages.add(
+                      String.join(
+                          "|",
+                          text(i.get("uri")),
+                          text(i.get("content_type")),
+                          text(i.get("size_bytes")),
+                          text(i.get("checksum")),
+                          text(i.get("checksum_algo")))));
     }
     assertThat(images).isEqualTo(sparkImages);
     Map<String, String> metadata = new HashMap<>();
@@ -114,7 +144,10 @@ class SparkTableIT {
     }
     Map<String, String> sparkMetadata = new HashMap<>();
     if (spark.get("metadata") != null && !spark.get("metadata").isNull()) {
-      spark.get("metadata").properties().forEach(e -> sparkMetadata.put(e.getKey(), text(e.getValue())));
+      spark
+          .get("metadata")
+          .properties()
+          .forEach(e -> sparkMetadata.put(e.getKey(), text(e.getValue())));
     }
     assertThat(metadata).isEqualTo(sparkMetadata);
   }

@@ -30,7 +30,9 @@ class TableLocationIT {
   }
 
   private static String firstQueryVector() throws Exception {
-    String line = Files.readAllLines(Fixtures.root().resolve("spark-content-table/expected/queries.jsonl")).get(0);
+    String line =
+        Files.readAllLines(Fixtures.root().resolve("spark-content-table/expected/queries.jsonl"))
+            .get(0);
     return RunningService.JSON.readTree(line).get("vector").toString();
   }
 
@@ -49,8 +51,13 @@ class TableLocationIT {
         assertThat(ready.get("documents").asLong()).isEqualTo(384);
         assertThat(ready.get("table").asString()).isEqualTo(plain);
 
-        JsonNode hits = s.send("POST", "/v1/collections/" + c[0] + "/search",
-            "{\"vector\": " + firstQueryVector() + ", \"k\": 1000}").json().get("hits");
+        JsonNode hits =
+            s.send(
+                    "POST",
+                    "/v1/collections/" + c[0] + "/search",
+                    "{\"vector\": " + firstQueryVector() + ", \"k\": 1000}")
+                .json()
+                .get("hits");
         assertThat(hits.size()).as(c[1]).isEqualTo(384);
         for (JsonNode hit : hits) {
           assertThat(hit.get("document").get("title").isNull()).as(hit.toString()).isFalse();
@@ -58,19 +65,26 @@ class TableLocationIT {
         String id = hits.get(0).get("id").asString();
         Answer byId = s.get("/v1/collections/" + c[0] + "/documents/" + id);
         assertThat(byId.status()).as(byId.body()).isEqualTo(200);
-        assertThat(byId.json().get("text").asString()).isEqualTo(hits.get(0).get("document").get("text").asString());
+        assertThat(byId.json().get("text").asString())
+            .isEqualTo(hits.get(0).get("document").get("text").asString());
       }
     }
   }
 
   @Test
   void aFileUriThatWouldNameAnotherDirectoryAnswers400NamingTheCharacter() throws Exception {
-    Path table = Fixtures.copy("spark-content-table/table", Files.createDirectories(dir.resolve("a")));
+    Path table =
+        Fixtures.copy("spark-content-table/table", Files.createDirectories(dir.resolve("a")));
     try (RunningService s = RunningService.start(dir.resolve("data"))) {
       String base = table.getParent().toUri().toString();
-      for (String[] c : new String[][] {
-          {base + "#b/table", "'#'"}, {base + "?b/table", "'?'"}, {base + "%zz/table", "%25"},
-          {"file://elsewhere/data/table", "elsewhere"}, {table + "\u0000", "NUL"}}) {
+      for (String[] c :
+          new String[][] {
+            {base + "#b/table", "'#'"},
+            {base + "?b/table", "'?'"},
+            {base + "%zz/table", "%25"},
+            {"file://elsewhere/data/table", "elsewhere"},
+            {table + "\u0000", "NUL"}
+          }) {
         Answer a = s.send("PUT", "/v1/collections/x", spark(c[0]));
         assertThat(a.status()).as(c[0] + ": " + a.body()).isEqualTo(400);
         assertThat(a.contentType()).startsWith("application/problem+json");

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The service follows a table's log while others write it: each commit becomes visible within a
- * few sync intervals, with nothing stale and nothing twice.
+ * The service follows a table's log while others write it: each commit becomes visible within a few
+ * sync intervals, with nothing stale and nothing twice.
  */
 class TableSyncIT {
 
@@ -49,9 +49,12 @@ class TableSyncIT {
         }
       }
     }
-    ContentTable truth = ContentTable.open(io.lakeshelf.content.storage.TableEngines.local(), table.toString(),
-        new ContentColumns("doc_id", "title", "body", null, null, null),
-        List.of(new VectorSpec("body", "body_embedding", 16, Similarity.COSINE)));
+    ContentTable truth =
+        ContentTable.open(
+            io.lakeshelf.content.storage.TableEngines.local(),
+            table.toString(),
+            new ContentColumns("doc_id", "title", "body", null, null, null),
+            List.of(new VectorSpec("body", "body_embedding", 16, Similarity.COSINE)));
     try (RunningService s = RunningService.start(dir.resolve("data"))) {
       s.send("PUT", "/v1/collections/spark", SparkTableIT.externalCollection(table));
       SparkTableIT.waitUntilIndexed(s, "spark");
@@ -61,7 +64,8 @@ class TableSyncIT {
         try (Stream<Path> files = Files.list(held)) {
           for (Path f : files.toList()) {
             if (version(f.getFileName().toString()) == v) {
-              Files.copy(f, log.resolve(f.getFileName().toString()), StandardCopyOption.COPY_ATTRIBUTES);
+              Files.copy(
+                  f, log.resolve(f.getFileName().toString()), StandardCopyOption.COPY_ATTRIBUTES);
             }
           }
         }
@@ -85,20 +89,33 @@ class TableSyncIT {
       s.send("PUT", "/v1/collections/articles", LakeshelfServiceIT.COLLECTION);
       s.send("POST", "/v1/collections/articles/documents", LakeshelfServiceIT.THREE_DOCS);
       String location = s.get("/v1/collections/articles").json().get("table").asString();
-      ContentTable other = ContentTable.createManaged(io.lakeshelf.content.storage.TableEngines.local(), location,
-          List.of(new VectorSpec("body", "body_embedding", 3, Similarity.COSINE)));
-      other.upsert(List.of(new io.lakeshelf.content.Document("doc-4", "Seas", "Seas are big.", null,
-          Map.of("body", new float[] {0.5f, 0.5f, 0.5f}), null, null)),
+      ContentTable other =
+          ContentTable.createManaged(
+              io.lakeshelf.content.storage.TableEngines.local(),
+              location,
+              List.of(new VectorSpec("body", "body_embedding", 3, Similarity.COSINE)));
+      other.upsert(
+          List.of(
+              new io.lakeshelf.content.Document(
+                  "doc-4",
+                  "Seas",
+                  "Seas are big.",
+                  null,
+                  Map.of("body", new float[] {0.5f, 0.5f, 0.5f}),
+                  null,
+                  null)),
           new io.lakeshelf.content.table.ScanningRowFinder(other));
       awaitIndexed(s, 2);
-      assertThat(s.get("/v1/collections/articles/documents/doc-4").json().get("title").asString()).isEqualTo("Seas");
+      assertThat(s.get("/v1/collections/articles/documents/doc-4").json().get("title").asString())
+          .isEqualTo("Seas");
 
       long compacted = other.compact().version().value();
       assertThat(other.latest().liveFiles()).hasSize(1);
       awaitIndexed(s, compacted);
       Answer c = s.get("/v1/collections/articles");
       assertThat(c.json().get("documents").asLong()).isEqualTo(4);
-      Answer all = s.send("POST", "/v1/collections/articles/search", "{\"vector\": [1, 1, 1], \"k\": 10}");
+      Answer all =
+          s.send("POST", "/v1/collections/articles/search", "{\"vector\": [1, 1, 1], \"k\": 10}");
       List<String> ids = new java.util.ArrayList<>();
       all.json().get("hits").forEach(h -> ids.add(h.get("id").asString()));
       assertThat(ids).containsExactlyInAnyOrder("doc-1", "doc-2", "doc-3", "doc-4");
@@ -113,7 +130,9 @@ class TableSyncIT {
 
   private static long version(String logFile) {
     String digits = logFile.length() >= 20 ? logFile.substring(0, 20) : "";
-    return digits.chars().allMatch(Character::isDigit) && !digits.isEmpty() ? Long.parseLong(digits) : -1;
+    return digits.chars().allMatch(Character::isDigit) && !digits.isEmpty()
+        ? Long.parseLong(digits)
+        : -1;
   }
 
   static void awaitIndexed(RunningService s, long version) throws Exception {
@@ -134,33 +153,47 @@ class TableSyncIT {
   private static Map<String, String> liveTitles(TableSnapshot snapshot) throws Exception {
     Map<String, String> titles = new HashMap<>();
     for (LiveFile f : snapshot.liveFiles().values()) {
-      snapshot.readRows(f, List.of("doc_id", "title"), b -> {
-        for (int i = 0; i < b.getData().getSize(); i++) {
-          if (b.getSelectionVector().isEmpty() || b.getSelectionVector().get().getBoolean(i)) {
-            titles.put(b.getData().getColumnVector(0).getString(i), b.getData().getColumnVector(1).getString(i));
-          }
-        }
-      });
+      snapshot.readRows(
+          f,
+          List.of("doc_id", "title"),
+          b -> {
+            for (int i = 0; i < b.getData().getSize(); i++) {
+              if (b.getSelectionVector().isEmpty() || b.getSelectionVector().get().getBoolean(i)) {
+                titles.put(
+                    b.getData().getColumnVector(0).getString(i),
+                    b.getData().getColumnVector(1).getString(i));
+              }
+            }
+          });
     }
     return titles;
   }
 
-  private static void assertServes(RunningService s, long version, Map<String, String> live, Set<String> gone)
-      throws Exception {
+  private static void assertServes(
+      RunningService s, long version, Map<String, String> live, Set<String> gone) throws Exception {
     Answer c = s.get("/v1/collections/spark");
     assertThat(c.json().get("indexedVersion").asLong()).isEqualTo(version);
-    assertThat(c.json().get("documents").asLong()).as("rows at version " + version).isEqualTo(live.size());
+    assertThat(c.json().get("documents").asLong())
+        .as("rows at version " + version)
+        .isEqualTo(live.size());
     for (Map.Entry<String, String> e : live.entrySet()) {
       Answer doc = s.get("/v1/collections/spark/documents/" + e.getKey());
       assertThat(doc.status()).as(e.getKey() + " at version " + version).isEqualTo(200);
-      assertThat(doc.json().get("title").asString()).as("title of " + e.getKey()).isEqualTo(e.getValue());
+      assertThat(doc.json().get("title").asString())
+          .as("title of " + e.getKey())
+          .isEqualTo(e.getValue());
     }
     for (String id : gone) {
-      assertThat(s.get("/v1/collections/spark/documents/" + id).status()).as(id + " deleted").isEqualTo(404);
+      assertThat(s.get("/v1/collections/spark/documents/" + id).status())
+          .as(id + " deleted")
+          .isEqualTo(404);
     }
     // Nothing twice: a large search returns each id once.
-    Answer all = s.send("POST", "/v1/collections/spark/search",
-        "{\"vector\": [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1], \"k\": 1000, \"include\": []}");
+    Answer all =
+        s.send(
+            "POST",
+            "/v1/collections/spark/search",
+            "{\"vector\": [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1], \"k\": 1000, \"include\": []}");
     List<String> ids = new java.util.ArrayList<>();
     all.json().get("hits").forEach(h -> ids.add(h.get("id").asString()));
     assertThat(ids).doesNotHaveDuplicates();

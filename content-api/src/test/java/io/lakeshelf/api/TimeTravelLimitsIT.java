@@ -26,9 +26,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Time travel ({@code asOfVersion}) is bounded (issue 12): a version with more rows than {@code
  * lakeshelf.time-travel.max-rows} is refused before anything is built; concurrent searches of one
- * version share one build; with the build pool busy and its queue full a further version is
- * refused at once with 503 {@code OVERLOADED}; built versions are cached up to {@code
- * cache-versions}. Builds are observed through the {@code lakeshelf.time-travel.builds} counter.
+ * version share one build; with the build pool busy and its queue full a further version is refused
+ * at once with 503 {@code OVERLOADED}; built versions are cached up to {@code cache-versions}.
+ * Builds are observed through the {@code lakeshelf.time-travel.builds} counter.
  */
 class TimeTravelLimitsIT {
 
@@ -38,11 +38,13 @@ class TimeTravelLimitsIT {
 
   @BeforeAll
   static void start() {
-    service = RunningService.start(dir.resolve("data"),
-        "--lakeshelf.time-travel.max-rows=" + MAX_ROWS,
-        "--lakeshelf.time-travel.threads=1",
-        "--lakeshelf.time-travel.queue-capacity=1",
-        "--lakeshelf.time-travel.cache-versions=2");
+    service =
+        RunningService.start(
+            dir.resolve("data"),
+            "--lakeshelf.time-travel.max-rows=" + MAX_ROWS,
+            "--lakeshelf.time-travel.threads=1",
+            "--lakeshelf.time-travel.queue-capacity=1",
+            "--lakeshelf.time-travel.cache-versions=2");
   }
 
   @AfterAll
@@ -52,7 +54,9 @@ class TimeTravelLimitsIT {
 
   /** Creates a collection of 3-d vectors; answers nothing. */
   static void create(String name) throws Exception {
-    Answer a = service.send("PUT", "/v1/collections/" + name, "{\"vectors\": {\"body\": {\"dimensions\": 3}}}");
+    Answer a =
+        service.send(
+            "PUT", "/v1/collections/" + name, "{\"vectors\": {\"body\": {\"dimensions\": 3}}}");
     assertThat(a.status()).as(a.body()).isEqualTo(201);
   }
 
@@ -60,18 +64,35 @@ class TimeTravelLimitsIT {
   static long ingest(String name, String prefix, int n) throws Exception {
     List<String> docs = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      docs.add("{\"id\": \"" + prefix + i + "\", \"text\": \"row " + prefix + i + "\", \"vectors\": {\"body\": ["
-          + (1 + i) + ", " + (i % 3) + ", 0.5]}}");
+      docs.add(
+          "{\"id\": \""
+              + prefix
+              + i
+              + "\", \"text\": \"row "
+              + prefix
+              + i
+              + "\", \"vectors\": {\"body\": ["
+              + (1 + i)
+              + ", "
+              + (i % 3)
+              + ", 0.5]}}");
     }
-    Answer a = service.send("POST", "/v1/collections/" + name + "/documents",
-        "{\"documents\": [" + String.join(",", docs) + "]}");
+    Answer a =
+        service.send(
+            "POST",
+            "/v1/collections/" + name + "/documents",
+            "{\"documents\": [" + String.join(",", docs) + "]}");
     assertThat(a.status()).as(a.body()).isEqualTo(200);
     return a.json().get("tableVersion").asLong();
   }
 
   static Answer searchAsOf(String name, long version) throws Exception {
-    return service.send("POST", "/v1/collections/" + name + "/search",
-        "{\"vector\": [1, 0, 0], \"k\": 50, \"include\": [\"text\"], \"asOfVersion\": " + version + "}");
+    return service.send(
+        "POST",
+        "/v1/collections/" + name + "/search",
+        "{\"vector\": [1, 0, 0], \"k\": 50, \"include\": [\"text\"], \"asOfVersion\": "
+            + version
+            + "}");
   }
 
   static Set<String> ids(Answer a) {
@@ -91,7 +112,11 @@ class TimeTravelLimitsIT {
 
   /** A metric's value ({@code statistic} COUNT or VALUE), 0 when it was never registered. */
   static double metric(String name, String collection) throws Exception {
-    Answer a = service.get("/actuator/metrics/" + name + (collection == null ? "" : "?tag=collection:" + collection));
+    Answer a =
+        service.get(
+            "/actuator/metrics/"
+                + name
+                + (collection == null ? "" : "?tag=collection:" + collection));
     if (a.status() == 404) {
       return 0;
     }
@@ -127,7 +152,8 @@ class TimeTravelLimitsIT {
         .contains("lakeshelf.time-travel.max-rows");
     assertThat(builds("big")).isZero();
     // the current version is served by the index, whatever its size
-    Answer current = service.send("POST", "/v1/collections/big/search", "{\"vector\": [1, 0, 0], \"k\": 50}");
+    Answer current =
+        service.send("POST", "/v1/collections/big/search", "{\"vector\": [1, 0, 0], \"k\": 50}");
     assertThat(ids(current)).hasSize(MAX_ROWS + 6);
   }
 
@@ -141,13 +167,16 @@ class TimeTravelLimitsIT {
     try {
       List<CompletableFuture<Answer>> answers = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        answers.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            return searchAsOf("shared", v1);
-          } catch (Exception e) {
-            throw new RuntimeException(e);
-          }
-        }, clients));
+        answers.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return searchAsOf("shared", v1);
+                  } catch (Exception e) {
+                    throw new RuntimeException(e);
+                  }
+                },
+                clients));
       }
       for (CompletableFuture<Answer> f : answers) {
         Answer a = f.join();
@@ -180,23 +209,27 @@ class TimeTravelLimitsIT {
     assertThat(mkfifo.waitFor()).isZero();
     ExecutorService clients = Executors.newFixedThreadPool(2);
     try {
-      CompletableFuture<Answer> building = CompletableFuture.supplyAsync(() -> call("busy", v1), clients);
+      CompletableFuture<Answer> building =
+          CompletableFuture.supplyAsync(() -> call("busy", v1), clients);
       awaitMetric("lakeshelf.time-travel.builds.active", 1);
-      CompletableFuture<Answer> queued = CompletableFuture.supplyAsync(() -> call("busy", v2), clients);
+      CompletableFuture<Answer> queued =
+          CompletableFuture.supplyAsync(() -> call("busy", v2), clients);
       awaitMetric("lakeshelf.time-travel.builds.queued", 1);
 
       Answer refused = searchAsOf("busy", v3);
       assertThat(refused.status()).as(refused.body()).isEqualTo(503);
       assertThat(refused.contentType()).startsWith("application/problem+json");
       assertThat(refused.json().get("code").asString()).isEqualTo("OVERLOADED");
-      assertThat(refused.json().get("detail").asString()).contains("lakeshelf.time-travel.queue-capacity");
+      assertThat(refused.json().get("detail").asString())
+          .contains("lakeshelf.time-travel.queue-capacity");
       assertThat(building).isNotDone();
 
       // Release: open the pipe's writing end (the blocked build's open returns), put the real
       // file back, then close the pipe: the first build reads a broken file and fails, the queued
       // one reads the real file.
       try (FileOutputStream pipe = new FileOutputStream(first.toFile())) {
-        Files.move(saved, first, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            saved, first, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
       Answer failed = building.join();
       assertThat(failed.status()).as(failed.body()).isNotEqualTo(200);
@@ -206,7 +239,8 @@ class TimeTravelLimitsIT {
       assertThat(ids(searchAsOf("busy", v3))).isEqualTo(Set.of("a0", "b0", "c0"));
     } finally {
       if (Files.exists(saved)) {
-        Files.move(saved, first, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            saved, first, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
       clients.shutdownNow();
     }
@@ -245,8 +279,11 @@ class TimeTravelLimitsIT {
   @Test
   void theMemoryBoundRefusesAndEvicts(@TempDir Path other) throws Exception {
     RunningService main = service;
-    try (RunningService small = RunningService.start(other.resolve("data"),
-        "--lakeshelf.time-travel.max-bytes=1KB", "--lakeshelf.time-travel.cache-versions=8")) {
+    try (RunningService small =
+        RunningService.start(
+            other.resolve("data"),
+            "--lakeshelf.time-travel.max-bytes=1KB",
+            "--lakeshelf.time-travel.cache-versions=8")) {
       service = small;
       create("bytes");
       long wide = ingest("bytes", "w", 100); // 100 rows x 3 floats = 1,200 bytes of vectors
@@ -254,7 +291,9 @@ class TimeTravelLimitsIT {
       Answer refused = searchAsOf("bytes", wide);
       assertThat(refused.status()).as(refused.body()).isEqualTo(422);
       assertThat(refused.json().get("code").asString()).isEqualTo("VERSION_TOO_LARGE");
-      assertThat(refused.json().get("detail").asString()).contains("1024").contains("lakeshelf.time-travel.max-bytes");
+      assertThat(refused.json().get("detail").asString())
+          .contains("1024")
+          .contains("lakeshelf.time-travel.max-bytes");
       assertThat(builds("bytes")).isZero();
 
       create("kept");

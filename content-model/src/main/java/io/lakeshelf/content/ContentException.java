@@ -13,13 +13,18 @@ public class ContentException extends RuntimeException {
   public enum Reason {
     /** No Delta table (no readable {@code _delta_log}) at a location, or not at a version. */
     MISSING_TABLE,
-    /** A table lacks a column it is read for, holds it with the wrong type, or has no usable schema. */
+    /**
+     * A table lacks a column it is read for, holds it with the wrong type, or has no usable schema.
+     */
     SCHEMA_MISMATCH,
     /** A write lost to concurrent writers more times than it retries; nothing was committed. */
     WRITE_CONFLICT,
     /** A vector's length differs from its named vector's dimensions. */
     DIMENSION_MISMATCH,
-    /** A vector of the right length that its named vector cannot take: non-finite, all zeros for cosine, too long for dot. */
+    /**
+     * A vector of the right length that its named vector cannot take: non-finite, all zeros for
+     * cosine, too long for dot.
+     */
     INVALID_VECTOR
   }
 

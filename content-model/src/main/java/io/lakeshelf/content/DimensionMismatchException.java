@@ -8,7 +8,9 @@ public final class DimensionMismatchException extends ContentException {
   private final int actual;
 
   public DimensionMismatchException(String vectorName, int expected, int actual) {
-    super(Reason.DIMENSION_MISMATCH, "vector '" + vectorName + "' needs " + expected + " dimensions, got " + actual);
+    super(
+        Reason.DIMENSION_MISMATCH,
+        "vector '" + vectorName + "' needs " + expected + " dimensions, got " + actual);
     this.vectorName = vectorName;
     this.expected = expected;
     this.actual = actual;

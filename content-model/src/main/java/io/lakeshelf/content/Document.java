@@ -38,13 +38,9 @@ public record Document(
     }
     images = images == null ? List.of() : List.copyOf(images);
     vectors =
-        vectors == null
-            ? Map.of()
-            : Collections.unmodifiableMap(new LinkedHashMap<>(vectors));
+        vectors == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(vectors));
     metadata =
-        metadata == null
-            ? Map.of()
-            : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     for (Map.Entry<String, float[]> e : vectors.entrySet()) {
       Objects.requireNonNull(e.getKey(), "vector name");
     }

@@ -1,8 +1,8 @@
 package io.lakeshelf.content;
 
 /**
- * A committed version of a Delta table: 0 for the commit that created it. {@link #NONE} stands
- * for "nothing yet", such as an index that has not indexed any version.
+ * A committed version of a Delta table: 0 for the commit that created it. {@link #NONE} stands for
+ * "nothing yet", such as an index that has not indexed any version.
  */
 public record TableVersion(long value) implements Comparable<TableVersion> {
 

@@ -30,8 +30,7 @@ public record VectorSpec(String name, String column, int dimensions, Similarity 
     Objects.requireNonNull(column, "column");
     Objects.requireNonNull(similarity, "similarity");
     if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "vector name '" + name + "' must match " + NAME.pattern());
+      throw new IllegalArgumentException("vector name '" + name + "' must match " + NAME.pattern());
     }
     if (column.isBlank()) {
       throw new IllegalArgumentException("vector column must not be blank");
@@ -43,8 +42,8 @@ public record VectorSpec(String name, String column, int dimensions, Similarity 
   }
 
   /**
-   * Checks a vector against this spec: its length, that every value is finite, that a cosine
-   * vector is not all zeros and that a dot vector's norm is at most {@link #MAX_DOT_NORM}.
+   * Checks a vector against this spec: its length, that every value is finite, that a cosine vector
+   * is not all zeros and that a dot vector's norm is at most {@link #MAX_DOT_NORM}.
    *
    * @throws DimensionMismatchException for a vector of another length
    * @throws ContentException {@link ContentException.Reason#INVALID_VECTOR} for any other problem
@@ -57,18 +56,24 @@ public record VectorSpec(String name, String column, int dimensions, Similarity 
     boolean allZero = true;
     for (int i = 0; i < vector.length; i++) {
       if (!Float.isFinite(vector[i])) {
-        throw new ContentException(ContentException.Reason.INVALID_VECTOR,
+        throw new ContentException(
+            ContentException.Reason.INVALID_VECTOR,
             "vector '" + name + "' has a non-finite value at position " + i);
       }
       allZero &= vector[i] == 0;
     }
     if (allZero && similarity == Similarity.COSINE) {
-      throw new ContentException(ContentException.Reason.INVALID_VECTOR,
+      throw new ContentException(
+          ContentException.Reason.INVALID_VECTOR,
           "vector '" + name + "' is all zeros, which has no cosine similarity");
     }
     if (similarity == Similarity.DOT && !dotNormFits(vector)) {
-      throw new ContentException(ContentException.Reason.INVALID_VECTOR,
-          "vector '" + name + "' has a Euclidean norm above " + MAX_DOT_NORM
+      throw new ContentException(
+          ContentException.Reason.INVALID_VECTOR,
+          "vector '"
+              + name
+              + "' has a Euclidean norm above "
+              + MAX_DOT_NORM
               + ", so its dot products could overflow a float; scale it down");
     }
   }

@@ -13,6 +13,7 @@ record Generation(DirectoryReader reader, IndexManifest manifest, long rows, lon
 
   /** A generation of {@code reader}, taking over the caller's reference to it. */
   static Generation of(DirectoryReader reader, IndexManifest manifest) throws IOException {
-    return new Generation(reader, manifest, IndexSchema.countRows(reader), IndexSchema.countSkipped(reader));
+    return new Generation(
+        reader, manifest, IndexSchema.countRows(reader), IndexSchema.countSkipped(reader));
   }
 }

@@ -17,8 +17,10 @@ final class Generations extends ReferenceManager<Generation> {
 
   private volatile IndexWriter writer;
   private volatile IndexManifest manifest;
+
   /** The next refresh opens a new reader of {@link #writer}, not one changed from the current. */
   private volatile boolean reopened;
+
   /** The current generation, acquired (release it when done), or null once closed. */
   Generation tryAcquire() {
     try {
@@ -61,7 +63,9 @@ final class Generations extends ReferenceManager<Generation> {
     maybeRefreshBlocking();
   }
 
-  /** The last published generation: its manifest and counts, even once closed (never its reader). */
+  /**
+   * The last published generation: its manifest and counts, even once closed (never its reader).
+   */
   Generation latest() {
     return latest;
   }

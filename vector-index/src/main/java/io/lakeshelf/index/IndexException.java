@@ -3,9 +3,9 @@ package io.lakeshelf.index;
 import java.util.Objects;
 
 /**
- * A failure of the vector index (or of its embedding and filters) with a stable {@link
- * #reason()}: callers switch on the reason, never on the message. What a caller answers for a
- * reason (an HTTP status, say) is the caller's business.
+ * A failure of the vector index (or of its embedding and filters) with a stable {@link #reason()}:
+ * callers switch on the reason, never on the message. What a caller answers for a reason (an HTTP
+ * status, say) is the caller's business.
  *
  * <p>Two exceptions of this library keep the JDK superclass their callers rely on and carry a
  * reason too: {@link io.lakeshelf.index.embed.EmbeddingClosedException} (an {@link
@@ -17,7 +17,9 @@ public class IndexException extends RuntimeException {
 
   /** Why the index refused or failed. */
   public enum Reason {
-    /** The table cannot be indexed as configured: a missing column, a vector of the wrong length. */
+    /**
+     * The table cannot be indexed as configured: a missing column, a vector of the wrong length.
+     */
     TABLE_UNREADABLE,
     /** A filter names a field that is unknown or not declared filterable. */
     FIELD_NOT_FILTERABLE,

@@ -16,8 +16,8 @@ import java.util.Optional;
 
 /**
  * What an index reflects, stored as the user data of each Lucene commit so that it changes
- * atomically with the index content: a commit either holds the new documents and the new
- * manifest, or neither.
+ * atomically with the index content: a commit either holds the new documents and the new manifest,
+ * or neither.
  *
  * <pre>
  * lakeshelf.format        2
@@ -35,7 +35,11 @@ import java.util.Optional;
  * </pre>
  */
 public record IndexManifest(
-    TableVersion tableVersion, String tableId, VectorSpec vector, IndexOptions options, List<FilterField> filterFields) {
+    TableVersion tableVersion,
+    String tableId,
+    VectorSpec vector,
+    IndexOptions options,
+    List<FilterField> filterFields) {
 
   /** The layout version; an index of another format is rebuilt. */
   public static final int FORMAT = 2;
@@ -90,8 +94,15 @@ public record IndexManifest(
     data.put(K_FILTERABLE, String.join(",", options.filterable()));
     StringBuilder fields = new StringBuilder();
     for (FilterField f : filterFields) {
-      fields.append(f.name()).append('\t').append(f.type()).append('\t').append(f.column()).append('\t')
-          .append(f.metadataKey() == null ? "" : f.metadataKey()).append('\n');
+      fields
+          .append(f.name())
+          .append('\t')
+          .append(f.type())
+          .append('\t')
+          .append(f.column())
+          .append('\t')
+          .append(f.metadataKey() == null ? "" : f.metadataKey())
+          .append('\n');
     }
     data.put(K_FILTER_FIELDS, fields.toString());
     return data;
@@ -110,15 +121,17 @@ public record IndexManifest(
               Integer.parseInt(data.get(K_DIMENSIONS)),
               Similarity.fromWireName(data.get(K_SIMILARITY)));
       String filterable = data.getOrDefault(K_FILTERABLE, "");
-      IndexOptions options = new IndexOptions(
-          Quantization.fromWireName(data.get(K_QUANTIZATION)),
-          TextAnalysis.fromWireName(data.get(K_ANALYSIS)),
-          filterable.isEmpty() ? List.of() : Arrays.asList(filterable.split(",")));
+      IndexOptions options =
+          new IndexOptions(
+              Quantization.fromWireName(data.get(K_QUANTIZATION)),
+              TextAnalysis.fromWireName(data.get(K_ANALYSIS)),
+              filterable.isEmpty() ? List.of() : Arrays.asList(filterable.split(",")));
       List<FilterField> fields = new ArrayList<>();
       for (String line : data.getOrDefault(K_FILTER_FIELDS, "").split("\n")) {
         if (!line.isEmpty()) {
           String[] p = line.split("\t", -1);
-          fields.add(new FilterField(p[0], p[2], p[3].isEmpty() ? null : p[3], FieldType.valueOf(p[1])));
+          fields.add(
+              new FilterField(p[0], p[2], p[3].isEmpty() ? null : p[3], FieldType.valueOf(p[1])));
         }
       }
       return Optional.of(

@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param filterable field names filters may use: top-level scalar columns, partition columns, and
  *     {@code metadata.<key>} for keys of the metadata map
  */
-public record IndexOptions(Quantization quantization, TextAnalysis analysis, List<String> filterable) {
+public record IndexOptions(
+    Quantization quantization, TextAnalysis analysis, List<String> filterable) {
 
-  public static final IndexOptions DEFAULT = new IndexOptions(Quantization.NONE, TextAnalysis.STANDARD, List.of());
+  public static final IndexOptions DEFAULT =
+      new IndexOptions(Quantization.NONE, TextAnalysis.STANDARD, List.of());
 
   public IndexOptions {
     Objects.requireNonNull(quantization, "quantization");

@@ -20,8 +20,15 @@ import java.util.Objects;
  * @param maxFilterDepth how deeply the filter may nest
  */
 public record IndexQuery(
-    SearchMode mode, float[] vector, String text, Filter filter, int k, int candidates, float minScore,
-    boolean exact, int maxFilterDepth) {
+    SearchMode mode,
+    float[] vector,
+    String text,
+    Filter filter,
+    int k,
+    int candidates,
+    float minScore,
+    boolean exact,
+    int maxFilterDepth) {
 
   /** The reciprocal rank fusion constant. */
   public static final int RRF_K = 60;
@@ -35,7 +42,8 @@ public record IndexQuery(
   public IndexQuery {
     Objects.requireNonNull(mode, "mode");
     if (k < 1 || k > VectorQuery.MAX_K) {
-      throw new IllegalArgumentException("k must be between 1 and " + VectorQuery.MAX_K + ", got " + k);
+      throw new IllegalArgumentException(
+          "k must be between 1 and " + VectorQuery.MAX_K + ", got " + k);
     }
     candidates = Math.max(candidates, k);
     if (mode != SearchMode.KEYWORD && vector == null) {
@@ -54,8 +62,16 @@ public record IndexQuery(
 
   /** A vector search with the defaults. */
   public static IndexQuery vector(float[] vector, int k) {
-    return new IndexQuery(SearchMode.VECTOR, vector, null, null, k, VectorQuery.DEFAULT_CANDIDATES,
-        Float.NEGATIVE_INFINITY, false, DEFAULT_MAX_FILTER_DEPTH);
+    return new IndexQuery(
+        SearchMode.VECTOR,
+        vector,
+        null,
+        null,
+        k,
+        VectorQuery.DEFAULT_CANDIDATES,
+        Float.NEGATIVE_INFINITY,
+        false,
+        DEFAULT_MAX_FILTER_DEPTH);
   }
 
   public IndexQuery withFilter(Filter f) {
@@ -63,6 +79,7 @@ public record IndexQuery(
   }
 
   public IndexQuery exactly() {
-    return new IndexQuery(mode, vector, text, filter, k, candidates, minScore, true, maxFilterDepth);
+    return new IndexQuery(
+        mode, vector, text, filter, k, candidates, minScore, true, maxFilterDepth);
   }
 }

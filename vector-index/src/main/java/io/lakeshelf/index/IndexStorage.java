@@ -1,7 +1,9 @@
 package io.lakeshelf.index;
 
 import io.lakeshelf.content.VectorSpec;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +19,6 @@ import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.store.Directory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.io.FileNotFoundException;
-import java.nio.file.NoSuchFileException;
 
 /**
  * The directory of one index: whether its last commit is usable for a spec and options, discarding
@@ -56,18 +56,21 @@ final class IndexStorage {
     }
     IndexWriterConfig config = new IndexWriterConfig(options.analysis().analyzer());
     KnnVectorsFormat format = vectorFormat != null ? vectorFormat : options.quantization().format();
-    config.setCodec(new Lucene104Codec() {
-      @Override
-      public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-        return format;
-      }
-    });
+    config.setCodec(
+        new Lucene104Codec() {
+          @Override
+          public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            return format;
+          }
+        });
     config.setCommitOnClose(false);
     config.setRAMBufferSizeMB(64);
     TieredMergePolicy merges = new TieredMergePolicy();
     config.setMergePolicy(merges);
     config.setOpenMode(
-        existing.isPresent() ? IndexWriterConfig.OpenMode.APPEND : IndexWriterConfig.OpenMode.CREATE);
+        existing.isPresent()
+            ? IndexWriterConfig.OpenMode.APPEND
+            : IndexWriterConfig.OpenMode.CREATE);
     IndexWriter writer = new IndexWriter(directory, config);
     IndexManifest m = existing.orElseGet(() -> IndexManifest.empty(spec, options));
     if (existing.isEmpty()) {
@@ -84,7 +87,10 @@ final class IndexStorage {
       IndexCommit last = commits.get(commits.size() - 1);
       Optional<IndexManifest> m = IndexManifest.fromCommitData(last.getUserData());
       if (m.isEmpty()) {
-        log.warn("Index {} has no Lakeshelf manifest of format {}: rebuilding", path, IndexManifest.FORMAT);
+        log.warn(
+            "Index {} has no Lakeshelf manifest of format {}: rebuilding",
+            path,
+            IndexManifest.FORMAT);
         return Optional.empty();
       }
       if (!m.get().vector().equals(spec)) {
@@ -92,7 +98,8 @@ final class IndexStorage {
         return Optional.empty();
       }
       if (!m.get().options().equals(options)) {
-        log.warn("Index {} was built with {}, now {}: rebuilding", path, m.get().options(), options);
+        log.warn(
+            "Index {} was built with {}, now {}: rebuilding", path, m.get().options(), options);
         return Optional.empty();
       }
       try (DirectoryReader reader = DirectoryReader.open(last)) {

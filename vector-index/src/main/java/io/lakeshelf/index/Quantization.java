@@ -1,23 +1,23 @@
 package io.lakeshelf.index;
 
-import java.util.Locale;
-import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
-import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
-import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
 import io.lakeshelf.content.VectorSpec;
 import java.io.IOException;
+import java.util.Locale;
+import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.KnnVectorsWriter;
+import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.SegmentWriteState;
+import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
 
 /**
- * How an index stores a named vector's HNSW graph vectors. Quantized formats keep the full-precision
- * vectors beside the quantized ones; searches over them explore more candidates in the quantized
- * space and rescore the best with full precision (see {@link VectorIndex.View#search(IndexQuery)}).
- * All are stock Lucene formats, found by name when an index is opened: no custom codec is needed
- * to read one.
+ * How an index stores a named vector's HNSW graph vectors. Quantized formats keep the
+ * full-precision vectors beside the quantized ones; searches over them explore more candidates in
+ * the quantized space and rescore the best with full precision (see {@link
+ * VectorIndex.View#search(IndexQuery)}). All are stock Lucene formats, found by name when an index
+ * is opened: no custom codec is needed to read one.
  */
 public enum Quantization {
   /** 32-bit floats ({@code Lucene99HnswVectorsFormat}). */
@@ -31,6 +31,7 @@ public enum Quantization {
 
   /** HNSW graph settings: Lucene's defaults. */
   private static final int MAX_CONN = 16;
+
   private static final int BEAM_WIDTH = 100;
 
   public String wireName() {
@@ -46,7 +47,8 @@ public enum Quantization {
         return q;
       }
     }
-    throw new IllegalArgumentException("unknown quantization '" + name + "': expected none, int8, int4 or bbq");
+    throw new IllegalArgumentException(
+        "unknown quantization '" + name + "': expected none, int8, int4 or bbq");
   }
 
   /** How many more candidates a quantized search explores before rescoring. */
@@ -72,14 +74,12 @@ public enum Quantization {
   private static KnnVectorsFormat withMaxDimensions(KnnVectorsFormat stock) {
     return new KnnVectorsFormat(stock.getName()) {
       @Override
-      public KnnVectorsWriter fieldsWriter(SegmentWriteState state)
-          throws IOException {
+      public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
         return stock.fieldsWriter(state);
       }
 
       @Override
-      public KnnVectorsReader fieldsReader(SegmentReadState state)
-          throws IOException {
+      public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
         return stock.fieldsReader(state);
       }
 
@@ -101,15 +101,22 @@ public enum Quantization {
    * skips building the graph of every segment, merged ones included.
    */
   static KnnVectorsFormat flatFormat() {
-    return withMaxDimensions(new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH, 1, null, Integer.MAX_VALUE));
+    return withMaxDimensions(
+        new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH, 1, null, Integer.MAX_VALUE));
   }
 
   private KnnVectorsFormat stockFormat() {
     return switch (this) {
       case NONE -> new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH);
-      case INT8 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE, MAX_CONN, BEAM_WIDTH);
-      case INT4 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.PACKED_NIBBLE, MAX_CONN, BEAM_WIDTH);
-      case BBQ -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE, MAX_CONN, BEAM_WIDTH);
+      case INT8 ->
+          new Lucene104HnswScalarQuantizedVectorsFormat(
+              ScalarEncoding.UNSIGNED_BYTE, MAX_CONN, BEAM_WIDTH);
+      case INT4 ->
+          new Lucene104HnswScalarQuantizedVectorsFormat(
+              ScalarEncoding.PACKED_NIBBLE, MAX_CONN, BEAM_WIDTH);
+      case BBQ ->
+          new Lucene104HnswScalarQuantizedVectorsFormat(
+              ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE, MAX_CONN, BEAM_WIDTH);
     };
   }
 }

@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum SearchMode {
   /** Nearest vectors (HNSW, filtered inside the graph search). Scores are similarities. */
   VECTOR,
-  /** BM25 over title (boosted {@value IndexQuery#TITLE_BOOST}×) and text. Scores are BM25 scores. */
+  /**
+   * BM25 over title (boosted {@value IndexQuery#TITLE_BOOST}×) and text. Scores are BM25 scores.
+   */
   KEYWORD,
   /**
    * Reciprocal rank fusion of the vector and keyword lists: each row scores {@code Σ 1/(k + rank)}
@@ -25,6 +27,7 @@ public enum SearchMode {
         return m;
       }
     }
-    throw new IllegalArgumentException("unknown mode '" + name + "': expected vector, keyword or hybrid");
+    throw new IllegalArgumentException(
+        "unknown mode '" + name + "': expected vector, keyword or hybrid");
   }
 }

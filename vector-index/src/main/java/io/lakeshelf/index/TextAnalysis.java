@@ -2,9 +2,9 @@ package io.lakeshelf.index;
 
 import java.util.Locale;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
-import org.apache.lucene.analysis.CharArraySet;
 
 /**
  * How title and text are split into terms for keyword (BM25) search, chosen per collection.
@@ -34,7 +34,8 @@ public enum TextAnalysis {
         return a;
       }
     }
-    throw new IllegalArgumentException("unknown analyzer '" + name + "': expected standard or english");
+    throw new IllegalArgumentException(
+        "unknown analyzer '" + name + "': expected standard or english");
   }
 
   Analyzer analyzer() {

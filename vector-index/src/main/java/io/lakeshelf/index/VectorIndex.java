@@ -33,16 +33,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The Lucene index of one named vector of one content table, derived from the table and kept in
  * step with it: HNSW over the vector, BM25 over title and text, and the filterable fields. The
- * on-disk layout, the manifest each commit carries and how an index survives a crash are
- * described in {@link IndexSchema}: on open the index resumes from its last commit, and {@link
- * #syncTo} catches up with the table.
+ * on-disk layout, the manifest each commit carries and how an index survives a crash are described
+ * in {@link IndexSchema}: on open the index resumes from its last commit, and {@link #syncTo}
+ * catches up with the table.
  *
  * <h2>Sync</h2>
  *
  * {@link #syncTo} compares the table's live files (with their deletion vectors) against the files
- * the index holds: rows of files no longer live are deleted, rows newly masked by a deletion
- * vector are deleted, and new files are read and indexed ({@link io.lakeshelf.index.sync}). A
- * table with a new table id (replaced under the same location) is indexed from scratch.
+ * the index holds: rows of files no longer live are deleted, rows newly masked by a deletion vector
+ * are deleted, and new files are read and indexed ({@link io.lakeshelf.index.sync}). A table with a
+ * new table id (replaced under the same location) is indexed from scratch.
  *
  * <p>Writes (syncs) are serialized; searches run concurrently against the last published reader,
  * which always pairs with the table version it reflects ({@link Generations}).
@@ -63,6 +63,7 @@ public final class VectorIndex implements Closeable {
   private Generations generations;
   private volatile boolean closed;
   private final Analyzer queryAnalyzer;
+
   /** The vector format, when not the one {@code options} choose (set before the writer opens). */
   private KnnVectorsFormat vectorFormat;
 
@@ -87,7 +88,8 @@ public final class VectorIndex implements Closeable {
    * Opens the index in {@code dir} for {@code spec} built with {@code options}; an index built for
    * another spec or with other options is discarded and rebuilt from the table.
    */
-  public static VectorIndex open(Path dir, VectorSpec spec, IndexOptions options) throws IOException {
+  public static VectorIndex open(Path dir, VectorSpec spec, IndexOptions options)
+      throws IOException {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(options, "options");
     Files.createDirectories(dir);
@@ -103,11 +105,13 @@ public final class VectorIndex implements Closeable {
   }
 
   /**
-   * An index held in memory only, for one search over an older table version (time travel): sync
-   * it to that version's snapshot, search it, close it. Costs a read of the whole snapshot.
+   * An index held in memory only, for one search over an older table version (time travel): sync it
+   * to that version's snapshot, search it, close it. Costs a read of the whole snapshot.
    */
   public static VectorIndex inMemory(VectorSpec spec, IndexOptions options) throws IOException {
-    VectorIndex index = new VectorIndex(Path.of("memory:" + spec.name()), spec, options, new ByteBuffersDirectory());
+    VectorIndex index =
+        new VectorIndex(
+            Path.of("memory:" + spec.name()), spec, options, new ByteBuffersDirectory());
     index.openWriter();
     return index;
   }
@@ -119,8 +123,11 @@ public final class VectorIndex implements Closeable {
    * indexing), whatever {@code options} say about quantization. Searches that are not exact find
    * nothing by vector in it.
    */
-  public static VectorIndex inMemoryExact(VectorSpec spec, IndexOptions options) throws IOException {
-    VectorIndex index = new VectorIndex(Path.of("memory:" + spec.name()), spec, options, new ByteBuffersDirectory());
+  public static VectorIndex inMemoryExact(VectorSpec spec, IndexOptions options)
+      throws IOException {
+    VectorIndex index =
+        new VectorIndex(
+            Path.of("memory:" + spec.name()), spec, options, new ByteBuffersDirectory());
     index.vectorFormat = Quantization.flatFormat();
     index.openWriter();
     return index;
@@ -148,7 +155,11 @@ public final class VectorIndex implements Closeable {
     Generation g = generations.acquire();
     try {
       indexedFiles = IndexSchema.loadMarkers(g.reader());
-      log.info("Opened index {} at table version {} ({} rows, {} files)", path, m.tableVersion(), g.rows(),
+      log.info(
+          "Opened index {} at table version {} ({} rows, {} files)",
+          path,
+          m.tableVersion(),
+          g.rows(),
           indexedFiles.size());
     } finally {
       generations.release(g);
@@ -182,27 +193,29 @@ public final class VectorIndex implements Closeable {
   }
 
   /**
-   * Live rows of the table version the last published state reflects that it cannot find by
-   * vector: rows whose vector is null (or has a null or non-finite element, or is all zeros for
-   * cosine), and rows with a null id. Counted from the index itself, so exact with or without row
-   * statistics in the table's log, and the same after a restart or any number of syncs.
+   * Live rows of the table version the last published state reflects that it cannot find by vector:
+   * rows whose vector is null (or has a null or non-finite element, or is all zeros for cosine),
+   * and rows with a null id. Counted from the index itself, so exact with or without row statistics
+   * in the table's log, and the same after a restart or any number of syncs.
    */
   public long skippedRows() {
     return generations.latest().skipped();
   }
 
   /**
-   * Brings the index up to {@code snapshot}: indexes new files, drops removed files and rows
-   * masked by deletion vectors, commits with the new manifest and publishes the result.
+   * Brings the index up to {@code snapshot}: indexes new files, drops removed files and rows masked
+   * by deletion vectors, commits with the new manifest and publishes the result.
    *
    * @param executor runs the reads of new files, several at a time
    */
-  public SyncResult syncTo(TableSnapshot snapshot, ContentColumns columns, Executor executor, SyncProgress progress)
+  public SyncResult syncTo(
+      TableSnapshot snapshot, ContentColumns columns, Executor executor, SyncProgress progress)
       throws IOException {
     synchronized (writeLock) {
       ensureOpen();
       IndexManifest before = manifest;
-      if (before.tableVersion().equals(snapshot.version()) && before.tableId().equals(snapshot.tableId())) {
+      if (before.tableVersion().equals(snapshot.version())
+          && before.tableId().equals(snapshot.tableId())) {
         return new SyncResult(before.tableVersion(), before.tableVersion(), 0, 0, 0, 0, false);
       }
       reopenWriterIfClosed();
@@ -216,10 +229,15 @@ public final class VectorIndex implements Closeable {
   }
 
   private SyncResult applySync(
-      TableSnapshot snapshot, ContentColumns columns, Executor executor, SyncProgress progress,
-      IndexManifest before) throws IOException {
-    IndexSync.Outcome done = new IndexSync(writer, spec, options, path)
-        .apply(before, indexedFiles, snapshot, columns, executor, progress);
+      TableSnapshot snapshot,
+      ContentColumns columns,
+      Executor executor,
+      SyncProgress progress,
+      IndexManifest before)
+      throws IOException {
+    IndexSync.Outcome done =
+        new IndexSync(writer, spec, options, path)
+            .apply(before, indexedFiles, snapshot, columns, executor, progress);
     IndexManifest after = done.after();
     writer.setLiveCommitData(after.toCommitData().entrySet());
     writer.commit();
@@ -227,10 +245,16 @@ public final class VectorIndex implements Closeable {
     indexedFiles = done.plan().indexedAfter();
     generations.publish(after);
     if (done.rowsSkipped() > 0) {
-      log.info("Index {}: skipped {} rows with no {} vector", path, done.rowsSkipped(), spec.name());
+      log.info(
+          "Index {}: skipped {} rows with no {} vector", path, done.rowsSkipped(), spec.name());
     }
-    return new SyncResult(before.tableVersion(), after.tableVersion(), done.plan().added().size(),
-        done.plan().removed().size(), done.rowsAdded(), done.rowsSkipped(),
+    return new SyncResult(
+        before.tableVersion(),
+        after.tableVersion(),
+        done.plan().added().size(),
+        done.plan().removed().size(),
+        done.rowsAdded(),
+        done.rowsSkipped(),
         done.plan().rebuild() || before.tableVersion().isNone());
   }
 
@@ -240,7 +264,11 @@ public final class VectorIndex implements Closeable {
    * serving its last published state and the next sync opens the writer first.
    */
   private void recover(Exception cause) {
-    log.warn("Sync of index {} failed; rolling back to version {}", path, manifest.tableVersion(), cause);
+    log.warn(
+        "Sync of index {} failed; rolling back to version {}",
+        path,
+        manifest.tableVersion(),
+        cause);
     try {
       writer.rollback();
     } catch (IOException e) {
@@ -249,11 +277,16 @@ public final class VectorIndex implements Closeable {
     try {
       reopenWriterIfClosed();
     } catch (IOException | RuntimeException e) {
-      log.warn("Cannot reopen the writer of index {} yet ({}); the next sync tries again", path, e.toString());
+      log.warn(
+          "Cannot reopen the writer of index {} yet ({}); the next sync tries again",
+          path,
+          e.toString());
     }
   }
 
-  /** Opens the writer again on the last commit if a failure (a rollback, a tragic event) closed it. */
+  /**
+   * Opens the writer again on the last commit if a failure (a rollback, a tragic event) closed it.
+   */
   private void reopenWriterIfClosed() throws IOException {
     if (!writer.isOpen()) {
       openWriter();
@@ -290,7 +323,8 @@ public final class VectorIndex implements Closeable {
     return (ids, version) -> {
       try (View view = acquire()) {
         if (!view.version().equals(version)) {
-          throw new IllegalStateException("index " + path + " reflects version " + view.version() + ", not " + version);
+          throw new IllegalStateException(
+              "index " + path + " reflects version " + view.version() + ", not " + version);
         }
         return view.find(ids);
       }
@@ -305,7 +339,8 @@ public final class VectorIndex implements Closeable {
       }
       closed = true;
       // the published readers are released, then the directory closed, whatever the writer does
-      try (Directory d = directory; Generations g = generations) {
+      try (Directory d = directory;
+          Generations g = generations) {
         writer.close();
         queryAnalyzer.close();
       }
@@ -320,8 +355,13 @@ public final class VectorIndex implements Closeable {
 
     private View(Generation generation) {
       this.generation = generation;
-      this.queries = new IndexSearch(new IndexSearcher(generation.reader()), spec,
-          options.quantization(), queryAnalyzer, generation.manifest().filterFieldsByName());
+      this.queries =
+          new IndexSearch(
+              new IndexSearcher(generation.reader()),
+              spec,
+              options.quantization(),
+              queryAnalyzer,
+              generation.manifest().filterFieldsByName());
     }
 
     public TableVersion version() {
@@ -334,8 +374,17 @@ public final class VectorIndex implements Closeable {
 
     /** The nearest rows to the query, best first. */
     public List<SearchHit> search(VectorQuery query) throws IOException {
-      return search(new IndexQuery(SearchMode.VECTOR, query.vector(), null, null, query.k(), query.candidates(),
-          query.minScore(), false, IndexQuery.DEFAULT_MAX_FILTER_DEPTH));
+      return search(
+          new IndexQuery(
+              SearchMode.VECTOR,
+              query.vector(),
+              null,
+              null,
+              query.k(),
+              query.candidates(),
+              query.minScore(),
+              false,
+              IndexQuery.DEFAULT_MAX_FILTER_DEPTH));
     }
 
     /**
@@ -357,7 +406,9 @@ public final class VectorIndex implements Closeable {
       return queries.matching(filter, maxDepth, limit);
     }
 
-    /** Every indexed row of each of these ids (more than one only in a table another writer made). */
+    /**
+     * Every indexed row of each of these ids (more than one only in a table another writer made).
+     */
     public Map<String, List<RowLocator>> find(Collection<String> ids) throws IOException {
       return queries.find(ids);
     }

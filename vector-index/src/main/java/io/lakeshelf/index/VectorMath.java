@@ -24,9 +24,9 @@ public final class VectorMath {
   }
 
   /**
-   * Lucene normalizes scores to be positive; this undoes it. Cosine: {@code (1 + cos) / 2} back
-   * to the cosine. Dot: Lucene's maximum-inner-product scaling back to the inner product. L2:
-   * Lucene's {@code 1 / (1 + d²)} as it is.
+   * Lucene normalizes scores to be positive; this undoes it. Cosine: {@code (1 + cos) / 2} back to
+   * the cosine. Dot: Lucene's maximum-inner-product scaling back to the inner product. L2: Lucene's
+   * {@code 1 / (1 + d²)} as it is.
    */
   public static float toSimilarity(Similarity similarity, float luceneScore) {
     return switch (similarity) {

@@ -1,6 +1,6 @@
 /**
- * Lucene indexes derived from content tables. One index per collection and named vector, built
- * from the table, kept in step with it by {@link io.lakeshelf.index.VectorIndex#syncTo}, and always
+ * Lucene indexes derived from content tables. One index per collection and named vector, built from
+ * the table, kept in step with it by {@link io.lakeshelf.index.VectorIndex#syncTo}, and always
  * rebuildable from the table alone; searched by vector (HNSW, optionally quantized), by keywords
  * (BM25) or both (reciprocal rank fusion), with filters. Subpackages: {@code schema} (the index's
  * documents and fields), {@code sync} (keeping an index in step with its table), {@code query} (the

@@ -15,13 +15,16 @@ import java.util.function.Predicate;
  */
 final class BruteForce {
 
-  /** Two similarities closer than this are a tie: float scoring in Lucene may order them either way. */
+  /**
+   * Two similarities closer than this are a tie: float scoring in Lucene may order them either way.
+   */
   static final double TIE = 1e-5;
 
   record Scored(String id, double score) {}
 
   /** Every allowed row's cosine to {@code query}, best first (ties by id). */
-  static List<Scored> ranked(Map<String, float[]> vectors, Predicate<String> allowed, float[] query) {
+  static List<Scored> ranked(
+      Map<String, float[]> vectors, Predicate<String> allowed, float[] query) {
     List<Scored> scored = new ArrayList<>();
     for (Map.Entry<String, float[]> e : vectors.entrySet()) {
       if (e.getValue() != null && allowed.test(e.getKey())) {
@@ -60,16 +63,38 @@ final class BruteForce {
     if (!ids.equals(topIds(truth, k))) {
       for (int i = 0; i < ids.size(); i++) {
         Double got = score.get(ids.get(i));
-        assertThat(got).as(what + ": hit " + i + " " + ids.get(i) + " is an allowed row; want "
-            + topIds(truth, k) + ", got " + ids).isNotNull();
-        assertThat(Math.abs(got - truth.get(i).score())).as(what + ": hit " + i + " " + ids.get(i)
-            + " scores as the exact top " + i + " (up to ties); want " + topIds(truth, k) + ", got " + ids)
+        assertThat(got)
+            .as(
+                what
+                    + ": hit "
+                    + i
+                    + " "
+                    + ids.get(i)
+                    + " is an allowed row; want "
+                    + topIds(truth, k)
+                    + ", got "
+                    + ids)
+            .isNotNull();
+        assertThat(Math.abs(got - truth.get(i).score()))
+            .as(
+                what
+                    + ": hit "
+                    + i
+                    + " "
+                    + ids.get(i)
+                    + " scores as the exact top "
+                    + i
+                    + " (up to ties); want "
+                    + topIds(truth, k)
+                    + ", got "
+                    + ids)
             .isLessThanOrEqualTo(TIE);
       }
     }
     for (SearchHit h : hits) {
-      assertThat((double) h.score()).as(what + ": score of " + h.id()).isCloseTo(score.get(h.id()),
-          org.assertj.core.data.Offset.offset(1e-4));
+      assertThat((double) h.score())
+          .as(what + ": score of " + h.id())
+          .isCloseTo(score.get(h.id()), org.assertj.core.data.Offset.offset(1e-4));
     }
   }
 

@@ -60,9 +60,10 @@ final class FilterOracle {
     }
     return switch (type) {
       // Lucene orders terms by their UTF-8 bytes, unsigned.
-      case KEYWORD -> Arrays.compareUnsigned(
-          ((String) rowValue).getBytes(StandardCharsets.UTF_8),
-          ((String) filterValue).getBytes(StandardCharsets.UTF_8));
+      case KEYWORD ->
+          Arrays.compareUnsigned(
+              ((String) rowValue).getBytes(StandardCharsets.UTF_8),
+              ((String) filterValue).getBytes(StandardCharsets.UTF_8));
       case TIMESTAMP -> Long.compare((Long) rowValue, micros((String) filterValue));
       case LONG -> Long.compare((Long) rowValue, ((Number) filterValue).longValue());
       case BOOLEAN -> Boolean.compare((Boolean) rowValue, (Boolean) filterValue);
@@ -72,9 +73,10 @@ final class FilterOracle {
 
   /** An ISO-8601 instant, or a date meaning its midnight UTC, as epoch microseconds. */
   static long micros(String value) {
-    Instant t = value.length() == 10
-        ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
-        : Instant.parse(value);
+    Instant t =
+        value.length() == 10
+            ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
+            : Instant.parse(value);
     return ChronoUnit.MICROS.between(Instant.EPOCH, t);
   }
 }

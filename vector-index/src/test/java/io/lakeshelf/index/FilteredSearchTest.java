@@ -55,12 +55,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Filtered search against brute force: for each filter, the rows the index matches are the rows
- * the filter matches when evaluated in Java ({@link FilterOracle}), and vector search returns the
- * exact top k among those rows. Two tables: a managed one of 5,040 rows whose metadata carries a
- * {@code group} with ten values, one of them ({@code rare}) held by five rows only (0.1%), and the
- * table Spark wrote (partition column {@code lang}, {@code published_at} timestamps, metadata map,
- * column mapping, deletion vectors).
+ * Filtered search against brute force: for each filter, the rows the index matches are the rows the
+ * filter matches when evaluated in Java ({@link FilterOracle}), and vector search returns the exact
+ * top k among those rows. Two tables: a managed one of 5,040 rows whose metadata carries a {@code
+ * group} with ten values, one of them ({@code rare}) held by five rows only (0.1%), and the table
+ * Spark wrote (partition column {@code lang}, {@code published_at} timestamps, metadata map, column
+ * mapping, deletion vectors).
  */
 class FilteredSearchTest {
 
@@ -68,7 +68,8 @@ class FilteredSearchTest {
 
   // ---------------------------------------------------------------- the managed table
 
-  private static final VectorSpec SPEC = new VectorSpec("body", "body_embedding", 32, Similarity.COSINE);
+  private static final VectorSpec SPEC =
+      new VectorSpec("body", "body_embedding", 32, Similarity.COSINE);
   private static final int ROWS = 5000;
   private static final int ROWS_WITHOUT_VECTOR = 40;
   private static final Set<Integer> RARE = Set.of(17, 1234, 2500, 3777, 4999);
@@ -77,23 +78,38 @@ class FilteredSearchTest {
   private static final String TAG = "metadata.tag";
   private static final String NEVER = "metadata.never";
   private static final String TITLE = "title";
-  private static final IndexOptions MANAGED_OPTIONS = new IndexOptions(
-      Quantization.NONE, TextAnalysis.STANDARD, List.of(GROUP, RANK, TAG, NEVER, TITLE));
+  private static final IndexOptions MANAGED_OPTIONS =
+      new IndexOptions(
+          Quantization.NONE, TextAnalysis.STANDARD, List.of(GROUP, RANK, TAG, NEVER, TITLE));
 
   @TempDir static Path dir;
   private static IndexedTable managed;
+
   /** Every live row's filter values, by id, rows without a vector included. */
   private static final Map<String, Map<String, Object>> managedRows = new TreeMap<>();
+
   /** Vectors by id; null for rows without one. */
   private static final Map<String, float[]> managedVectors = new HashMap<>();
+
   private static final Map<String, String> managedText = new HashMap<>();
-  private static final FilterOracle managedOracle = new FilterOracle(Map.of(
-      GROUP, FieldType.KEYWORD, RANK, FieldType.KEYWORD, TAG, FieldType.KEYWORD, NEVER, FieldType.KEYWORD,
-      TITLE, FieldType.KEYWORD));
+  private static final FilterOracle managedOracle =
+      new FilterOracle(
+          Map.of(
+              GROUP,
+              FieldType.KEYWORD,
+              RANK,
+              FieldType.KEYWORD,
+              TAG,
+              FieldType.KEYWORD,
+              NEVER,
+              FieldType.KEYWORD,
+              TITLE,
+              FieldType.KEYWORD));
 
   // ---------------------------------------------------------------- the Spark table
 
-  private static final VectorSpec SPARK_SPEC = new VectorSpec("body", "body_embedding", 16, Similarity.COSINE);
+  private static final VectorSpec SPARK_SPEC =
+      new VectorSpec("body", "body_embedding", 16, Similarity.COSINE);
   private static final ContentColumns SPARK_COLUMNS =
       new ContentColumns("doc_id", "title", "body", "images", "metadata", null);
   private static final String LANG = "lang";
@@ -101,17 +117,32 @@ class FilteredSearchTest {
   private static final String SOURCE = "metadata.source";
   private static final String TIER = "metadata.tier";
   private static final String REVISED = "metadata.revised";
-  private static final IndexOptions SPARK_OPTIONS = new IndexOptions(
-      Quantization.NONE, TextAnalysis.STANDARD, List.of(LANG, PUBLISHED, SOURCE, TIER, REVISED, TITLE));
+  private static final IndexOptions SPARK_OPTIONS =
+      new IndexOptions(
+          Quantization.NONE,
+          TextAnalysis.STANDARD,
+          List.of(LANG, PUBLISHED, SOURCE, TIER, REVISED, TITLE));
   private static final ExecutorService executor = Executors.newFixedThreadPool(2);
   private static VectorIndex spark;
   private static final Map<String, Map<String, Object>> sparkRows = new TreeMap<>();
   private static final Map<String, float[]> sparkVectors = new HashMap<>();
   private static final Map<String, Set<String>> sparkWords = new HashMap<>();
   private static final List<float[]> sparkQueries = new ArrayList<>();
-  private static final FilterOracle sparkOracle = new FilterOracle(Map.of(
-      LANG, FieldType.KEYWORD, PUBLISHED, FieldType.TIMESTAMP, SOURCE, FieldType.KEYWORD,
-      TIER, FieldType.KEYWORD, REVISED, FieldType.KEYWORD, TITLE, FieldType.KEYWORD));
+  private static final FilterOracle sparkOracle =
+      new FilterOracle(
+          Map.of(
+              LANG,
+              FieldType.KEYWORD,
+              PUBLISHED,
+              FieldType.TIMESTAMP,
+              SOURCE,
+              FieldType.KEYWORD,
+              TIER,
+              FieldType.KEYWORD,
+              REVISED,
+              FieldType.KEYWORD,
+              TITLE,
+              FieldType.KEYWORD));
 
   @BeforeAll
   static void writeTables() throws IOException {
@@ -130,7 +161,8 @@ class FilteredSearchTest {
       if (i % 3 == 0) {
         metadata.put("tag", "t" + (i % 4));
       }
-      docs.add(doc(id, metadata, "word" + (i % 7) + " common", TestDocuments.randomVector(random, 32)));
+      docs.add(
+          doc(id, metadata, "word" + (i % 7) + " common", TestDocuments.randomVector(random, 32)));
     }
     // Rows without a vector: matched by filters and keyword search, never by vector search.
     for (int j = 0; j < ROWS_WITHOUT_VECTOR; j++) {
@@ -140,19 +172,26 @@ class FilteredSearchTest {
       if (j % 2 == 0) {
         metadata.put("tag", "t" + (j % 4));
       }
-      docs.add(doc(String.format(Locale.ROOT, "n%02d", j), metadata, "word" + (j % 7) + " common", null));
+      docs.add(
+          doc(
+              String.format(Locale.ROOT, "n%02d", j),
+              metadata,
+              "word" + (j % 7) + " common",
+              null));
     }
     Collections.shuffle(docs, random);
     managed = new IndexedTable(dir.resolve("managed"), SPEC, MANAGED_OPTIONS);
     // Five commits, each synced on its own: five data files, five segments.
     for (int from = 0; from < docs.size(); from += 1008) {
-      managed.table.upsert(docs.subList(from, Math.min(docs.size(), from + 1008)), (ids, v) -> Map.of());
+      managed.table.upsert(
+          docs.subList(from, Math.min(docs.size(), from + 1008)), (ids, v) -> Map.of());
       managed.sync();
     }
     assertThat(managed.index.rowCount()).as("rows with a vector").isEqualTo(ROWS);
   }
 
-  private static Document doc(String id, Map<String, String> metadata, String text, float[] vector) {
+  private static Document doc(
+      String id, Map<String, String> metadata, String text, float[] vector) {
     Map<String, Object> fields = new HashMap<>();
     fields.put(GROUP, metadata.get("group"));
     fields.put(RANK, metadata.get("rank"));
@@ -161,8 +200,14 @@ class FilteredSearchTest {
     managedRows.put(id, fields);
     managedVectors.put(id, vector);
     managedText.put(id, text);
-    return new Document(id, "Title " + id, text, null, vector == null ? Map.of() : Map.of("body", vector),
-        metadata, null);
+    return new Document(
+        id,
+        "Title " + id,
+        text,
+        null,
+        vector == null ? Map.of() : Map.of("body", vector),
+        metadata,
+        null);
   }
 
   private static void indexSparkTable() throws IOException {
@@ -173,7 +218,10 @@ class FilteredSearchTest {
       String id = row.get("doc_id").asText();
       Map<String, Object> fields = new HashMap<>();
       fields.put(LANG, row.path("lang").textValue());
-      fields.put(PUBLISHED, ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(row.get("published_at").asText())));
+      fields.put(
+          PUBLISHED,
+          ChronoUnit.MICROS.between(
+              Instant.EPOCH, Instant.parse(row.get("published_at").asText())));
       fields.put(TITLE, row.path("title").textValue());
       JsonNode metadata = row.path("metadata");
       fields.put(SOURCE, metadata.path("source").textValue());
@@ -186,7 +234,9 @@ class FilteredSearchTest {
     for (String line : Files.readAllLines(expected.resolve("queries.jsonl"))) {
       sparkQueries.add(floats(JSON.readTree(line).get("vector")));
     }
-    ContentTable content = ContentTable.open(TableEngines.local(), table.toString(), SPARK_COLUMNS, List.of(SPARK_SPEC));
+    ContentTable content =
+        ContentTable.open(
+            TableEngines.local(), table.toString(), SPARK_COLUMNS, List.of(SPARK_SPEC));
     spark = VectorIndex.open(dir.resolve("spark-index"), SPARK_SPEC, SPARK_OPTIONS);
     SyncResult r = spark.syncTo(content.latest(), SPARK_COLUMNS, executor, SyncProgress.NONE);
     assertThat(r.to()).isEqualTo(TableVersion.of(6));
@@ -249,16 +299,22 @@ class FilteredSearchTest {
     f.put("not", new Not(new In(GROUP, List.of("g0", "g1", "g2", "g3", "g4", "g5", "g6", "g7"))));
     f.put("ne skips rows without the field", cmp(TAG, Op.NE, "t0"));
     f.put("not eq keeps rows without the field", new Not(cmp(TAG, Op.EQ, "t0")));
-    f.put("nested", new Or(List.of(
-        new And(List.of(cmp(GROUP, Op.EQ, "g5"), new Not(new Exists(TAG, true)))),
-        new And(List.of(cmp(RANK, Op.GTE, "4990"), cmp(RANK, Op.LTE, "4999"))))));
+    f.put(
+        "nested",
+        new Or(
+            List.of(
+                new And(List.of(cmp(GROUP, Op.EQ, "g5"), new Not(new Exists(TAG, true)))),
+                new And(List.of(cmp(RANK, Op.GTE, "4990"), cmp(RANK, Op.LTE, "4999"))))));
     f.put("title", cmp(TITLE, Op.EQ, "Title d0042"));
     f.put("rare", cmp(GROUP, Op.EQ, "rare"));
     return f;
   }
 
-  private static Set<String> oracle(FilterOracle oracle, Map<String, Map<String, Object>> rows, Filter filter) {
-    return rows.entrySet().stream().filter(e -> oracle.matches(filter, e.getValue())).map(Map.Entry::getKey)
+  private static Set<String> oracle(
+      FilterOracle oracle, Map<String, Map<String, Object>> rows, Filter filter) {
+    return rows.entrySet().stream()
+        .filter(e -> oracle.matches(filter, e.getValue()))
+        .map(Map.Entry::getKey)
         .collect(Collectors.toCollection(HashSet::new));
   }
 
@@ -267,12 +323,28 @@ class FilteredSearchTest {
   }
 
   private static IndexQuery keywordQuery(String text, int k, Filter filter) {
-    return new IndexQuery(SearchMode.KEYWORD, null, text, filter, k, k, Float.NEGATIVE_INFINITY, false,
+    return new IndexQuery(
+        SearchMode.KEYWORD,
+        null,
+        text,
+        filter,
+        k,
+        k,
+        Float.NEGATIVE_INFINITY,
+        false,
         IndexQuery.DEFAULT_MAX_FILTER_DEPTH);
   }
 
   private static IndexQuery hybridQuery(float[] q, String text, int k, Filter filter) {
-    return new IndexQuery(SearchMode.HYBRID, q, text, filter, k, k, Float.NEGATIVE_INFINITY, false,
+    return new IndexQuery(
+        SearchMode.HYBRID,
+        q,
+        text,
+        filter,
+        k,
+        k,
+        Float.NEGATIVE_INFINITY,
+        false,
         IndexQuery.DEFAULT_MAX_FILTER_DEPTH);
   }
 
@@ -286,14 +358,23 @@ class FilteredSearchTest {
    * filter leaves no more rows than HNSW explores (Lucene then scores them all), and at least
    * {@code minRecall} of them otherwise; every hit with its full-precision similarity.
    */
-  private static void checkVectorSearch(VectorIndex index, FilterOracle oracle, Map<String, Map<String, Object>> rows,
-      Map<String, float[]> vectors, Map<String, Filter> filters, List<float[]> queries, double minRecall)
+  private static void checkVectorSearch(
+      VectorIndex index,
+      FilterOracle oracle,
+      Map<String, Map<String, Object>> rows,
+      Map<String, float[]> vectors,
+      Map<String, Filter> filters,
+      List<float[]> queries,
+      double minRecall)
       throws IOException {
     try (VectorIndex.View view = index.acquire()) {
       for (Map.Entry<String, Filter> f : filters.entrySet()) {
         Set<String> matching = oracle(oracle, rows, f.getValue());
-        assertThat(new HashSet<>(view.matching(f.getValue(), IndexQuery.DEFAULT_MAX_FILTER_DEPTH, 100_000)))
-            .as(f.getKey() + ": rows matched").isEqualTo(matching);
+        assertThat(
+                new HashSet<>(
+                    view.matching(f.getValue(), IndexQuery.DEFAULT_MAX_FILTER_DEPTH, 100_000)))
+            .as(f.getKey() + ": rows matched")
+            .isEqualTo(matching);
         Predicate<String> allowed = matching::contains;
         long withVector = matching.stream().filter(id -> vectors.get(id) != null).count();
         int found = 0;
@@ -302,12 +383,19 @@ class FilteredSearchTest {
           float[] q = queries.get(qi);
           String what = f.getKey() + " " + f.getValue() + ", query " + qi;
           List<Scored> ranked = BruteForce.ranked(vectors, allowed, q);
-          assertExactTop(view.search(vectorQuery(q, 10, f.getValue()).exactly()), ranked, 10, what + " (exact)");
+          assertExactTop(
+              view.search(vectorQuery(q, 10, f.getValue()).exactly()),
+              ranked,
+              10,
+              what + " (exact)");
           List<SearchHit> hnsw = view.search(vectorQuery(q, 10, f.getValue()));
           assertThat(ids(hnsw)).as(what + " (hnsw) hits match the filter").isSubsetOf(matching);
           for (SearchHit h : hnsw) {
-            assertThat((double) h.score()).as(what + " (hnsw) score of " + h.id())
-                .isCloseTo(BruteForce.cosine(q, vectors.get(h.id())), org.assertj.core.data.Offset.offset(1e-4));
+            assertThat((double) h.score())
+                .as(what + " (hnsw) score of " + h.id())
+                .isCloseTo(
+                    BruteForce.cosine(q, vectors.get(h.id())),
+                    org.assertj.core.data.Offset.offset(1e-4));
           }
           if (withVector <= VectorQuery.DEFAULT_CANDIDATES) {
             assertExactTop(hnsw, ranked, 10, what + " (hnsw over few rows)");
@@ -316,7 +404,9 @@ class FilteredSearchTest {
           wanted += Math.min(10, ranked.size());
         }
         double recall = wanted == 0 ? 1 : found / (double) wanted;
-        assertThat(recall).as(f.getKey() + ": HNSW recall@10 against brute force").isGreaterThanOrEqualTo(minRecall);
+        assertThat(recall)
+            .as(f.getKey() + ": HNSW recall@10 against brute force")
+            .isGreaterThanOrEqualTo(minRecall);
       }
     }
   }
@@ -326,15 +416,21 @@ class FilteredSearchTest {
   @Test
   void vectorSearchWithEachFilterReturnsTheExactTopKAmongTheMatchingRows() throws IOException {
     Random random = new Random(11);
-    List<float[]> queries = List.of(TestDocuments.randomVector(random, 32), TestDocuments.randomVector(random, 32),
-        TestDocuments.randomVector(random, 32), TestDocuments.randomVector(random, 32));
-    checkVectorSearch(managed.index, managedOracle, managedRows, managedVectors, managedFilters(), queries, 0.9);
+    List<float[]> queries =
+        List.of(
+            TestDocuments.randomVector(random, 32),
+            TestDocuments.randomVector(random, 32),
+            TestDocuments.randomVector(random, 32),
+            TestDocuments.randomVector(random, 32));
+    checkVectorSearch(
+        managed.index, managedOracle, managedRows, managedVectors, managedFilters(), queries, 0.9);
   }
 
   @Test
   void aFilterHeldByFiveRowsOfFiveThousandStillYieldsThoseRowsNearestFirst() throws IOException {
     Filter rare = cmp(GROUP, Op.EQ, "rare");
-    Set<String> rareIds = RARE.stream().map(i -> String.format(Locale.ROOT, "d%04d", i)).collect(Collectors.toSet());
+    Set<String> rareIds =
+        RARE.stream().map(i -> String.format(Locale.ROOT, "d%04d", i)).collect(Collectors.toSet());
     Random random = new Random(12);
     try (VectorIndex.View view = managed.index.acquire()) {
       for (int qi = 0; qi < 20; qi++) {
@@ -346,7 +442,8 @@ class FilteredSearchTest {
         assertExactTop(ten, ranked, 10, "k=10 > 5 matching, query " + qi);
         assertExactTop(view.search(vectorQuery(q, 3, rare)), ranked, 3, "k=3, query " + qi);
         assertExactTop(view.search(vectorQuery(q, 1, rare)), ranked, 1, "k=1, query " + qi);
-        assertExactTop(view.search(vectorQuery(q, 3, rare).exactly()), ranked, 3, "k=3 exact, query " + qi);
+        assertExactTop(
+            view.search(vectorQuery(q, 3, rare).exactly()), ranked, 3, "k=3 exact, query " + qi);
       }
     }
   }
@@ -354,18 +451,31 @@ class FilteredSearchTest {
   @Test
   void aQuantizedIndexFiltersAlikeAndScoresAtFullPrecision() throws IOException {
     Random random = new Random(14);
-    List<float[]> queries = List.of(TestDocuments.randomVector(random, 32), TestDocuments.randomVector(random, 32),
-        TestDocuments.randomVector(random, 32), TestDocuments.randomVector(random, 32));
+    List<float[]> queries =
+        List.of(
+            TestDocuments.randomVector(random, 32),
+            TestDocuments.randomVector(random, 32),
+            TestDocuments.randomVector(random, 32),
+            TestDocuments.randomVector(random, 32));
     // INT8 ranks these vectors as well as floats do (recall 1.0 for every filter). One bit per
     // dimension of 32 random dimensions hardly ranks them at all: BBQ's 100 candidates, rescored,
     // hold 60-70% of the true top 10 under broad filters (no filter alike), so its floor only
     // catches a collapse. Either way, selective filters are exact and every score full-precision.
     Map<Quantization, Double> floor = Map.of(Quantization.INT8, 0.9, Quantization.BBQ, 0.4);
     for (Quantization q : List.of(Quantization.INT8, Quantization.BBQ)) {
-      IndexOptions options = new IndexOptions(q, TextAnalysis.STANDARD, MANAGED_OPTIONS.filterable());
-      try (VectorIndex index = VectorIndex.open(dir.resolve("managed-" + q.wireName()), SPEC, options)) {
+      IndexOptions options =
+          new IndexOptions(q, TextAnalysis.STANDARD, MANAGED_OPTIONS.filterable());
+      try (VectorIndex index =
+          VectorIndex.open(dir.resolve("managed-" + q.wireName()), SPEC, options)) {
         index.syncTo(managed.table.latest(), ContentColumns.MANAGED, executor, SyncProgress.NONE);
-        checkVectorSearch(index, managedOracle, managedRows, managedVectors, managedFilters(), queries, floor.get(q));
+        checkVectorSearch(
+            index,
+            managedOracle,
+            managedRows,
+            managedVectors,
+            managedFilters(),
+            queries,
+            floor.get(q));
       }
     }
   }
@@ -380,14 +490,24 @@ class FilteredSearchTest {
     float[] q = TestDocuments.randomVector(new Random(15), 32);
     Filter none = cmp(GROUP, Op.EQ, "no such group");
     for (Quantization quantization : Quantization.values()) {
-      IndexOptions options = new IndexOptions(quantization, TextAnalysis.STANDARD, MANAGED_OPTIONS.filterable());
-      try (VectorIndex index = VectorIndex.open(dir.resolve("empty-" + quantization.wireName()), SPEC, options)) {
+      IndexOptions options =
+          new IndexOptions(quantization, TextAnalysis.STANDARD, MANAGED_OPTIONS.filterable());
+      try (VectorIndex index =
+          VectorIndex.open(dir.resolve("empty-" + quantization.wireName()), SPEC, options)) {
         try (VectorIndex.View view = index.acquire()) {
-          assertThat(view.search(IndexQuery.vector(q, 10))).as(quantization + ", no rows yet").isEmpty();
+          assertThat(view.search(IndexQuery.vector(q, 10)))
+              .as(quantization + ", no rows yet")
+              .isEmpty();
         }
-        index.syncTo(managed.table.at(TableVersion.of(1)), ContentColumns.MANAGED, executor, SyncProgress.NONE);
+        index.syncTo(
+            managed.table.at(TableVersion.of(1)),
+            ContentColumns.MANAGED,
+            executor,
+            SyncProgress.NONE);
         try (VectorIndex.View view = index.acquire()) {
-          assertThat(view.search(vectorQuery(q, 10, none))).as(quantization + ", filtered").isEmpty();
+          assertThat(view.search(vectorQuery(q, 10, none)))
+              .as(quantization + ", filtered")
+              .isEmpty();
           assertThat(view.search(vectorQuery(q, 10, none).exactly())).isEmpty();
           assertThat(view.search(hybridQuery(q, "word3", 10, none))).isEmpty();
           assertThat(view.search(vectorQuery(q, 10, cmp(GROUP, Op.EQ, "g3")))).hasSize(10);
@@ -404,11 +524,13 @@ class FilteredSearchTest {
         want.removeIf(id -> !managedText.get(id).startsWith("word3 "));
         assertThat(want).as(f.getKey()).hasSizeLessThan(1000);
         assertThat(ids(view.search(keywordQuery("word3", 1000, f.getValue()))))
-            .as(f.getKey() + ": rows with word3 the filter matches").isEqualTo(want);
+            .as(f.getKey() + ": rows with word3 the filter matches")
+            .isEqualTo(want);
       }
       // The rare group and word3: one row, d0017 (17 % 7 == 3).
       assertThat(view.search(keywordQuery("word3", 10, cmp(GROUP, Op.EQ, "rare"))))
-          .extracting(SearchHit::id).containsExactly("d0017");
+          .extracting(SearchHit::id)
+          .containsExactly("d0017");
     }
   }
 
@@ -420,18 +542,28 @@ class FilteredSearchTest {
       for (Map.Entry<String, Filter> f : managedFilters().entrySet()) {
         Set<String> matching = oracle(managedOracle, managedRows, f.getValue());
         List<SearchHit> hnsw = view.search(hybridQuery(q, "word3", 50, f.getValue()));
-        assertThat(ids(hnsw)).as(f.getKey() + ": hybrid hits match the filter").isSubsetOf(matching);
+        assertThat(ids(hnsw))
+            .as(f.getKey() + ": hybrid hits match the filter")
+            .isSubsetOf(matching);
         // Both lists as deep as the matching rows: every matching row with a vector, and every
         // matching row with word3 (vector or not).
         if (matching.size() <= 1000) {
-          Set<String> want = matching.stream()
-              .filter(id -> managedVectors.get(id) != null || managedText.get(id).startsWith("word3 "))
-              .collect(Collectors.toSet());
+          Set<String> want =
+              matching.stream()
+                  .filter(
+                      id ->
+                          managedVectors.get(id) != null
+                              || managedText.get(id).startsWith("word3 "))
+                  .collect(Collectors.toSet());
           assertThat(ids(view.search(hybridQuery(q, "word3", 1000, f.getValue()).exactly())))
-              .as(f.getKey() + ": hybrid over all matching rows").isEqualTo(want);
+              .as(f.getKey() + ": hybrid over all matching rows")
+              .isEqualTo(want);
         }
       }
-      Set<String> rareIds = RARE.stream().map(i -> String.format(Locale.ROOT, "d%04d", i)).collect(Collectors.toSet());
+      Set<String> rareIds =
+          RARE.stream()
+              .map(i -> String.format(Locale.ROOT, "d%04d", i))
+              .collect(Collectors.toSet());
       List<SearchHit> rare = view.search(hybridQuery(q, "word3", 10, cmp(GROUP, Op.EQ, "rare")));
       assertThat(ids(rare)).isEqualTo(rareIds);
       // d0017 is in both lists, so it leads.
@@ -443,7 +575,8 @@ class FilteredSearchTest {
 
   private static Map<String, Filter> sparkFilters() {
     // A published_at some row has exactly, to test the bounds of ranges.
-    List<Long> times = sparkRows.values().stream().map(r -> (Long) r.get(PUBLISHED)).sorted().toList();
+    List<Long> times =
+        sparkRows.values().stream().map(r -> (Long) r.get(PUBLISHED)).sorted().toList();
     String median = Instant.EPOCH.plus(times.get(times.size() / 2), ChronoUnit.MICROS).toString();
     String other = Instant.EPOCH.plus(times.get(times.size() / 3), ChronoUnit.MICROS).toString();
     Map<String, Filter> f = new LinkedHashMap<>();
@@ -457,10 +590,18 @@ class FilteredSearchTest {
     f.put("published lt", cmp(PUBLISHED, Op.LT, median));
     f.put("published lte", cmp(PUBLISHED, Op.LTE, median));
     f.put("published lt a date", cmp(PUBLISHED, Op.LT, "2023-11-15"));
-    f.put("published window", new And(List.of(
-        cmp(PUBLISHED, Op.GTE, "2023-11-15T00:00:00Z"), cmp(PUBLISHED, Op.LT, "2023-11-15T01:30:00.5Z"))));
-    f.put("published narrow window", new And(List.of(
-        cmp(PUBLISHED, Op.GT, "2023-11-14T23:00:00Z"), cmp(PUBLISHED, Op.LTE, "2023-11-14T23:20:20Z"))));
+    f.put(
+        "published window",
+        new And(
+            List.of(
+                cmp(PUBLISHED, Op.GTE, "2023-11-15T00:00:00Z"),
+                cmp(PUBLISHED, Op.LT, "2023-11-15T01:30:00.5Z"))));
+    f.put(
+        "published narrow window",
+        new And(
+            List.of(
+                cmp(PUBLISHED, Op.GT, "2023-11-14T23:00:00Z"),
+                cmp(PUBLISHED, Op.LTE, "2023-11-14T23:20:20Z"))));
     f.put("tier eq", cmp(TIER, Op.EQ, "1"));
     f.put("tier gte", cmp(TIER, Op.GTE, "1"));
     f.put("revised exists", new Exists(REVISED, true));
@@ -468,24 +609,34 @@ class FilteredSearchTest {
     f.put("and", new And(List.of(cmp(LANG, Op.EQ, "fr"), cmp(SOURCE, Op.EQ, "crawl"))));
     f.put("or", new Or(List.of(cmp(LANG, Op.EQ, "en"), cmp(REVISED, Op.EQ, "true"))));
     f.put("not", new Not(new In(LANG, List.of("de", "fr"))));
-    f.put("nested", new And(List.of(
-        new Not(cmp(TIER, Op.EQ, "0")),
-        new Or(List.of(cmp(LANG, Op.EQ, "es"), cmp(PUBLISHED, Op.LT, "2023-11-14T23:00:00Z"))))));
+    f.put(
+        "nested",
+        new And(
+            List.of(
+                new Not(cmp(TIER, Op.EQ, "0")),
+                new Or(
+                    List.of(
+                        cmp(LANG, Op.EQ, "es"), cmp(PUBLISHED, Op.LT, "2023-11-14T23:00:00Z"))))));
     f.put("few", new And(List.of(cmp(LANG, Op.EQ, "de"), new Exists(REVISED, true))));
     return f;
   }
 
   @Test
   void theSparkTableFiltersOnItsPartitionColumnTimestampsAndMetadata() throws IOException {
-    assertThat(spark.manifest().filterFieldsByName()).containsEntry(LANG, new FilterField(LANG, LANG, null, FieldType.KEYWORD))
+    assertThat(spark.manifest().filterFieldsByName())
+        .containsEntry(LANG, new FilterField(LANG, LANG, null, FieldType.KEYWORD))
         .containsEntry(PUBLISHED, new FilterField(PUBLISHED, PUBLISHED, null, FieldType.TIMESTAMP))
         .containsEntry(TIER, new FilterField(TIER, "metadata", "tier", FieldType.KEYWORD));
     Map<String, Filter> filters = sparkFilters();
     // The filters are not vacuous: each matches some rows but not all (but for the negations).
     for (Map.Entry<String, Filter> f : filters.entrySet()) {
-      assertThat(oracle(sparkOracle, sparkRows, f.getValue())).as(f.getKey()).isNotEmpty().hasSizeLessThan(384);
+      assertThat(oracle(sparkOracle, sparkRows, f.getValue()))
+          .as(f.getKey())
+          .isNotEmpty()
+          .hasSizeLessThan(384);
     }
-    checkVectorSearch(spark, sparkOracle, sparkRows, sparkVectors, filters, sparkQueries.subList(0, 10), 0.9);
+    checkVectorSearch(
+        spark, sparkOracle, sparkRows, sparkVectors, filters, sparkQueries.subList(0, 10), 0.9);
   }
 
   @Test
@@ -494,34 +645,74 @@ class FilteredSearchTest {
       for (Map.Entry<String, Filter> f : sparkFilters().entrySet()) {
         Set<String> matching = oracle(sparkOracle, sparkRows, f.getValue());
         for (String word : List.of("harbor", "winter")) {
-          Set<String> want = matching.stream().filter(id -> sparkWords.get(id).contains(word)).collect(Collectors.toSet());
+          Set<String> want =
+              matching.stream()
+                  .filter(id -> sparkWords.get(id).contains(word))
+                  .collect(Collectors.toSet());
           assertThat(ids(view.search(keywordQuery(word, 1000, f.getValue()))))
-              .as(f.getKey() + ": rows with '" + word + "'").isEqualTo(want);
+              .as(f.getKey() + ": rows with '" + word + "'")
+              .isEqualTo(want);
         }
         // Every Spark row has a vector, so a hybrid search as deep as the table returns exactly
         // the matching rows; a shallow one only matching rows.
         assertThat(ids(view.search(hybridQuery(sparkQueries.get(0), "harbor", 1000, f.getValue()))))
-            .as(f.getKey() + ": deep hybrid").isEqualTo(matching);
-        assertThat(ids(view.search(hybridQuery(sparkQueries.get(1), "harbor winter", 10, f.getValue()))))
-            .as(f.getKey() + ": hybrid").isSubsetOf(matching).hasSize(Math.min(10, matching.size()));
+            .as(f.getKey() + ": deep hybrid")
+            .isEqualTo(matching);
+        assertThat(
+                ids(
+                    view.search(
+                        hybridQuery(sparkQueries.get(1), "harbor winter", 10, f.getValue()))))
+            .as(f.getKey() + ": hybrid")
+            .isSubsetOf(matching)
+            .hasSize(Math.min(10, matching.size()));
       }
     }
   }
 
   // ---------------------------------------------------------------- validation
 
-  private static void assertRefused(Filter filter, int maxDepth, FilterException.Code code, String messagePart)
+  private static void assertRefused(
+      Filter filter, int maxDepth, FilterException.Code code, String messagePart)
       throws IOException {
-    IndexQuery vector = new IndexQuery(SearchMode.VECTOR, sparkQueries.get(0), null, filter, 10, 100,
-        Float.NEGATIVE_INFINITY, false, maxDepth);
-    IndexQuery keyword = new IndexQuery(SearchMode.KEYWORD, null, "harbor", filter, 10, 100,
-        Float.NEGATIVE_INFINITY, false, maxDepth);
-    IndexQuery hybrid = new IndexQuery(SearchMode.HYBRID, sparkQueries.get(0), "harbor", filter, 10, 100,
-        Float.NEGATIVE_INFINITY, false, maxDepth);
+    IndexQuery vector =
+        new IndexQuery(
+            SearchMode.VECTOR,
+            sparkQueries.get(0),
+            null,
+            filter,
+            10,
+            100,
+            Float.NEGATIVE_INFINITY,
+            false,
+            maxDepth);
+    IndexQuery keyword =
+        new IndexQuery(
+            SearchMode.KEYWORD,
+            null,
+            "harbor",
+            filter,
+            10,
+            100,
+            Float.NEGATIVE_INFINITY,
+            false,
+            maxDepth);
+    IndexQuery hybrid =
+        new IndexQuery(
+            SearchMode.HYBRID,
+            sparkQueries.get(0),
+            "harbor",
+            filter,
+            10,
+            100,
+            Float.NEGATIVE_INFINITY,
+            false,
+            maxDepth);
     try (VectorIndex.View view = spark.acquire()) {
       for (IndexQuery q : List.of(vector, vector.exactly(), keyword, hybrid)) {
-        assertThatThrownBy(() -> view.search(q)).as(q.mode() + " " + filter)
-            .isInstanceOfSatisfying(FilterException.class, e -> assertThat(e.code()).isEqualTo(code))
+        assertThatThrownBy(() -> view.search(q))
+            .as(q.mode() + " " + filter)
+            .isInstanceOfSatisfying(
+                FilterException.class, e -> assertThat(e.code()).isEqualTo(code))
             .hasMessageContaining(messagePart);
       }
       assertThatThrownBy(() -> view.matching(filter, maxDepth, 10))
@@ -532,14 +723,23 @@ class FilteredSearchTest {
   @Test
   void aFieldThatIsNotFilterableIsRefusedAsSuch() throws IOException {
     int depth = IndexQuery.DEFAULT_MAX_FILTER_DEPTH;
-    // A column of the table that was not declared filterable, one it does not have, an undeclared key.
-    assertRefused(cmp("body", Op.EQ, "x"), depth, FilterException.Code.FIELD_NOT_FILTERABLE, "'body'");
-    assertRefused(cmp("nope", Op.EQ, "x"), depth, FilterException.Code.FIELD_NOT_FILTERABLE, "'nope'");
-    assertRefused(new Exists("metadata.colour", true), depth, FilterException.Code.FIELD_NOT_FILTERABLE,
+    // A column of the table that was not declared filterable, one it does not have, an undeclared
+    // key.
+    assertRefused(
+        cmp("body", Op.EQ, "x"), depth, FilterException.Code.FIELD_NOT_FILTERABLE, "'body'");
+    assertRefused(
+        cmp("nope", Op.EQ, "x"), depth, FilterException.Code.FIELD_NOT_FILTERABLE, "'nope'");
+    assertRefused(
+        new Exists("metadata.colour", true),
+        depth,
+        FilterException.Code.FIELD_NOT_FILTERABLE,
         "'metadata.colour'");
     // Also when nested under a valid condition.
-    assertRefused(new And(List.of(cmp(LANG, Op.EQ, "fr"), new Not(new In("doc_id", List.of("doc-1"))))), depth,
-        FilterException.Code.FIELD_NOT_FILTERABLE, "'doc_id'");
+    assertRefused(
+        new And(List.of(cmp(LANG, Op.EQ, "fr"), new Not(new In("doc_id", List.of("doc-1"))))),
+        depth,
+        FilterException.Code.FIELD_NOT_FILTERABLE,
+        "'doc_id'");
   }
 
   @Test
@@ -550,7 +750,8 @@ class FilteredSearchTest {
     assertRefused(cmp(PUBLISHED, Op.GT, "yesterday"), depth, invalid, PUBLISHED);
     assertRefused(cmp(PUBLISHED, Op.GT, "2023-11-15 00:00:00"), depth, invalid, PUBLISHED);
     assertRefused(cmp(PUBLISHED, Op.GT, 1_700_000_000_000_000L), depth, invalid, PUBLISHED);
-    assertRefused(new In(PUBLISHED, List.of("2023-11-15T00:00:00Z", "soon")), depth, invalid, PUBLISHED);
+    assertRefused(
+        new In(PUBLISHED, List.of("2023-11-15T00:00:00Z", "soon")), depth, invalid, PUBLISHED);
     // A string field wants a string.
     assertRefused(cmp(LANG, Op.EQ, 5), depth, invalid, LANG);
     assertRefused(new In(TIER, List.of("1", 2)), depth, invalid, TIER);
@@ -558,7 +759,8 @@ class FilteredSearchTest {
     assertRefused(new In(LANG, List.of()), depth, invalid, "in");
     assertRefused(new And(List.of()), depth, invalid, "and");
     assertRefused(new Or(List.of()), depth, invalid, "or");
-    assertRefused(new Or(List.of(cmp(LANG, Op.EQ, "fr"), new And(List.of()))), depth, invalid, "and");
+    assertRefused(
+        new Or(List.of(cmp(LANG, Op.EQ, "fr"), new And(List.of()))), depth, invalid, "and");
     // Too deep: three levels where two are allowed; nine where eight are.
     Filter three = new Not(new Not(cmp(LANG, Op.EQ, "fr")));
     assertRefused(three, 2, invalid, "3 levels");
@@ -571,26 +773,42 @@ class FilteredSearchTest {
     // At the limit is fine.
     try (VectorIndex.View view = spark.acquire()) {
       assertThat(view.search(vectorQuery(sparkQueries.get(0), 5, three).exactly())).hasSize(5);
-      assertThat(view.search(new IndexQuery(SearchMode.VECTOR, sparkQueries.get(0), null, ((And) nine).all().get(0),
-          5, 100, Float.NEGATIVE_INFINITY, false, 8))).hasSize(5);
+      assertThat(
+              view.search(
+                  new IndexQuery(
+                      SearchMode.VECTOR,
+                      sparkQueries.get(0),
+                      null,
+                      ((And) nine).all().get(0),
+                      5,
+                      100,
+                      Float.NEGATIVE_INFINITY,
+                      false,
+                      8)))
+          .hasSize(5);
     }
   }
 
   @Test
   void integersRefuseFractionsAndStrings() {
     // Neither table has an integer column, so the compiler is checked on its own with one.
-    FilterCompiler compiler = new FilterCompiler(
-        Map.of("n", new FilterField("n", "n", null, FieldType.LONG)), new MatchAllDocsQuery());
+    FilterCompiler compiler =
+        new FilterCompiler(
+            Map.of("n", new FilterField("n", "n", null, FieldType.LONG)), new MatchAllDocsQuery());
     for (Object bad : List.of(2.5, 2.5f, new java.math.BigDecimal("7.01"), "3", true)) {
-      assertThatThrownBy(() -> compiler.compile(cmp("n", Op.GT, bad), 8)).as(String.valueOf(bad))
-          .isInstanceOfSatisfying(FilterException.class,
+      assertThatThrownBy(() -> compiler.compile(cmp("n", Op.GT, bad), 8))
+          .as(String.valueOf(bad))
+          .isInstanceOfSatisfying(
+              FilterException.class,
               e -> assertThat(e.code()).isEqualTo(FilterException.Code.INVALID_FILTER))
           .hasMessageContaining("'n' is an integer");
       assertThatThrownBy(() -> compiler.compile(new In("n", List.of(1, bad)), 8))
           .isInstanceOf(FilterException.class);
     }
     // Whole numbers are integers however they are written.
-    for (Object ok : List.of(3, 3L, (short) 3, 3.0, new java.math.BigDecimal("3.00"), java.math.BigInteger.TEN)) {
+    for (Object ok :
+        List.of(
+            3, 3L, (short) 3, 3.0, new java.math.BigDecimal("3.00"), java.math.BigInteger.TEN)) {
       assertThat(compiler.compile(cmp("n", Op.EQ, ok), 8)).as(String.valueOf(ok)).isNotNull();
     }
   }

@@ -29,8 +29,11 @@ final class IndexedTable implements AutoCloseable {
   IndexedTable(Path dir, VectorSpec spec, IndexOptions options) throws IOException {
     this.spec = spec;
     this.options = options;
-    this.table = ContentTable.createManaged(
-        io.lakeshelf.content.storage.TableEngines.local(), dir.resolve("table").toString(), List.of(spec));
+    this.table =
+        ContentTable.createManaged(
+            io.lakeshelf.content.storage.TableEngines.local(),
+            dir.resolve("table").toString(),
+            List.of(spec));
     this.indexDir = dir.resolve("index");
     this.index = VectorIndex.open(indexDir, spec, options);
     sync();

@@ -46,11 +46,19 @@ class KeywordAndHybridSearchTest {
     List<Document> docs = new ArrayList<>();
     for (int i = 0; i < passages.size(); i++) {
       Passage p = passages.get(i);
-      docs.add(new Document(p.id(), p.title(), p.text(), null, Map.of("body", vectors[i]), null, null));
+      docs.add(
+          new Document(p.id(), p.title(), p.text(), null, Map.of("body", vectors[i]), null, null));
     }
-    docs.add(new Document(UNEMBEDDED, "Skerryvore keeper's log",
-        "Fog rolled in at dusk; the keeper lit the lamp and sounded the foghorn every ninety seconds.",
-        null, null, null, null));
+    docs.add(
+        new Document(
+            UNEMBEDDED,
+            "Skerryvore keeper's log",
+            "Fog rolled in at dusk; the keeper lit the lamp and sounded the foghorn every ninety"
+                + " seconds.",
+            null,
+            null,
+            null,
+            null));
     table = new IndexedTable(dir, SPEC);
     table.upsert(docs);
     assertThat(table.index.rowCount()).isEqualTo(passages.size());
@@ -82,12 +90,28 @@ class KeywordAndHybridSearchTest {
   }
 
   private static IndexQuery keyword(String text, int k) {
-    return new IndexQuery(SearchMode.KEYWORD, null, text, null, k, k, Float.NEGATIVE_INFINITY, false,
+    return new IndexQuery(
+        SearchMode.KEYWORD,
+        null,
+        text,
+        null,
+        k,
+        k,
+        Float.NEGATIVE_INFINITY,
+        false,
         IndexQuery.DEFAULT_MAX_FILTER_DEPTH);
   }
 
   private static IndexQuery hybrid(String text, int k, int candidates) {
-    return new IndexQuery(SearchMode.HYBRID, embed(text), text, null, k, candidates, Float.NEGATIVE_INFINITY, false,
+    return new IndexQuery(
+        SearchMode.HYBRID,
+        embed(text),
+        text,
+        null,
+        k,
+        candidates,
+        Float.NEGATIVE_INFINITY,
+        false,
         IndexQuery.DEFAULT_MAX_FILTER_DEPTH);
   }
 
@@ -102,18 +126,21 @@ class KeywordAndHybridSearchTest {
     assertThat(ids(byKeyword).get(0)).isEqualTo(RagCorpus.PRODUCT_CODE_PASSAGE);
     // Only the two passages that mention an XR code match at all: the code is split into "xr" and
     // "4471", and the parts list has "xr" only.
-    assertThat(ids(byKeyword)).containsExactly(RagCorpus.PRODUCT_CODE_PASSAGE, RagCorpus.PRODUCT_CODE_DECOY);
+    assertThat(ids(byKeyword))
+        .containsExactly(RagCorpus.PRODUCT_CODE_PASSAGE, RagCorpus.PRODUCT_CODE_DECOY);
     assertThat(byKeyword.get(0).score()).isGreaterThan(byKeyword.get(1).score());
     // However the code is written.
     assertThat(ids(search(keyword("xr 4471", 1)))).containsExactly(RagCorpus.PRODUCT_CODE_PASSAGE);
-    assertThat(ids(search(keyword("What does the XR-4471 need?", 1)))).containsExactly(RagCorpus.PRODUCT_CODE_PASSAGE);
+    assertThat(ids(search(keyword("What does the XR-4471 need?", 1))))
+        .containsExactly(RagCorpus.PRODUCT_CODE_PASSAGE);
   }
 
   @Test
   void hybridSearchPutsTheProductCodesPassageInTheTopTwo() throws IOException {
     List<String> hits = ids(search(hybrid(RagCorpus.PRODUCT_CODE, 10, 100)));
     assertThat(hits.indexOf(RagCorpus.PRODUCT_CODE_PASSAGE)).isBetween(0, 1);
-    assertThat(hits.subList(0, 2)).containsExactlyInAnyOrder(RagCorpus.PRODUCT_CODE_PASSAGE, RagCorpus.PRODUCT_CODE_DECOY);
+    assertThat(hits.subList(0, 2))
+        .containsExactlyInAnyOrder(RagCorpus.PRODUCT_CODE_PASSAGE, RagCorpus.PRODUCT_CODE_DECOY);
     // With words about it, the vector list agrees and hybrid puts it first.
     assertThat(ids(search(hybrid("descaling the XR-4471 espresso machine", 3, 100))).get(0))
         .isEqualTo(RagCorpus.PRODUCT_CODE_PASSAGE);
@@ -123,7 +150,9 @@ class KeywordAndHybridSearchTest {
   void aRowOnlyInTheKeywordListStillAppearsInHybridResults() throws IOException {
     // One word, in that row only: the keyword list is that row, the vector list every other row.
     String query = "foghorn";
-    assertThat(ids(search(vector(query, 100)))).hasSize(RagCorpus.passages().size()).doesNotContain(UNEMBEDDED);
+    assertThat(ids(search(vector(query, 100))))
+        .hasSize(RagCorpus.passages().size())
+        .doesNotContain(UNEMBEDDED);
     assertThat(ids(search(keyword(query, 10)))).containsExactly(UNEMBEDDED);
     List<SearchHit> fused = search(hybrid(query, 5, 100));
     assertThat(ids(fused)).contains(UNEMBEDDED);
@@ -135,17 +164,32 @@ class KeywordAndHybridSearchTest {
     }
   }
 
-  /** Hybrid results are the reciprocal rank fusion of the two lists, each as deep as {@code candidates}. */
+  /**
+   * Hybrid results are the reciprocal rank fusion of the two lists, each as deep as {@code
+   * candidates}.
+   */
   @Test
   void hybridResultsAreTheFusionOfTheVectorAndKeywordLists() throws IOException {
-    List<String> queries = new ArrayList<>(RagCorpus.questions().stream().map(RagCorpus.Question::question).toList());
-    queries.addAll(List.of(RagCorpus.PRODUCT_CODE, "the keeper sounded the foghorn", "water temperature"));
+    List<String> queries =
+        new ArrayList<>(RagCorpus.questions().stream().map(RagCorpus.Question::question).toList());
+    queries.addAll(
+        List.of(RagCorpus.PRODUCT_CODE, "the keeper sounded the foghorn", "water temperature"));
     int keywordOnly = 0;
     for (String q : queries) {
       for (int candidates : new int[] {5, 20, 100}) {
         float[] v = embed(q);
-        List<SearchHit> vectorList = search(new IndexQuery(SearchMode.VECTOR, v, null, null, candidates, candidates,
-            Float.NEGATIVE_INFINITY, false, IndexQuery.DEFAULT_MAX_FILTER_DEPTH));
+        List<SearchHit> vectorList =
+            search(
+                new IndexQuery(
+                    SearchMode.VECTOR,
+                    v,
+                    null,
+                    null,
+                    candidates,
+                    candidates,
+                    Float.NEGATIVE_INFINITY,
+                    false,
+                    IndexQuery.DEFAULT_MAX_FILTER_DEPTH));
         List<SearchHit> keywordList = search(keyword(q, candidates));
         Map<String, Float> rrf = new HashMap<>();
         for (List<SearchHit> list : List.of(vectorList, keywordList)) {
@@ -155,13 +199,32 @@ class KeywordAndHybridSearchTest {
         }
         List<String> keywordOrder = ids(keywordList);
         // equal scores keep the keyword list's order (rows absent from it last), then ids
-        List<String> want = rrf.entrySet().stream()
-            .sorted(Map.Entry.<String, Float>comparingByValue().reversed()
-                .thenComparing(e -> keywordOrder.contains(e.getKey()) ? keywordOrder.indexOf(e.getKey()) : Integer.MAX_VALUE)
-                .thenComparing(Map.Entry::getKey))
-            .map(Map.Entry::getKey).limit(candidates).toList();
-        List<SearchHit> got = search(new IndexQuery(SearchMode.HYBRID, v, q, null, candidates, candidates,
-            Float.NEGATIVE_INFINITY, false, IndexQuery.DEFAULT_MAX_FILTER_DEPTH));
+        List<String> want =
+            rrf.entrySet().stream()
+                .sorted(
+                    Map.Entry.<String, Float>comparingByValue()
+                        .reversed()
+                        .thenComparing(
+                            e ->
+                                keywordOrder.contains(e.getKey())
+                                    ? keywordOrder.indexOf(e.getKey())
+                                    : Integer.MAX_VALUE)
+                        .thenComparing(Map.Entry::getKey))
+                .map(Map.Entry::getKey)
+                .limit(candidates)
+                .toList();
+        List<SearchHit> got =
+            search(
+                new IndexQuery(
+                    SearchMode.HYBRID,
+                    v,
+                    q,
+                    null,
+                    candidates,
+                    candidates,
+                    Float.NEGATIVE_INFINITY,
+                    false,
+                    IndexQuery.DEFAULT_MAX_FILTER_DEPTH));
         assertThat(ids(got)).as(q + ", candidates " + candidates).isEqualTo(want);
         for (SearchHit h : got) {
           assertThat(h.score()).isCloseTo(rrf.get(h.id()), within(1e-7f));
@@ -180,7 +243,9 @@ class KeywordAndHybridSearchTest {
       List<SearchHit> hits = search(vector(q.question(), 1));
       assertThat(ids(hits)).as(q.question()).containsExactly(q.answerId());
       // Exact search agrees.
-      assertThat(ids(search(vector(q.question(), 1).exactly()))).as(q.question()).containsExactly(q.answerId());
+      assertThat(ids(search(vector(q.question(), 1).exactly())))
+          .as(q.question())
+          .containsExactly(q.answerId());
     }
   }
 
@@ -190,8 +255,18 @@ class KeywordAndHybridSearchTest {
     assertThat(all).hasSizeGreaterThan(2);
     assertThat(all).isSortedAccordingTo(Comparator.comparing(SearchHit::score).reversed());
     float cut = all.get(1).score();
-    List<SearchHit> cutOff = search(new IndexQuery(SearchMode.KEYWORD, null, "water", null, 50, 50, cut, false,
-        IndexQuery.DEFAULT_MAX_FILTER_DEPTH));
+    List<SearchHit> cutOff =
+        search(
+            new IndexQuery(
+                SearchMode.KEYWORD,
+                null,
+                "water",
+                null,
+                50,
+                50,
+                cut,
+                false,
+                IndexQuery.DEFAULT_MAX_FILTER_DEPTH));
     assertThat(cutOff).allSatisfy(h -> assertThat(h.score()).isGreaterThanOrEqualTo(cut));
     assertThat(ids(cutOff)).isEqualTo(ids(all).subList(0, cutOff.size()));
     // A text with no indexed term finds nothing rather than failing.
@@ -214,7 +289,8 @@ class KeywordAndHybridSearchTest {
     float a = 1f / 61;
     float zd = 1f / 62; // z second by vector, d second by keyword: a tie, d first (keyword order)
 
-    List<SearchHit> fused = io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 10, Float.NEGATIVE_INFINITY);
+    List<SearchHit> fused =
+        io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 10, Float.NEGATIVE_INFINITY);
     assertThat(ids(fused)).containsExactly("c", "a", "d", "z");
     assertThat(fused.get(0).score()).isCloseTo(c, within(1e-8f));
     assertThat(fused.get(1).score()).isCloseTo(a, within(1e-8f));
@@ -223,11 +299,24 @@ class KeywordAndHybridSearchTest {
     // Locators are kept.
     assertThat(fused.get(0).locator()).isEqualTo(new RowLocator("part-c.parquet", 'c'));
 
-    assertThat(ids(io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 2, Float.NEGATIVE_INFINITY))).containsExactly("c", "a");
-    assertThat(ids(io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 10, a))).containsExactly("c", "a");
-    assertThat(ids(io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 10, Math.nextUp(a)))).containsExactly("c");
-    assertThat(io.lakeshelf.index.query.RankFusion.fuse(List.of(), List.of(), 10, Float.NEGATIVE_INFINITY)).isEmpty();
-    assertThat(ids(io.lakeshelf.index.query.RankFusion.fuse(List.of(), keyword, 10, Float.NEGATIVE_INFINITY))).containsExactly("c", "d");
+    assertThat(
+            ids(
+                io.lakeshelf.index.query.RankFusion.fuse(
+                    vector, keyword, 2, Float.NEGATIVE_INFINITY)))
+        .containsExactly("c", "a");
+    assertThat(ids(io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 10, a)))
+        .containsExactly("c", "a");
+    assertThat(ids(io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 10, Math.nextUp(a))))
+        .containsExactly("c");
+    assertThat(
+            io.lakeshelf.index.query.RankFusion.fuse(
+                List.of(), List.of(), 10, Float.NEGATIVE_INFINITY))
+        .isEmpty();
+    assertThat(
+            ids(
+                io.lakeshelf.index.query.RankFusion.fuse(
+                    List.of(), keyword, 10, Float.NEGATIVE_INFINITY)))
+        .containsExactly("c", "d");
   }
 
   @Test
@@ -236,7 +325,8 @@ class KeywordAndHybridSearchTest {
     // the keyword list's order decides: c first.
     List<SearchHit> vector = List.of(hit("a", 1), hit("b", 1), hit("x", 1));
     List<SearchHit> keyword = List.of(hit("c", 1), hit("b", 1), hit("y", 1));
-    List<SearchHit> fused = io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 3, Float.NEGATIVE_INFINITY);
+    List<SearchHit> fused =
+        io.lakeshelf.index.query.RankFusion.fuse(vector, keyword, 3, Float.NEGATIVE_INFINITY);
     assertThat(ids(fused)).containsExactly("b", "c", "a");
     assertThat(fused.get(0).score()).isCloseTo(2f / 62, within(1e-8f));
   }

@@ -37,13 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Recall@10 of the default search (100 candidates, quantized vectors oversampled and rescored at
  * full precision) for each quantization, against brute force, on 6,000 real MiniLM embeddings of
- * WordNet glosses (two files, so two segments), queried with 100 held-out glosses; with the index size on disk and the time to
- * build it. Each index is also reopened, through Lucene's own format lookup, and an index
- * reopened with another quantization is rebuilt.
+ * WordNet glosses (two files, so two segments), queried with 100 held-out glosses; with the index
+ * size on disk and the time to build it. Each index is also reopened, through Lucene's own format
+ * lookup, and an index reopened with another quantization is rebuilt.
  *
  * <p>The suite's check runs on 6,000 rows so that a clean build embeds them in seconds; the
- * measurement at scale (20,000 rows and more, with latencies) is the benchmark's
- * ({@code RagBenchmark}).
+ * measurement at scale (20,000 rows and more, with latencies) is the benchmark's ({@code
+ * RagBenchmark}).
  */
 class QuantizationRecallIT {
 
@@ -72,11 +72,13 @@ class QuantizationRecallIT {
    * search that ranked by the quantized scores alone (INT4 0.934, BBQ 0.703) fails. The quantized
    * indexes are larger on disk than NONE: they keep the float vectors for rescoring.
    */
-  private static final Map<Quantization, Double> FLOOR = new EnumMap<>(Map.of(
-      Quantization.NONE, 0.95,
-      Quantization.INT8, 0.97,
-      Quantization.INT4, 0.96,
-      Quantization.BBQ, 0.96));
+  private static final Map<Quantization, Double> FLOOR =
+      new EnumMap<>(
+          Map.of(
+              Quantization.NONE, 0.95,
+              Quantization.INT8, 0.97,
+              Quantization.INT4, 0.96,
+              Quantization.BBQ, 0.96));
 
   @TempDir Path dir;
   private final ExecutorService executor = Executors.newFixedThreadPool(2);
@@ -90,7 +92,9 @@ class QuantizationRecallIT {
   void recallAtTenPerQuantizationOnRealEmbeddings() throws Exception {
     float[][] vectors = CorpusEmbeddings.first(ROWS + QUERIES);
     Map<String, float[]> byId = new HashMap<>();
-    ContentTable table = ContentTable.createManaged(TableEngines.local(), dir.resolve("table").toString(), List.of(SPEC));
+    ContentTable table =
+        ContentTable.createManaged(
+            TableEngines.local(), dir.resolve("table").toString(), List.of(SPEC));
     // Blind appends: the ids are new, so no row is looked up to be replaced.
     for (int from = 0; from < ROWS; from += FILE_ROWS) {
       List<Document> docs = new ArrayList<>();
@@ -112,8 +116,14 @@ class QuantizationRecallIT {
       truth.add(BruteForce.ranked(byId, id -> true, query).subList(0, K));
     }
 
-    System.out.printf(Locale.ROOT, "%,d MiniLM embeddings (%d-d), %d held-out queries, k=%d, %d candidates%n",
-        ROWS, SPEC.dimensions(), QUERIES, K, VectorQuery.DEFAULT_CANDIDATES);
+    System.out.printf(
+        Locale.ROOT,
+        "%,d MiniLM embeddings (%d-d), %d held-out queries, k=%d, %d candidates%n",
+        ROWS,
+        SPEC.dimensions(),
+        QUERIES,
+        K,
+        VectorQuery.DEFAULT_CANDIDATES);
     Map<Quantization, Double> recalls = new EnumMap<>(Quantization.class);
     for (Quantization quantization : Quantization.values()) {
       IndexOptions options = new IndexOptions(quantization, TextAnalysis.STANDARD, List.of());
@@ -123,7 +133,8 @@ class QuantizationRecallIT {
       double searchMillis;
       long start = System.nanoTime();
       try (VectorIndex index = VectorIndex.open(indexDir, SPEC, options)) {
-        SyncResult sync = index.syncTo(snapshot, ContentColumns.MANAGED, executor, SyncProgress.NONE);
+        SyncResult sync =
+            index.syncTo(snapshot, ContentColumns.MANAGED, executor, SyncProgress.NONE);
         buildSeconds = (System.nanoTime() - start) / 1e9;
         assertThat(sync.rowsAdded()).isEqualTo(ROWS);
         assertThat(index.rowCount()).isEqualTo(ROWS);
@@ -139,8 +150,11 @@ class QuantizationRecallIT {
           searchMillis = (System.nanoTime() - searchStart) / 1e6 / QUERIES;
           // Exact search scores the full-precision vectors whatever the quantization.
           for (int q = 0; q < 5; q++) {
-            BruteForce.assertExactTop(view.search(IndexQuery.vector(queries.get(q), K).exactly()),
-                BruteForce.ranked(byId, id -> true, queries.get(q)), K, quantization + " exact, query " + q);
+            BruteForce.assertExactTop(
+                view.search(IndexQuery.vector(queries.get(q), K).exactly()),
+                BruteForce.ranked(byId, id -> true, queries.get(q)),
+                K,
+                quantization + " exact, query " + q);
           }
         }
         recalls.put(quantization, found / (double) (QUERIES * K));
@@ -151,23 +165,46 @@ class QuantizationRecallIT {
       try (VectorIndex index = VectorIndex.open(indexDir, SPEC, options)) {
         assertThat(index.version()).isEqualTo(snapshot.version());
         assertThat(index.rowCount()).isEqualTo(ROWS);
-        assertThat(index.syncTo(snapshot, ContentColumns.MANAGED, executor, SyncProgress.NONE).changed()).isFalse();
+        assertThat(
+                index
+                    .syncTo(snapshot, ContentColumns.MANAGED, executor, SyncProgress.NONE)
+                    .changed())
+            .isFalse();
         try (VectorIndex.View view = index.acquire()) {
           for (int q = 0; q < 10; q++) {
-            assertThat(view.search(IndexQuery.vector(queries.get(q), K)).stream().map(SearchHit::id).toList())
-                .as(quantization + " reopened, query " + q).isEqualTo(before.get(q));
+            assertThat(
+                    view.search(IndexQuery.vector(queries.get(q), K)).stream()
+                        .map(SearchHit::id)
+                        .toList())
+                .as(quantization + " reopened, query " + q)
+                .isEqualTo(before.get(q));
           }
         }
       }
       // Plain Lucene, with no Lakeshelf codec, reads it: the formats are stock ones found by name.
-      try (FSDirectory d = FSDirectory.open(indexDir); DirectoryReader reader = DirectoryReader.open(d)) {
+      try (FSDirectory d = FSDirectory.open(indexDir);
+          DirectoryReader reader = DirectoryReader.open(d)) {
         IndexSearcher searcher = new IndexSearcher(reader);
-        assertThat(searcher.count(new FieldExistsQuery(io.lakeshelf.index.schema.IndexSchema.F_VECTOR))).isEqualTo(ROWS);
-        assertThat(searcher.search(new KnnFloatVectorQuery(io.lakeshelf.index.schema.IndexSchema.F_VECTOR, queries.get(0), K), K).scoreDocs)
+        assertThat(
+                searcher.count(
+                    new FieldExistsQuery(io.lakeshelf.index.schema.IndexSchema.F_VECTOR)))
+            .isEqualTo(ROWS);
+        assertThat(
+                searcher.search(
+                        new KnnFloatVectorQuery(
+                            io.lakeshelf.index.schema.IndexSchema.F_VECTOR, queries.get(0), K),
+                        K)
+                    .scoreDocs)
             .hasSize(K);
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+            Locale.ROOT,
             "%-5s recall@10 %.3f  index %6.1f MB  built in %5.1f s  %.2f ms/query  (%d segments)%n",
-            quantization, recalls.get(quantization), size / 1e6, buildSeconds, searchMillis, reader.leaves().size());
+            quantization,
+            recalls.get(quantization),
+            size / 1e6,
+            buildSeconds,
+            searchMillis,
+            reader.leaves().size());
       }
     }
     for (Quantization q : Quantization.values()) {
@@ -175,13 +212,17 @@ class QuantizationRecallIT {
     }
 
     // Other options on an existing directory: the index is discarded and rebuilt from the table.
-    try (VectorIndex index = VectorIndex.open(dir.resolve("index-int8"), SPEC, IndexOptions.DEFAULT)) {
+    try (VectorIndex index =
+        VectorIndex.open(dir.resolve("index-int8"), SPEC, IndexOptions.DEFAULT)) {
       assertThat(index.version()).isEqualTo(TableVersion.NONE);
       assertThat(index.rowCount()).isZero();
       assertThat(index.manifest().options().quantization()).isEqualTo(Quantization.NONE);
     }
-    try (VectorIndex index = VectorIndex.open(dir.resolve("index-bbq"), SPEC,
-        new IndexOptions(Quantization.BBQ, TextAnalysis.ENGLISH, List.of()))) {
+    try (VectorIndex index =
+        VectorIndex.open(
+            dir.resolve("index-bbq"),
+            SPEC,
+            new IndexOptions(Quantization.BBQ, TextAnalysis.ENGLISH, List.of()))) {
       assertThat(index.version()).as("other text analysis").isEqualTo(TableVersion.NONE);
     }
   }

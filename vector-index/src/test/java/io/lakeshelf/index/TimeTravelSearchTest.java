@@ -30,13 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Search over an older table version: an in-memory index without an HNSW graph ({@link
- * VectorIndex#inMemoryExact}) synced to that version's snapshot and
- * searched exactly returns what brute force over that version's rows returns, rows replaced or
- * deleted since included, while the current index holds only the current rows.
+ * VectorIndex#inMemoryExact}) synced to that version's snapshot and searched exactly returns what
+ * brute force over that version's rows returns, rows replaced or deleted since included, while the
+ * current index holds only the current rows.
  */
 class TimeTravelSearchTest {
 
-  private static final VectorSpec SPEC = new VectorSpec("body", "body_embedding", 8, Similarity.COSINE);
+  private static final VectorSpec SPEC =
+      new VectorSpec("body", "body_embedding", 8, Similarity.COSINE);
   private static final IndexOptions OPTIONS =
       new IndexOptions(Quantization.NONE, TextAnalysis.STANDARD, List.of("metadata.gen"));
 
@@ -46,9 +47,12 @@ class TimeTravelSearchTest {
   private record Row(float[] vector, int gen) {}
 
   private final Random random = new Random(2024);
+
   /** The live rows after each commit. */
   private final Map<TableVersion, Map<String, Row>> versions = new LinkedHashMap<>();
+
   private final Map<String, Row> live = new HashMap<>();
+
   /** Every vector a row had before it was replaced or deleted. */
   private final Map<String, List<float[]>> gone = new HashMap<>();
 
@@ -58,8 +62,14 @@ class TimeTravelSearchTest {
     if (old != null) {
       gone.computeIfAbsent(id, k -> new ArrayList<>()).add(old.vector());
     }
-    return new Document(id, "Row " + id, "written by generation" + gen, null, Map.of("body", v),
-        Map.of("gen", Integer.toString(gen)), null);
+    return new Document(
+        id,
+        "Row " + id,
+        "written by generation" + gen,
+        null,
+        Map.of("body", v),
+        Map.of("gen", Integer.toString(gen)),
+        null);
   }
 
   private void upsert(IndexedTable t, int gen, IntStream ids) throws IOException {
@@ -89,13 +99,23 @@ class TimeTravelSearchTest {
   @Test
   void anOlderVersionSearchedExactlyReturnsTheBruteForceTopKOfThatVersion() throws Exception {
     try (IndexedTable t = new IndexedTable(dir, SPEC, OPTIONS)) {
-      upsert(t, 1, IntStream.range(0, 300));                                   // v1: 300 rows
-      upsert(t, 2, IntStream.concat(IntStream.range(0, 60), IntStream.range(300, 340))); // v2: 60 replaced, 40 new
-      delete(t, IntStream.range(30, 90));                                      // v3: 60 deleted, 30 of them replaced at v2
-      upsert(t, 4, IntStream.concat(IntStream.range(100, 150), IntStream.range(30, 40))); // v4: 50 replaced, 10 back
-      delete(t, IntStream.range(200, 260));                                    // v5
-      upsert(t, 6, IntStream.range(0, 20));                                    // v6: replaced a second time
-      assertThat(versions.keySet()).extracting(TableVersion::value).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+      upsert(t, 1, IntStream.range(0, 300)); // v1: 300 rows
+      upsert(
+          t,
+          2,
+          IntStream.concat(
+              IntStream.range(0, 60), IntStream.range(300, 340))); // v2: 60 replaced, 40 new
+      delete(t, IntStream.range(30, 90)); // v3: 60 deleted, 30 of them replaced at v2
+      upsert(
+          t,
+          4,
+          IntStream.concat(
+              IntStream.range(100, 150), IntStream.range(30, 40))); // v4: 50 replaced, 10 back
+      delete(t, IntStream.range(200, 260)); // v5
+      upsert(t, 6, IntStream.range(0, 20)); // v6: replaced a second time
+      assertThat(versions.keySet())
+          .extracting(TableVersion::value)
+          .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
       TableVersion latest = t.index.version();
       assertThat(latest).isEqualTo(TableVersion.of(6));
 
@@ -106,7 +126,8 @@ class TimeTravelSearchTest {
     }
   }
 
-  private void checkVersion(IndexedTable t, TableVersion version, Map<String, Row> rows) throws IOException {
+  private void checkVersion(IndexedTable t, TableVersion version, Map<String, Row> rows)
+      throws IOException {
     TableSnapshot snapshot = t.table.at(version);
     Map<String, float[]> vectors = vectors(rows);
     try (VectorIndex old = VectorIndex.inMemoryExact(SPEC, OPTIONS)) {
@@ -122,9 +143,16 @@ class TimeTravelSearchTest {
         for (int i = 0; i < queries.size(); i++) {
           float[] q = queries.get(i);
           List<Scored> ranked = BruteForce.ranked(vectors, id -> true, q);
-          assertExactTop(view.search(IndexQuery.vector(q, 10).exactly()), ranked, 10, "v" + version + " query " + i);
+          assertExactTop(
+              view.search(IndexQuery.vector(q, 10).exactly()),
+              ranked,
+              10,
+              "v" + version + " query " + i);
           // As deep as the version: every row, in order.
-          assertExactTop(view.search(IndexQuery.vector(q, VectorQuery.MAX_K).exactly()), ranked, VectorQuery.MAX_K,
+          assertExactTop(
+              view.search(IndexQuery.vector(q, VectorQuery.MAX_K).exactly()),
+              ranked,
+              VectorQuery.MAX_K,
               "v" + version + " all rows, query " + i);
         }
         // Each row's own vector at that version finds it first, even when it was replaced or
@@ -140,7 +168,11 @@ class TimeTravelSearchTest {
           laterChanged += changedLater ? 1 : 0;
           float[] q = row.getValue().vector();
           List<SearchHit> hits = view.search(IndexQuery.vector(q, 5).exactly());
-          assertExactTop(hits, BruteForce.ranked(vectors, id -> true, q), 5, "v" + version + " row " + row.getKey());
+          assertExactTop(
+              hits,
+              BruteForce.ranked(vectors, id -> true, q),
+              5,
+              "v" + version + " row " + row.getKey());
           assertThat(hits.get(0).id()).isEqualTo(row.getKey());
           assertThat(hits.get(0).score()).isGreaterThan(0.9999f);
           assertThat(liveFiles).contains(hits.get(0).locator().dataFile());
@@ -150,15 +182,32 @@ class TimeTravelSearchTest {
         }
         // Keyword search and filters see that version's text and metadata.
         for (int gen : new int[] {1, 2, 4, 6}) {
-          Set<String> want = rows.entrySet().stream().filter(e -> e.getValue().gen() == gen)
-              .map(Map.Entry::getKey).collect(Collectors.toSet());
-          IndexQuery keyword = new IndexQuery(SearchMode.KEYWORD, null, "generation" + gen, null, VectorQuery.MAX_K,
-              VectorQuery.MAX_K, Float.NEGATIVE_INFINITY, false, IndexQuery.DEFAULT_MAX_FILTER_DEPTH);
-          assertThat(ids(view.search(keyword))).as("v" + version + " keyword gen " + gen).isEqualTo(want);
+          Set<String> want =
+              rows.entrySet().stream()
+                  .filter(e -> e.getValue().gen() == gen)
+                  .map(Map.Entry::getKey)
+                  .collect(Collectors.toSet());
+          IndexQuery keyword =
+              new IndexQuery(
+                  SearchMode.KEYWORD,
+                  null,
+                  "generation" + gen,
+                  null,
+                  VectorQuery.MAX_K,
+                  VectorQuery.MAX_K,
+                  Float.NEGATIVE_INFINITY,
+                  false,
+                  IndexQuery.DEFAULT_MAX_FILTER_DEPTH);
+          assertThat(ids(view.search(keyword)))
+              .as("v" + version + " keyword gen " + gen)
+              .isEqualTo(want);
           Filter byGen = new Filter.Compare("metadata.gen", Filter.Op.EQ, Integer.toString(gen));
           float[] q = queries.get(0);
-          assertExactTop(view.search(IndexQuery.vector(q, 10).withFilter(byGen).exactly()),
-              BruteForce.ranked(vectors, want::contains, q), 10, "v" + version + " filtered on gen " + gen);
+          assertExactTop(
+              view.search(IndexQuery.vector(q, 10).withFilter(byGen).exactly()),
+              BruteForce.ranked(vectors, want::contains, q),
+              10,
+              "v" + version + " filtered on gen " + gen);
         }
       }
     }
@@ -182,8 +231,10 @@ class TimeTravelSearchTest {
           List<SearchHit> hnsw = view.search(IndexQuery.vector(old, 10));
           assertThat(ids(hnsw)).isSubsetOf(current.keySet());
           for (SearchHit h : hnsw) {
-            assertThat((double) h.score()).isCloseTo(BruteForce.cosine(old, current.get(h.id())),
-                org.assertj.core.data.Offset.offset(1e-4));
+            assertThat((double) h.score())
+                .isCloseTo(
+                    BruteForce.cosine(old, current.get(h.id())),
+                    org.assertj.core.data.Offset.offset(1e-4));
           }
           queried++;
         }
@@ -191,13 +242,28 @@ class TimeTravelSearchTest {
       assertThat(queried).isGreaterThan(200);
       // Every current row, and nothing else, by exact search as deep as the table.
       float[] q = TestDocuments.randomVector(random, SPEC.dimensions());
-      assertExactTop(view.search(IndexQuery.vector(q, VectorQuery.MAX_K).exactly()),
-          BruteForce.ranked(current, id -> true, q), VectorQuery.MAX_K, "current, all rows");
+      assertExactTop(
+          view.search(IndexQuery.vector(q, VectorQuery.MAX_K).exactly()),
+          BruteForce.ranked(current, id -> true, q),
+          VectorQuery.MAX_K,
+          "current, all rows");
       // Text of replaced rows is gone too: generation 1 text only on rows never rewritten.
-      Set<String> gen1 = live.entrySet().stream().filter(e -> e.getValue().gen() == 1).map(Map.Entry::getKey)
-          .collect(Collectors.toSet());
-      IndexQuery keyword = new IndexQuery(SearchMode.KEYWORD, null, "generation1", null, VectorQuery.MAX_K,
-          VectorQuery.MAX_K, Float.NEGATIVE_INFINITY, false, IndexQuery.DEFAULT_MAX_FILTER_DEPTH);
+      Set<String> gen1 =
+          live.entrySet().stream()
+              .filter(e -> e.getValue().gen() == 1)
+              .map(Map.Entry::getKey)
+              .collect(Collectors.toSet());
+      IndexQuery keyword =
+          new IndexQuery(
+              SearchMode.KEYWORD,
+              null,
+              "generation1",
+              null,
+              VectorQuery.MAX_K,
+              VectorQuery.MAX_K,
+              Float.NEGATIVE_INFINITY,
+              false,
+              IndexQuery.DEFAULT_MAX_FILTER_DEPTH);
       assertThat(ids(view.search(keyword))).isEqualTo(gen1);
     }
   }

@@ -44,9 +44,14 @@ class VectorIndexTest {
       assertThat(hits.get(0).score()).isCloseTo(0.995f, org.assertj.core.data.Offset.offset(0.01f));
       // Locators agree with a full scan of the table.
       assertThat(new ScanningRowFinder(t.table).find(List.of("a", "b", "c"), TableVersion.of(1)))
-          .isEqualTo(Map.of(
-              "a", List.of(hits.get(0).locator()), "c", List.of(hits.get(1).locator()),
-              "b", List.of(hits.get(2).locator())));
+          .isEqualTo(
+              Map.of(
+                  "a",
+                  List.of(hits.get(0).locator()),
+                  "c",
+                  List.of(hits.get(1).locator()),
+                  "b",
+                  List.of(hits.get(2).locator())));
     }
   }
 
@@ -135,41 +140,66 @@ class VectorIndexTest {
   void rowsWithoutAVectorAreCountedAndFoundByKeywordButNotByVector() throws Exception {
     try (IndexedTable t = new IndexedTable(dir, BODY_4D)) {
       t.table.upsert(
-          List.of(doc("a", 1, 0, 0, 0), new Document("novec", null, "lonely words", null, null, null, null)),
+          List.of(
+              doc("a", 1, 0, 0, 0),
+              new Document("novec", null, "lonely words", null, null, null, null)),
           new ScanningRowFinder(t.table));
       SyncResult r = t.sync();
       assertThat(r.rowsAdded()).isEqualTo(2);
       assertThat(r.rowsSkipped()).isEqualTo(1);
       assertThat(t.index.rowCount()).as("rows searchable by vector").isEqualTo(1);
       try (VectorIndex.View v = t.index.acquire()) {
-        assertThat(v.search(VectorQuery.of(new float[] {0, 1, 0, 0}, 5))).extracting(SearchHit::id).containsExactly("a");
-        assertThat(v.search(new IndexQuery(SearchMode.KEYWORD, null, "lonely", null, 5, 10,
-                Float.NEGATIVE_INFINITY, false, 4)))
-            .extracting(SearchHit::id).containsExactly("novec");
+        assertThat(v.search(VectorQuery.of(new float[] {0, 1, 0, 0}, 5)))
+            .extracting(SearchHit::id)
+            .containsExactly("a");
+        assertThat(
+                v.search(
+                    new IndexQuery(
+                        SearchMode.KEYWORD,
+                        null,
+                        "lonely",
+                        null,
+                        5,
+                        10,
+                        Float.NEGATIVE_INFINITY,
+                        false,
+                        4)))
+            .extracting(SearchHit::id)
+            .containsExactly("novec");
         assertThat(v.find(List.of("novec"))).containsKey("novec");
       }
     }
   }
 
   @Test
-  void vectorsOfMoreThanLucenesDefaultLimitOf1024DimensionsAreIndexedAndReopened() throws Exception {
+  void vectorsOfMoreThanLucenesDefaultLimitOf1024DimensionsAreIndexedAndReopened()
+      throws Exception {
     VectorSpec wide = new VectorSpec("body", "body_embedding", 2048, Similarity.COSINE);
     for (Quantization q : List.of(Quantization.NONE, Quantization.INT8)) {
       java.nio.file.Path d = dir.resolve("wide-" + q.wireName());
       try (IndexedTable t = new IndexedTable(d, wide)) {
         t.index.close();
-        t.index = VectorIndex.open(t.indexDir, wide, new IndexOptions(q, TextAnalysis.STANDARD, List.of()));
+        t.index =
+            VectorIndex.open(
+                t.indexDir, wide, new IndexOptions(q, TextAnalysis.STANDARD, List.of()));
         float[] a = new float[2048];
         a[7] = 1;
         float[] b = new float[2048];
         b[1500] = 1;
-        t.table.upsert(List.of(
-            new Document("a", null, "x", null, java.util.Map.of("body", a), null, null),
-            new Document("b", null, "y", null, java.util.Map.of("body", b), null, null)), new ScanningRowFinder(t.table));
-        t.index.syncTo(t.table.latest(), io.lakeshelf.content.table.ContentColumns.MANAGED,
-            Runnable::run, SyncProgress.NONE);
+        t.table.upsert(
+            List.of(
+                new Document("a", null, "x", null, java.util.Map.of("body", a), null, null),
+                new Document("b", null, "y", null, java.util.Map.of("body", b), null, null)),
+            new ScanningRowFinder(t.table));
+        t.index.syncTo(
+            t.table.latest(),
+            io.lakeshelf.content.table.ContentColumns.MANAGED,
+            Runnable::run,
+            SyncProgress.NONE);
         t.index.close();
-        t.index = VectorIndex.open(t.indexDir, wide, new IndexOptions(q, TextAnalysis.STANDARD, List.of()));
+        t.index =
+            VectorIndex.open(
+                t.indexDir, wide, new IndexOptions(q, TextAnalysis.STANDARD, List.of()));
         assertThat(t.index.rowCount()).as(q.wireName()).isEqualTo(2);
         try (VectorIndex.View v = t.index.acquire()) {
           assertThat(v.search(VectorQuery.of(b, 1))).extracting(SearchHit::id).containsExactly("b");

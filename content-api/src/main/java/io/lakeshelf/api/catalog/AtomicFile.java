@@ -11,8 +11,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Replaces a small file so that readers, and a process that restarts after a crash, see either the
- * old content or the new, never a part: write a temporary file beside it, force it to disk, move
- * it over the old one atomically.
+ * old content or the new, never a part: write a temporary file beside it, force it to disk, move it
+ * over the old one atomically.
  */
 public final class AtomicFile {
 
@@ -31,7 +31,8 @@ public final class AtomicFile {
         channel.force(true);
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -1,18 +1,18 @@
 package io.lakeshelf.api.catalog;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.content.table.ContentColumns;
+import io.lakeshelf.index.IndexOptions;
+import io.lakeshelf.index.Quantization;
+import io.lakeshelf.index.TextAnalysis;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import io.lakeshelf.content.table.ContentColumns;
-import io.lakeshelf.index.IndexOptions;
-import io.lakeshelf.index.Quantization;
-import io.lakeshelf.index.TextAnalysis;
-import java.util.Collections;
 
 /**
  * What a collection is: its table, who writes it, and how each named vector is indexed. Stored as
@@ -50,13 +50,15 @@ public record CollectionDefinition(
       throw new IllegalArgumentException("a collection needs at least one named vector");
     }
     vectors = Collections.unmodifiableMap(new LinkedHashMap<>(vectors));
-    columns = columns == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    columns =
+        columns == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(columns));
     if (mode == CollectionMode.EXTERNAL && !columns.containsKey("id")) {
       throw new IllegalArgumentException("an external collection must map its 'id' column");
     }
     for (String role : columns.keySet()) {
       if (!ROLES.contains(role)) {
-        throw new IllegalArgumentException("unknown column role '" + role + "': expected one of " + ROLES);
+        throw new IllegalArgumentException(
+            "unknown column role '" + role + "': expected one of " + ROLES);
       }
     }
     filterable = filterable == null ? List.of() : List.copyOf(filterable);
@@ -83,8 +85,12 @@ public record CollectionDefinition(
       return ContentColumns.MANAGED;
     }
     return new ContentColumns(
-        columns.get("id"), columns.get("title"), columns.get("text"), columns.get("images"),
-        columns.get("metadata"), null);
+        columns.get("id"),
+        columns.get("title"),
+        columns.get("text"),
+        columns.get("images"),
+        columns.get("metadata"),
+        null);
   }
 
   public List<VectorSpec> vectorSpecs() {

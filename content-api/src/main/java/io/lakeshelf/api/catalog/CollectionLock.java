@@ -87,14 +87,21 @@ public final class CollectionLock {
   /** The refusal of a request that found the lock held by {@code by} for as long as it waited. */
   ApiException busy(Holder by) {
     if (by == Holder.REINDEX) {
-      return new ApiException(ErrorCode.REINDEX_IN_PROGRESS,
+      return new ApiException(
+          ErrorCode.REINDEX_IN_PROGRESS,
           "collection '" + collection + "' is switching to its rebuilt index; retry later");
     }
     if (by == Holder.SYNC) {
-      return new ApiException(ErrorCode.OVERLOADED, "collection '" + collection
-          + "' is busy bringing its index up to its table; nothing was written: retry later");
+      return new ApiException(
+          ErrorCode.OVERLOADED,
+          "collection '"
+              + collection
+              + "' is busy bringing its index up to its table; nothing was written: retry later");
     }
-    return new ApiException(ErrorCode.OVERLOADED,
-        "collection '" + collection + "' is busy with other writes; nothing was written: retry later");
+    return new ApiException(
+        ErrorCode.OVERLOADED,
+        "collection '"
+            + collection
+            + "' is busy with other writes; nothing was written: retry later");
   }
 }

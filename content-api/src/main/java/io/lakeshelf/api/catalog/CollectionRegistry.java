@@ -1,22 +1,32 @@
 package io.lakeshelf.api.catalog;
 
-import io.lakeshelf.content.storage.StorageEngine;
-import io.lakeshelf.content.storage.StorageException;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.Table;
+import io.delta.kernel.exceptions.KernelException;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.types.StructType;
 import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
 import io.lakeshelf.content.VectorSpec;
-import io.delta.kernel.exceptions.KernelException;
 import io.lakeshelf.content.rows.DocumentReader;
+import io.lakeshelf.content.scan.TableColumns;
+import io.lakeshelf.content.storage.StorageEngine;
+import io.lakeshelf.content.storage.StorageException;
+import io.lakeshelf.content.table.ColumnRoles;
+import io.lakeshelf.content.table.ContentTable;
 import io.lakeshelf.content.table.MissingTableException;
 import io.lakeshelf.content.table.SchemaMismatchException;
-import io.lakeshelf.content.table.ColumnRoles;
-import io.delta.kernel.types.StructType;
-import io.lakeshelf.content.table.ContentTable;
+import io.lakeshelf.content.table.TablePurge;
 import io.lakeshelf.index.VectorIndex;
+import io.lakeshelf.index.filter.FilterException;
+import io.lakeshelf.index.filter.FilterField;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,20 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.delta.kernel.Snapshot;
-import io.delta.kernel.Table;
-import io.delta.kernel.exceptions.TableNotFoundException;
-import io.lakeshelf.content.scan.TableColumns;
-import io.lakeshelf.content.table.TablePurge;
-import io.lakeshelf.index.filter.FilterException;
-import io.lakeshelf.index.filter.FilterField;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.Files;
-import java.util.Comparator;
 
 /**
- * The collections this service serves. Opens every stored definition at start, creates, changes
- * and drops collections, and hands out the served state for reads and writes.
+ * The collections this service serves. Opens every stored definition at start, creates, changes and
+ * drops collections, and hands out the served state for reads and writes.
  */
 public final class CollectionRegistry implements Closeable {
 
@@ -56,13 +56,18 @@ public final class CollectionRegistry implements Closeable {
   private final StorageEngine engine;
   private final Executor buildExecutor;
   private final Executor readExecutor;
+
   /** Time travel's in-memory past versions, shared by every collection. */
   private final PastVersions pastVersions;
+
   private final Map<String, ServedCollection> served = new ConcurrentHashMap<>();
   private final Object changes = new Object();
 
   public CollectionRegistry(
-      CollectionCatalog catalog, StorageEngine engine, Executor buildExecutor, Executor readExecutor,
+      CollectionCatalog catalog,
+      StorageEngine engine,
+      Executor buildExecutor,
+      Executor readExecutor,
       PastVersions pastVersions) {
     this.pastVersions = pastVersions;
     this.catalog = catalog;
@@ -121,7 +126,8 @@ public final class CollectionRegistry implements Closeable {
    * the others are opened in it (new directories beside the serving ones), else from the serving
    * directories.
    */
-  private ServedCollection open(CollectionDefinition d, Map<VectorSpec, VectorIndex> reuse, NewGeneration generation)
+  private ServedCollection open(
+      CollectionDefinition d, Map<VectorSpec, VectorIndex> reuse, NewGeneration generation)
       throws IOException {
     List<VectorSpec> specs = d.vectorSpecs();
     ContentTable table = openTable(d, specs);
@@ -173,12 +179,14 @@ public final class CollectionRegistry implements Closeable {
       var storage = StorageException.find(e);
       if (storage.isPresent()) {
         throw new ApiException(
-            ErrorCode.TABLE_UNREADABLE, "cannot reach " + d.table() + ": " + storage.get().getMessage());
+            ErrorCode.TABLE_UNREADABLE,
+            "cannot reach " + d.table() + ": " + storage.get().getMessage());
       }
       if (d.mode() == CollectionMode.EXTERNAL) {
         log.warn("Cannot read table {}", d.table(), e);
         throw new ApiException(
-            ErrorCode.TABLE_UNREADABLE, "cannot read " + d.table() + ": " + TableProblems.describe(e));
+            ErrorCode.TABLE_UNREADABLE,
+            "cannot read " + d.table() + ": " + TableProblems.describe(e));
       }
       throw e;
     }
@@ -187,8 +195,8 @@ public final class CollectionRegistry implements Closeable {
   /**
    * The schema of the table's latest version.
    *
-   * @throws SchemaMismatchException when its Delta metadata holds no schema, or one that is not
-   *     a Delta struct type in JSON
+   * @throws SchemaMismatchException when its Delta metadata holds no schema, or one that is not a
+   *     Delta struct type in JSON
    */
   private StructType schemaOf(String location) {
     Snapshot snapshot;
@@ -214,7 +222,8 @@ public final class CollectionRegistry implements Closeable {
    * reindex}: the new index is built beside the old one, which serves until the new one is
    * complete; if the build fails, nothing changes.
    */
-  public PutOutcome put(CollectionDefinition d, boolean reindex) throws IOException, InterruptedException {
+  public PutOutcome put(CollectionDefinition d, boolean reindex)
+      throws IOException, InterruptedException {
     synchronized (changes) {
       ServedCollection existing = served.get(d.name());
       if (existing == null) {
@@ -232,13 +241,16 @@ public final class CollectionRegistry implements Closeable {
         catalog.save(d);
         served.put(d.name(), created);
         if (d.mode() == CollectionMode.EXTERNAL) {
-          Thread.ofVirtual().name("lakeshelf-first-build-" + d.name()).start(() -> {
-            try {
-              created.catchUp();
-            } catch (Exception e) {
-              log.warn("First build of collection {} failed: {}", d.name(), e.getMessage());
-            }
-          });
+          Thread.ofVirtual()
+              .name("lakeshelf-first-build-" + d.name())
+              .start(
+                  () -> {
+                    try {
+                      created.catchUp();
+                    } catch (Exception e) {
+                      log.warn("First build of collection {} failed: {}", d.name(), e.getMessage());
+                    }
+                  });
         }
         log.info("Created collection {} ({} table {})", d.name(), d.mode().wireName(), d.table());
         return PutOutcome.CREATED;
@@ -257,18 +269,22 @@ public final class CollectionRegistry implements Closeable {
       try (NewGeneration generation = new NewGeneration(catalog.indexDirectories(d.name()))) {
         ServedCollection next = open(d, reuse, generation);
         next.catchUpNow();
-        generation.switchTo(fresh -> {
-          catalog.save(d);
-          served.put(d.name(), next);
-          return existing.indexes().values().stream().filter(i -> !reuse.containsValue(i)).toList();
-        });
+        generation.switchTo(
+            fresh -> {
+              catalog.save(d);
+              served.put(d.name(), next);
+              return existing.indexes().values().stream()
+                  .filter(i -> !reuse.containsValue(i))
+                  .toList();
+            });
       }
       log.info("Updated collection {}", d.name());
       return PutOutcome.UPDATED;
     }
   }
 
-  private static void checkChangeAllowed(CollectionDefinition old, CollectionDefinition d, boolean reindex) {
+  private static void checkChangeAllowed(
+      CollectionDefinition old, CollectionDefinition d, boolean reindex) {
     if (old.mode() != d.mode() || !Objects.equals(old.table(), d.table())) {
       throw new ApiException(
           ErrorCode.INVALID_REQUEST,
@@ -279,10 +295,12 @@ public final class CollectionRegistry implements Closeable {
           ErrorCode.INVALID_REQUEST,
           "a collection's named vectors cannot be added or removed; create another collection");
     }
-    if ((!old.filterable().equals(d.filterable()) || !Objects.equals(old.analyzer(), d.analyzer())) && !reindex) {
+    if ((!old.filterable().equals(d.filterable()) || !Objects.equals(old.analyzer(), d.analyzer()))
+        && !reindex) {
       throw new ApiException(
           ErrorCode.REINDEX_REQUIRED,
-          "changing 'filterable' or 'analyzer' rebuilds the indexes: repeat the request with ?reindex=true");
+          "changing 'filterable' or 'analyzer' rebuilds the indexes: repeat the request with"
+              + " ?reindex=true");
     }
     for (Map.Entry<String, VectorDefinition> e : d.vectors().entrySet()) {
       VectorDefinition before = old.vectors().get(e.getKey());
@@ -295,7 +313,8 @@ public final class CollectionRegistry implements Closeable {
             ErrorCode.REINDEX_REQUIRED,
             "changing the dimensions or similarity of vector '"
                 + e.getKey()
-                + "' (dimensions, similarity, model or quantization) rebuilds its index: repeat the request with ?reindex=true");
+                + "' (dimensions, similarity, model or quantization) rebuilds its index: repeat the"
+                + " request with ?reindex=true");
       }
     }
   }

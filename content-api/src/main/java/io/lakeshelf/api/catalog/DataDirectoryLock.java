@@ -3,6 +3,7 @@ package io.lakeshelf.api.catalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -12,17 +13,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Objects;
-import java.net.InetAddress;
 
 /**
- * The one process that owns a data directory: an exclusive OS lock on {@code <data-dir>/lakeshelf.lock},
- * held from start to shutdown, the file naming its holder (process id, host, start time).
+ * The one process that owns a data directory: an exclusive OS lock on {@code
+ * <data-dir>/lakeshelf.lock}, held from start to shutdown, the file naming its holder (process id,
+ * host, start time).
  *
  * <p>Two processes on one data directory would each rebuild, replace and delete the other's index
- * generations and collection files; the second is refused at start instead, with a message
- * naming the first. The lock is the operating system's ({@link FileChannel#tryLock()}), so it is
- * released when its process dies, however it dies: a stale file left by a killed process does not
- * block a restart. A second holder in the same JVM (two application contexts) is refused too.
+ * generations and collection files; the second is refused at start instead, with a message naming
+ * the first. The lock is the operating system's ({@link FileChannel#tryLock()}), so it is released
+ * when its process dies, however it dies: a stale file left by a killed process does not block a
+ * restart. A second holder in the same JVM (two application contexts) is refused too.
  */
 public final class DataDirectoryLock implements AutoCloseable {
 
@@ -49,7 +50,9 @@ public final class DataDirectoryLock implements AutoCloseable {
     Path file = dataDir.toAbsolutePath().resolve(FILE);
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -59,9 +62,13 @@ public final class DataDirectoryLock implements AutoCloseable {
       if (lock == null) {
         String holder = holder(channel);
         channel.close();
-        throw new DataDirectoryInUseException("the data directory " + dataDir.toAbsolutePath()
-            + " is in use by another Lakeshelf process (" + holder + "); stop it, or give this one"
-            + " another lakeshelf.data-dir");
+        throw new DataDirectoryInUseException(
+            "the data directory "
+                + dataDir.toAbsolutePath()
+                + " is in use by another Lakeshelf process ("
+                + holder
+                + "); stop it, or give this one"
+                + " another lakeshelf.data-dir");
       }
       byte[] me = describeThisProcess().getBytes(StandardCharsets.UTF_8);
       channel.truncate(0);
@@ -76,7 +83,8 @@ public final class DataDirectoryLock implements AutoCloseable {
           e.addSuppressed(suppressed);
         }
       }
-      throw new UncheckedIOException("cannot lock the data directory " + dataDir.toAbsolutePath(), e);
+      throw new UncheckedIOException(
+          "cannot lock the data directory " + dataDir.toAbsolutePath(), e);
     }
   }
 
@@ -94,7 +102,11 @@ public final class DataDirectoryLock implements AutoCloseable {
     } catch (IOException e) {
       host = "unknown host";
     }
-    return "pid " + ProcessHandle.current().pid() + " on " + host + ", started "
+    return "pid "
+        + ProcessHandle.current().pid()
+        + " on "
+        + host
+        + ", started "
         + Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
   }
 

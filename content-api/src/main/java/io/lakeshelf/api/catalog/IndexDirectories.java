@@ -2,10 +2,10 @@ package io.lakeshelf.api.catalog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Where a collection's indexes live: {@code index/<vector>/<generation>/}, with {@code
@@ -42,7 +42,12 @@ public final class IndexDirectories {
 
   /** A fresh directory for a new generation of a vector's index. */
   public Path newGeneration(String vector) {
-    return root.resolve(vector).resolve("g" + System.currentTimeMillis() + "-" + Long.toHexString(System.nanoTime() & 0xffffff));
+    return root.resolve(vector)
+        .resolve(
+            "g"
+                + System.currentTimeMillis()
+                + "-"
+                + Long.toHexString(System.nanoTime() & 0xffffff));
   }
 
   /** Makes {@code generation} the serving one, atomically. */

@@ -36,8 +36,8 @@ final class IndexSet implements Closeable {
   /**
    * The index of the vector named {@code using}, or of the only vector when it is null.
    *
-   * @throws ApiException 400 {@code INVALID_REQUEST} for a vector the collection does not have,
-   *     or none named when it has several
+   * @throws ApiException 400 {@code INVALID_REQUEST} for a vector the collection does not have, or
+   *     none named when it has several
    */
   VectorIndex index(String using) {
     Map<String, VectorIndex> current = indexes;
@@ -45,13 +45,24 @@ final class IndexSet implements Closeable {
       if (current.size() == 1) {
         return current.values().iterator().next();
       }
-      throw new ApiException(ErrorCode.INVALID_REQUEST,
-          "collection '" + collection + "' has several vectors " + current.keySet() + ": say which with 'using'");
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "collection '"
+              + collection
+              + "' has several vectors "
+              + current.keySet()
+              + ": say which with 'using'");
     }
     VectorIndex index = current.get(using);
     if (index == null) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST,
-          "collection '" + collection + "' has no vector '" + using + "'; it has " + current.keySet());
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "collection '"
+              + collection
+              + "' has no vector '"
+              + using
+              + "'; it has "
+              + current.keySet());
     }
     return index;
   }

@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings a collection's indexes, and the reader that joins their hits to rows, to a table
- * snapshot, and keeps the bookkeeping of it in {@link IndexStatus}: the table version seen, since
- * when the index has been in step, and why a sync failed. The caller holds the collection's lock.
+ * Brings a collection's indexes, and the reader that joins their hits to rows, to a table snapshot,
+ * and keeps the bookkeeping of it in {@link IndexStatus}: the table version seen, since when the
+ * index has been in step, and why a sync failed. The caller holds the collection's lock.
  */
 final class IndexSync {
 
@@ -31,8 +31,15 @@ final class IndexSync {
   private final Executor readExecutor;
   private volatile DocumentReader rows;
 
-  IndexSync(String name, ContentTable table, List<VectorSpec> specs, IndexSet indexes, IndexStatus status,
-      DocumentReader rows, Executor buildExecutor, Executor readExecutor) {
+  IndexSync(
+      String name,
+      ContentTable table,
+      List<VectorSpec> specs,
+      IndexSet indexes,
+      IndexStatus status,
+      DocumentReader rows,
+      Executor buildExecutor,
+      Executor readExecutor) {
     this.name = name;
     this.table = table;
     this.specs = specs;
@@ -58,7 +65,9 @@ final class IndexSync {
     }
   }
 
-  /** Applies what the indexes have not seen of {@code snapshot}; a failure is recorded and thrown. */
+  /**
+   * Applies what the indexes have not seen of {@code snapshot}; a failure is recorded and thrown.
+   */
   void syncTo(TableSnapshot snapshot) throws IOException {
     status.sawTable(snapshot.version());
     if (status.failure() == null && indexes.inStep(snapshot)) {
@@ -87,17 +96,38 @@ final class IndexSync {
   private void apply(VectorIndex index, TableSnapshot snapshot) throws IOException {
     boolean first = index.version().isNone();
     if (first) {
-      log.info("Building index {} of collection {} from table version {}",
-          index.spec().name(), name, snapshot.version());
+      log.info(
+          "Building index {} of collection {} from table version {}",
+          index.spec().name(),
+          name,
+          snapshot.version());
     }
-    SyncResult r = index.syncTo(snapshot, table.columns(), buildExecutor, (done, total, rowsDone) -> {
-      if (first && (done % 10 == 0 || done == total)) {
-        log.info("Index {}/{}: {} of {} files, {} rows", name, index.spec().name(), done, total, rowsDone);
-      }
-    });
+    SyncResult r =
+        index.syncTo(
+            snapshot,
+            table.columns(),
+            buildExecutor,
+            (done, total, rowsDone) -> {
+              if (first && (done % 10 == 0 || done == total)) {
+                log.info(
+                    "Index {}/{}: {} of {} files, {} rows",
+                    name,
+                    index.spec().name(),
+                    done,
+                    total,
+                    rowsDone);
+              }
+            });
     if (r.changed()) {
-      log.debug("Index {}/{} synced {} -> {}: +{} files, -{} files, +{} rows",
-          name, index.spec().name(), r.from(), r.to(), r.filesAdded(), r.filesRemoved(), r.rowsAdded());
+      log.debug(
+          "Index {}/{} synced {} -> {}: +{} files, -{} files, +{} rows",
+          name,
+          index.spec().name(),
+          r.from(),
+          r.to(),
+          r.filesAdded(),
+          r.filesRemoved(),
+          r.rowsAdded());
     }
   }
 }

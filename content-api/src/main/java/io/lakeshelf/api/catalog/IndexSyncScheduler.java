@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Follows every collection's table: every sync interval, reads the latest table version and
- * applies to the indexes what they have not seen (commits of other writers, ingests answered with
- * {@code refresh=false}, and at start the catch-up or first build). Also publishes the
- * {@code lakeshelf.index.lag} gauge per collection.
+ * Follows every collection's table: every sync interval, reads the latest table version and applies
+ * to the indexes what they have not seen (commits of other writers, ingests answered with {@code
+ * refresh=false}, and at start the catch-up or first build). Also publishes the {@code
+ * lakeshelf.index.lag} gauge per collection.
  */
 public final class IndexSyncScheduler implements SmartLifecycle {
 
@@ -72,9 +72,17 @@ public final class IndexSyncScheduler implements SmartLifecycle {
 
   private void gauge(String name) {
     if (gauged.add(name)) {
-      Gauge.builder("lakeshelf.index.lag", registry, r -> r.find(name)
-              .map(c -> (double) Math.max(0, c.tableVersion().value() - c.indexedVersion().value()))
-              .orElse(0.0))
+      Gauge.builder(
+              "lakeshelf.index.lag",
+              registry,
+              r ->
+                  r.find(name)
+                      .map(
+                          c ->
+                              (double)
+                                  Math.max(
+                                      0, c.tableVersion().value() - c.indexedVersion().value()))
+                      .orElse(0.0))
           .tag("collection", name)
           .description("Table versions the collection's index has not applied yet")
           .register(meters);

@@ -33,7 +33,8 @@ public final class NewGeneration implements Closeable {
   /** Makes the new indexes serve; returns the indexes they replace, still open. */
   @FunctionalInterface
   public interface Switch {
-    Collection<VectorIndex> serve(Map<String, VectorIndex> fresh) throws IOException, InterruptedException;
+    Collection<VectorIndex> serve(Map<String, VectorIndex> fresh)
+        throws IOException, InterruptedException;
   }
 
   private final IndexDirectories dirs;

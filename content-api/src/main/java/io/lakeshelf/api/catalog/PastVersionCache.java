@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The in-memory indexes of past versions that {@link PastVersions} keeps built, least recently
- * used first, bounded by a count and by the bytes they take. Not thread-safe: its owner guards it.
- * An evicted index is closed; a search holding a view of it keeps its reader until it is done.
+ * The in-memory indexes of past versions that {@link PastVersions} keeps built, least recently used
+ * first, bounded by a count and by the bytes they take. Not thread-safe: its owner guards it. An
+ * evicted index is closed; a search holding a view of it keeps its reader until it is done.
  */
 final class PastVersionCache {
 

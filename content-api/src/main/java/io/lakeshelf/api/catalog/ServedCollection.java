@@ -26,6 +26,7 @@ public final class ServedCollection implements Closeable {
 
   /** How long a reindex waits for the collection before it gives up its switch. */
   private static final Duration SWITCH_WAIT = Duration.ofMinutes(2);
+
   /** How long a catch-up a request waits for (before a delete by filter, say). */
   private static final Duration CATCH_UP_WAIT = Duration.ofMinutes(5);
 
@@ -50,8 +51,16 @@ public final class ServedCollection implements Closeable {
     this.definition = definition;
     this.table = table;
     this.indexes = new IndexSet(definition.name(), indexes);
-    this.sync = new IndexSync(definition.name(), table, definition.vectorSpecs(), this.indexes, status, rows,
-        buildExecutor, readExecutor);
+    this.sync =
+        new IndexSync(
+            definition.name(),
+            table,
+            definition.vectorSpecs(),
+            this.indexes,
+            status,
+            rows,
+            buildExecutor,
+            readExecutor);
     this.lock = new CollectionLock(definition.name());
     this.buildExecutor = buildExecutor;
     this.readExecutor = readExecutor;
@@ -93,7 +102,9 @@ public final class ServedCollection implements Closeable {
     return indexes.primary();
   }
 
-  /** A view of the serving index of {@code using}; close it when done. Never refused by a switch. */
+  /**
+   * A view of the serving index of {@code using}; close it when done. Never refused by a switch.
+   */
   public VectorIndex.View acquire(String using) {
     return indexes.acquire(using);
   }
@@ -142,8 +153,8 @@ public final class ServedCollection implements Closeable {
   }
 
   /**
-   * Live rows the primary index cannot find by vector (a null or unusable vector, or a null id),
-   * as the index counts them: exact with or without row statistics in the table's log.
+   * Live rows the primary index cannot find by vector (a null or unusable vector, or a null id), as
+   * the index counts them: exact with or without row statistics in the table's log.
    */
   public long skippedRows() {
     return primaryIndex().skippedRows();
@@ -195,7 +206,9 @@ public final class ServedCollection implements Closeable {
     }
   }
 
-  /** Brings the indexes to {@code version}; the caller holds the lock (a write syncing its commit). */
+  /**
+   * Brings the indexes to {@code version}; the caller holds the lock (a write syncing its commit).
+   */
   public void syncTo(TableVersion version) throws IOException {
     sync.syncTo(table.at(version));
   }

@@ -18,9 +18,15 @@ import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 public record VectorDefinition(
     @Schema(requiredMode = RequiredMode.REQUIRED) String column,
     @Schema(requiredMode = RequiredMode.REQUIRED) int dimensions,
-    @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"cosine", "dot", "l2"}) String similarity,
+    @Schema(
+            requiredMode = RequiredMode.REQUIRED,
+            allowableValues = {"cosine", "dot", "l2"})
+        String similarity,
     String embed,
-    @Schema(description = "absent for none", allowableValues = {"int8", "int4", "bbq"}) String quantization) {
+    @Schema(
+            description = "absent for none",
+            allowableValues = {"int8", "int4", "bbq"})
+        String quantization) {
 
   public VectorSpec toSpec(String name) {
     return new VectorSpec(name, column, dimensions, Similarity.fromWireName(similarity));
@@ -32,7 +38,10 @@ public record VectorDefinition(
 
   public static VectorDefinition of(VectorSpec spec, String embed, String quantization) {
     return new VectorDefinition(
-        spec.column(), spec.dimensions(), spec.similarity().wireName(), embed,
+        spec.column(),
+        spec.dimensions(),
+        spec.similarity().wireName(),
+        embed,
         quantization == null || quantization.equals("none") ? null : quantization);
   }
 }

@@ -1,24 +1,28 @@
 package io.lakeshelf.api.config;
 
-import io.delta.kernel.engine.Engine;
 import io.lakeshelf.api.catalog.CollectionCatalog;
 import io.lakeshelf.api.catalog.CollectionRegistry;
+import io.lakeshelf.api.catalog.DataDirectoryLock;
 import io.lakeshelf.api.catalog.IndexSyncScheduler;
+import io.lakeshelf.api.catalog.PastVersions;
+import io.lakeshelf.api.embed.Embeddings;
+import io.lakeshelf.api.embed.EmbeddingsShutdown;
+import io.lakeshelf.api.error.BodyContentTypeCheck;
+import io.lakeshelf.api.error.QueryStringCheck;
 import io.lakeshelf.api.error.RequestSizeLimit;
 import io.lakeshelf.api.health.IndexHealthIndicator;
+import io.lakeshelf.api.health.LakeshelfInfoContributor;
+import io.lakeshelf.api.health.StorageHealthIndicator;
 import io.lakeshelf.api.jobs.ReindexJobs;
 import io.lakeshelf.api.security.ApiKeyFilter;
 import io.lakeshelf.api.security.ApiKeys;
-import io.lakeshelf.api.health.LakeshelfInfoContributor;
-import io.lakeshelf.api.health.StorageHealthIndicator;
+import io.lakeshelf.api.security.RouteAccess;
 import io.lakeshelf.api.storage.StorageRequestMetrics;
 import io.lakeshelf.content.storage.S3Clients;
 import io.lakeshelf.content.storage.StorageEngine;
 import io.lakeshelf.content.storage.TableEngines;
+import io.lakeshelf.index.embed.EmbeddingModels;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.ObjectProvider;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.concurrent.ExecutorService;
@@ -26,27 +30,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.web.servlet.handler.MappedInterceptor;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
-import io.lakeshelf.api.catalog.DataDirectoryLock;
-import io.lakeshelf.api.catalog.PastVersions;
-import io.lakeshelf.api.embed.Embeddings;
-import io.lakeshelf.api.embed.EmbeddingsShutdown;
-import io.lakeshelf.api.error.BodyContentTypeCheck;
-import io.lakeshelf.api.error.QueryStringCheck;
-import io.lakeshelf.api.security.RouteAccess;
-import io.lakeshelf.index.embed.EmbeddingModels;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.core.Ordered;
-import org.springframework.web.servlet.handler.MappedInterceptor;
 
 /**
  * Wires the plain libraries into the service: the Delta engine, the collection registry over the
@@ -66,8 +65,7 @@ public class LakeshelfAutoConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  Embeddings lakeshelfEmbeddings(
-      EmbeddingModels models, LakeshelfProperties properties) {
+  Embeddings lakeshelfEmbeddings(EmbeddingModels models, LakeshelfProperties properties) {
     return new Embeddings(models, properties.embedding().options());
   }
 
@@ -86,7 +84,9 @@ public class LakeshelfAutoConfiguration {
     return new StorageRequestMetrics(meters);
   }
 
-  /** The S3 client for {@code s3://} tables and images; it reaches the store only when first used. */
+  /**
+   * The S3 client for {@code s3://} tables and images; it reaches the store only when first used.
+   */
   @Bean(destroyMethod = "close")
   S3Client lakeshelfS3Client(LakeshelfProperties properties, StorageRequestMetrics requests) {
     return S3Clients.create(properties.s3().settings(), requests);
@@ -124,7 +124,10 @@ public class LakeshelfAutoConfiguration {
   DataDirectoryLock lakeshelfDataDirectoryLock(LakeshelfProperties properties) throws IOException {
     Files.createDirectories(properties.dataDir());
     DataDirectoryLock lock = DataDirectoryLock.acquire(properties.dataDir());
-    log.info("Lakeshelf data directory: {} (locked: {})", properties.dataDir().toAbsolutePath(), lock.file());
+    log.info(
+        "Lakeshelf data directory: {} (locked: {})",
+        properties.dataDir().toAbsolutePath(),
+        lock.file());
     return lock;
   }
 
@@ -136,7 +139,10 @@ public class LakeshelfAutoConfiguration {
 
   @Bean(destroyMethod = "close")
   CollectionRegistry lakeshelfCollections(
-      LakeshelfProperties properties, StorageEngine engine, ExecutorService lakeshelfIndexBuildExecutor, JsonMapper json,
+      LakeshelfProperties properties,
+      StorageEngine engine,
+      ExecutorService lakeshelfIndexBuildExecutor,
+      JsonMapper json,
       DataDirectoryLock lakeshelfDataDirectoryLock,
       PastVersions lakeshelfPastVersions)
       throws IOException {
@@ -153,17 +159,26 @@ public class LakeshelfAutoConfiguration {
 
   @Bean(destroyMethod = "shutdownNow")
   ExecutorService lakeshelfJobRunner() {
-    return Executors.newFixedThreadPool(1, r -> {
-      Thread t = new Thread(r, "lakeshelf-jobs");
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newFixedThreadPool(
+        1,
+        r -> {
+          Thread t = new Thread(r, "lakeshelf-jobs");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   @Bean
   ReindexJobs lakeshelfReindexJobs(
-      CollectionRegistry registry, LakeshelfProperties properties, JsonMapper json, ExecutorService lakeshelfJobRunner) {
-    return new ReindexJobs(registry, properties.dataDir().resolve("jobs"), json, lakeshelfJobRunner,
+      CollectionRegistry registry,
+      LakeshelfProperties properties,
+      JsonMapper json,
+      ExecutorService lakeshelfJobRunner) {
+    return new ReindexJobs(
+        registry,
+        properties.dataDir().resolve("jobs"),
+        json,
+        lakeshelfJobRunner,
         properties.index().reindexRowsPerSecond());
   }
 
@@ -207,40 +222,41 @@ public class LakeshelfAutoConfiguration {
    * customizer is applied while the web server is made, before most beans.
    */
   @Bean
-  WebServerFactoryCustomizer<TomcatServletWebServerFactory>
-      lakeshelfTomcatRequestUris() {
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory> lakeshelfTomcatRequestUris() {
     return new TomcatRequestUris(JsonMapper.builder().build());
   }
 
   @Bean
-  FilterRegistrationBean<ApiKeyFilter> lakeshelfApiKeys(LakeshelfProperties properties, JsonMapper json) {
+  FilterRegistrationBean<ApiKeyFilter> lakeshelfApiKeys(
+      LakeshelfProperties properties, JsonMapper json) {
     ApiKeys keys = new ApiKeys(properties.security().apiKeys());
     if (keys.open()) {
-      log.warn("No API keys configured (lakeshelf.security.api-keys): the API is open to anyone who can reach it");
+      log.warn(
+          "No API keys configured (lakeshelf.security.api-keys): the API is open to anyone who can"
+              + " reach it");
     } else {
       log.info("API keys required: {} configured", keys.size());
     }
-    FilterRegistrationBean<ApiKeyFilter> bean = new FilterRegistrationBean<>(new ApiKeyFilter(keys, json));
+    FilterRegistrationBean<ApiKeyFilter> bean =
+        new FilterRegistrationBean<>(new ApiKeyFilter(keys, json));
     bean.addUrlPatterns("/*");
     bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
     return bean;
   }
 
   /**
-   * The API-key rules checked again on the route the dispatcher chose, for every handler mapping
-   * (a {@code MappedInterceptor} bean is picked up by each, actuator's included).
+   * The API-key rules checked again on the route the dispatcher chose, for every handler mapping (a
+   * {@code MappedInterceptor} bean is picked up by each, actuator's included).
    */
   @Bean
   MappedInterceptor lakeshelfRouteAccess(JsonMapper json) {
-    return new MappedInterceptor(
-        null, new RouteAccess(json));
+    return new MappedInterceptor(null, new RouteAccess(json));
   }
 
   /** A wildcard Content-Type of a request body answers 400, checked after the route's access. */
   @Bean
   MappedInterceptor lakeshelfBodyContentTypeCheck() {
-    return new MappedInterceptor(
-        null, new BodyContentTypeCheck());
+    return new MappedInterceptor(null, new BodyContentTypeCheck());
   }
 
   /** A malformed query string is refused (400) before anything reads a parameter, on every path. */

@@ -1,9 +1,5 @@
 package io.lakeshelf.api.config;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import io.lakeshelf.api.catalog.PastVersions;
 import io.lakeshelf.api.security.ApiKey;
 import io.lakeshelf.content.VectorSpec;
@@ -12,7 +8,11 @@ import io.lakeshelf.content.storage.S3Settings;
 import io.lakeshelf.index.VectorQuery;
 import io.lakeshelf.index.embed.EmbeddingOptions;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -44,8 +44,8 @@ public record LakeshelfProperties(
     @DefaultValue TimeTravel timeTravel) {
 
   /**
-   * Search with {@code asOfVersion} indexes the version's rows in memory (no HNSW graph: the
-   * search is exact) and keeps a few versions built. These bound what that may take.
+   * Search with {@code asOfVersion} indexes the version's rows in memory (no HNSW graph: the search
+   * is exact) and keeps a few versions built. These bound what that may take.
    *
    * @param maxRows the most live rows a past version may have to be searched (422 {@code
    *     VERSION_TOO_LARGE} above, refused before anything is read when the log has row statistics)
@@ -69,8 +69,7 @@ public record LakeshelfProperties(
     }
 
     private static PastVersions.Limits limits(
-        long maxRows, DataSize maxBytes, int cacheVersions, int threads,
-        int queueCapacity) {
+        long maxRows, DataSize maxBytes, int cacheVersions, int threads, int queueCapacity) {
       return new PastVersions.Limits(
           maxRows, maxBytes.toBytes(), cacheVersions, threads, queueCapacity);
     }
@@ -86,7 +85,8 @@ public record LakeshelfProperties(
    * @param batchSize texts embedded together in one model call
    * @param threads batches embedded at once (each takes a core)
    * @param queueCapacity batches of all callers that may wait for a thread
-   * @param admissionTimeout how long a request waits for room before it answers 503 {@code OVERLOADED}
+   * @param admissionTimeout how long a request waits for room before it answers 503 {@code
+   *     OVERLOADED}
    */
   public record Embedding(
       @DefaultValue("16") int batchSize,
@@ -128,8 +128,7 @@ public record LakeshelfProperties(
     }
 
     public S3Settings settings() {
-      return new S3Settings(
-          endpoint, region, pathStyleAccess, maxConnections, requestTimeout);
+      return new S3Settings(endpoint, region, pathStyleAccess, maxConnections, requestTimeout);
     }
   }
 
@@ -153,15 +152,19 @@ public record LakeshelfProperties(
         boolean s3 = S3Location.isS3(root);
         String path = root.startsWith("file:") ? URI.create(root).getPath() : root;
         if (!s3 && (path == null || !Path.of(path).isAbsolute())) {
-          throw new IllegalArgumentException("lakeshelf.storage.managed-roots: '" + root
-              + "' must be an absolute directory, a file: URI or an s3://bucket/prefix/");
+          throw new IllegalArgumentException(
+              "lakeshelf.storage.managed-roots: '"
+                  + root
+                  + "' must be an absolute directory, a file: URI or an s3://bucket/prefix/");
         }
         if (s3 && S3Location.parse(root).key().contains("..")) {
-          throw new IllegalArgumentException("lakeshelf.storage.managed-roots: '" + root + "' holds '..'");
+          throw new IllegalArgumentException(
+              "lakeshelf.storage.managed-roots: '" + root + "' holds '..'");
         }
       }
       if (footerCacheSize.isNegative()) {
-        throw new IllegalArgumentException("lakeshelf.storage.footer-cache-size must not be negative");
+        throw new IllegalArgumentException(
+            "lakeshelf.storage.footer-cache-size must not be negative");
       }
       if (footerReadSize.toBytes() < 1024 || footerReadSize.toBytes() > (64 << 20)) {
         throw new IllegalArgumentException("lakeshelf.storage.footer-read-size must be 1KB..64MB");
@@ -170,14 +173,14 @@ public record LakeshelfProperties(
   }
 
   /**
-   * @param allowedLocations where images may be served from: absolute directories (or {@code
-   *     file:} URIs); an image anywhere else, or reached through a link out of these, is refused.
-   *     None means no image is served
+   * @param allowedLocations where images may be served from: absolute directories (or {@code file:}
+   *     URIs); an image anywhere else, or reached through a link out of these, is refused. None
+   *     means no image is served
    * @param maxSize the largest image served; its bytes are read and checked against the anchor
    *     before any is sent
    * @param s3Delivery how {@code s3://} images reach the client: {@code redirect} (307 to a
-   *     presigned URL; the object's size is checked first) or {@code stream} (read, checked
-   *     against size and checksum, and sent by the service)
+   *     presigned URL; the object's size is checked first) or {@code stream} (read, checked against
+   *     size and checksum, and sent by the service)
    * @param presignTtl how long a presigned URL stays valid
    */
   public record Images(
@@ -187,8 +190,11 @@ public record LakeshelfProperties(
       @DefaultValue("5m") Duration presignTtl) {
     public Images {
       allowedLocations = allowedLocations == null ? List.of() : List.copyOf(allowedLocations);
-      if (presignTtl.isNegative() || presignTtl.isZero() || presignTtl.compareTo(Duration.ofDays(7)) > 0) {
-        throw new IllegalArgumentException("lakeshelf.images.presign-ttl must be positive and at most 7 days");
+      if (presignTtl.isNegative()
+          || presignTtl.isZero()
+          || presignTtl.compareTo(Duration.ofDays(7)) > 0) {
+        throw new IllegalArgumentException(
+            "lakeshelf.images.presign-ttl must be positive and at most 7 days");
       }
     }
   }
@@ -250,11 +256,13 @@ public record LakeshelfProperties(
   /**
    * Request limits; each exceeded limit is refused with its code and nothing is written.
    *
-   * @param maxRequestSize the largest request body under {@code /v1} (413 {@code PAYLOAD_TOO_LARGE})
+   * @param maxRequestSize the largest request body under {@code /v1} (413 {@code
+   *     PAYLOAD_TOO_LARGE})
    * @param maxDocuments the most documents one ingest, or ids one delete, may carry (413)
    * @param maxK the largest {@code k} a search may ask for, at most 1000 (400)
    * @param maxDimensions the most dimensions a named vector may have, at most 4096 (400)
-   * @param maxTextLength the longest title or text of a document, and of a text query, in characters (400)
+   * @param maxTextLength the longest title or text of a document, and of a text query, in
+   *     characters (400)
    * @param maxFilterDepth how deeply a filter's and/or/not may nest (400 {@code INVALID_FILTER})
    */
   public record Limits(
@@ -269,7 +277,8 @@ public record LakeshelfProperties(
         throw new IllegalArgumentException("lakeshelf.limits.max-filter-depth must be 1..64");
       }
       if (maxRequestSize.toBytes() < 1024) {
-        throw new IllegalArgumentException("lakeshelf.limits.max-request-size must be at least 1KB");
+        throw new IllegalArgumentException(
+            "lakeshelf.limits.max-request-size must be at least 1KB");
       }
       if (maxDocuments < 1) {
         throw new IllegalArgumentException("lakeshelf.limits.max-documents must be at least 1");
@@ -287,5 +296,4 @@ public record LakeshelfProperties(
       }
     }
   }
-
 }

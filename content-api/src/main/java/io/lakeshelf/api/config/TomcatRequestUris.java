@@ -37,36 +37,40 @@ final class TomcatRequestUris implements WebServerFactoryCustomizer<TomcatServle
 
   @Override
   public void customize(TomcatServletWebServerFactory factory) {
-    factory.addConnectorCustomizers(connector -> {
-      connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
-      connector.setEncodedReverseSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
-      // Parameters come from the query string only: a form body is never parsed (the API takes
-      // JSON, and refuses a form with 415 rather than failing on its escapes).
-      connector.setParseBodyMethods("");
-    });
-    factory.addContextCustomizers(context -> {
-      if (!(context.getParent() instanceof StandardHost host)) {
-        return;
-      }
-      // The host adds an ErrorReportValve of this class when it starts, unless it has one.
-      host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
-      // Replace any other report valve (Spring Boot adds one) once every customizer has run.
-      host.addLifecycleListener(event -> {
-        if (!Lifecycle.BEFORE_START_EVENT.equals(event.getType())) {
-          return;
-        }
-        boolean present = false;
-        for (Valve valve : host.getPipeline().getValves()) {
-          if (valve instanceof ProblemErrorReportValve) {
-            present = true;
-          } else if (valve instanceof ErrorReportValve) {
-            host.getPipeline().removeValve(valve);
+    factory.addConnectorCustomizers(
+        connector -> {
+          connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
+          connector.setEncodedReverseSolidusHandling(
+              EncodedSolidusHandling.PASS_THROUGH.getValue());
+          // Parameters come from the query string only: a form body is never parsed (the API takes
+          // JSON, and refuses a form with 415 rather than failing on its escapes).
+          connector.setParseBodyMethods("");
+        });
+    factory.addContextCustomizers(
+        context -> {
+          if (!(context.getParent() instanceof StandardHost host)) {
+            return;
           }
-        }
-        if (!present) {
-          host.getPipeline().addValve(new ProblemErrorReportValve(json));
-        }
-      });
-    });
+          // The host adds an ErrorReportValve of this class when it starts, unless it has one.
+          host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+          // Replace any other report valve (Spring Boot adds one) once every customizer has run.
+          host.addLifecycleListener(
+              event -> {
+                if (!Lifecycle.BEFORE_START_EVENT.equals(event.getType())) {
+                  return;
+                }
+                boolean present = false;
+                for (Valve valve : host.getPipeline().getValves()) {
+                  if (valve instanceof ProblemErrorReportValve) {
+                    present = true;
+                  } else if (valve instanceof ErrorReportValve) {
+                    host.getPipeline().removeValve(valve);
+                  }
+                }
+                if (!present) {
+                  host.getPipeline().addValve(new ProblemErrorReportValve(json));
+                }
+              });
+        });
   }
 }

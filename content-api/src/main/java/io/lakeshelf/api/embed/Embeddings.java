@@ -90,7 +90,8 @@ public final class Embeddings implements AutoCloseable {
 
   private EmbeddingService service(String model) {
     if (!models.contains(model)) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST,
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
           "no embedding model '" + model + "'; this service offers " + models.names());
     }
     if (shutdown) {
@@ -98,10 +99,13 @@ public final class Embeddings implements AutoCloseable {
     }
     EmbeddingService service;
     try {
-      service = services.computeIfAbsent(model, m -> {
-        log.info("Loading embedding model {}", m);
-        return new EmbeddingService(models.get(m), options);
-      });
+      service =
+          services.computeIfAbsent(
+              model,
+              m -> {
+                log.info("Loading embedding model {}", m);
+                return new EmbeddingService(models.get(m), options);
+              });
     } catch (IllegalStateException e) { // the models closed
       throw shuttingDown();
     }
@@ -132,7 +136,8 @@ public final class Embeddings implements AutoCloseable {
   public void shutdown() {
     if (!shutdown) {
       shutdown = true;
-      log.info("Embedding stops taking texts: {} batches running or queued are finished or dropped",
+      log.info(
+          "Embedding stops taking texts: {} batches running or queued are finished or dropped",
           services.values().stream().mapToInt(EmbeddingService::batchesInFlight).sum());
     }
     services.values().forEach(EmbeddingService::shutdown);

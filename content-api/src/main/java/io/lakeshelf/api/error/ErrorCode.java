@@ -3,8 +3,8 @@ package io.lakeshelf.api.error;
 import org.springframework.http.HttpStatus;
 
 /**
- * Every error the API answers with: a stable code clients switch on, and its HTTP status. The
- * codes are those of the HTTP contract ({@code src/docs/api-v1.md}).
+ * Every error the API answers with: a stable code clients switch on, and its HTTP status. The codes
+ * are those of the HTTP contract ({@code src/docs/api-v1.md}).
  */
 public enum ErrorCode {
   COLLECTION_NOT_FOUND(HttpStatus.NOT_FOUND),
@@ -27,9 +27,9 @@ public enum ErrorCode {
   WRITE_CONFLICT(HttpStatus.CONFLICT),
   VERSION_NOT_AVAILABLE(HttpStatus.NOT_FOUND),
   /**
-   * A search with {@code asOfVersion} of a version larger than time travel builds in memory
-   * ({@code lakeshelf.time-travel.max-rows}, {@code max-bytes}). 422, not 413: the request is
-   * small and well formed; what it names cannot be served this way.
+   * A search with {@code asOfVersion} of a version larger than time travel builds in memory ({@code
+   * lakeshelf.time-travel.max-rows}, {@code max-bytes}). 422, not 413: the request is small and
+   * well formed; what it names cannot be served this way.
    */
   VERSION_TOO_LARGE(HttpStatus.UNPROCESSABLE_CONTENT),
   TABLE_UNREADABLE(HttpStatus.UNPROCESSABLE_CONTENT),
@@ -40,7 +40,10 @@ public enum ErrorCode {
   STORAGE_FULL(HttpStatus.INSUFFICIENT_STORAGE),
   /** Embedding (or another bounded pool) had no room in time; retry later. */
   OVERLOADED(HttpStatus.SERVICE_UNAVAILABLE),
-  /** The service is shutting down: nothing of the request was written; send it to another instance or retry later. */
+  /**
+   * The service is shutting down: nothing of the request was written; send it to another instance
+   * or retry later.
+   */
   SHUTTING_DOWN(HttpStatus.SERVICE_UNAVAILABLE),
   INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR);
 

@@ -1,6 +1,8 @@
 package io.lakeshelf.api.error;
 
+import io.delta.kernel.exceptions.KernelException;
 import io.lakeshelf.content.ContentException;
+import io.lakeshelf.content.storage.StorageException;
 import io.lakeshelf.index.IndexException;
 import io.lakeshelf.index.embed.EmbeddingClosedException;
 import io.lakeshelf.index.embed.EmbeddingRejectedException;
@@ -26,13 +28,11 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
-import io.delta.kernel.exceptions.KernelException;
-import io.lakeshelf.content.storage.StorageException;
 
 /**
- * Turns every failure into an RFC 9457 {@code application/problem+json} answer with a stable
- * {@code code}: refusals the API raises, the ones Spring MVC raises before a controller runs, and,
- * as a last resort, unexpected failures (500, logged, with no stack trace in the answer).
+ * Turns every failure into an RFC 9457 {@code application/problem+json} answer with a stable {@code
+ * code}: refusals the API raises, the ones Spring MVC raises before a controller runs, and, as a
+ * last resort, unexpected failures (500, logged, with no stack trace in the answer).
  *
  * <p>This is the one place where exceptions become an HTTP status and an {@link ErrorCode}: the
  * libraries' exceptions ({@link ContentException}, {@link IndexException}, storage failures) by
@@ -55,13 +55,15 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
       try {
         p.setInstance(URI.create(instance));
       } catch (IllegalArgumentException e) {
-        // A path Tomcat accepted that java.net.URI does not (such as '[' in a segment): no instance.
+        // A path Tomcat accepted that java.net.URI does not (such as '[' in a segment): no
+        // instance.
       }
     }
     return p;
   }
 
-  private static ResponseEntity<Object> answer(ErrorCode code, String detail, String path, List<FieldError> errors) {
+  private static ResponseEntity<Object> answer(
+      ErrorCode code, String detail, String path, List<FieldError> errors) {
     ProblemDetail p = problem(code, detail, path);
     if (!errors.isEmpty()) {
       p.setProperty("errors", errors);
@@ -77,8 +79,8 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
   }
 
   /**
-   * The content model's failures, by reason. A schema problem that is really a storage failure
-   * (the store could not be read) answers as one.
+   * The content model's failures, by reason. A schema problem that is really a storage failure (the
+   * store could not be read) answers as one.
    */
   @ExceptionHandler(ContentException.class)
   ResponseEntity<Object> content(ContentException e, HttpServletRequest request) {
@@ -88,12 +90,13 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return storage;
       }
     }
-    ErrorCode code = switch (e.reason()) {
-      case MISSING_TABLE, SCHEMA_MISMATCH -> ErrorCode.TABLE_UNREADABLE;
-      case WRITE_CONFLICT -> ErrorCode.WRITE_CONFLICT;
-      case DIMENSION_MISMATCH -> ErrorCode.DIMENSION_MISMATCH;
-      case INVALID_VECTOR -> ErrorCode.INVALID_REQUEST;
-    };
+    ErrorCode code =
+        switch (e.reason()) {
+          case MISSING_TABLE, SCHEMA_MISMATCH -> ErrorCode.TABLE_UNREADABLE;
+          case WRITE_CONFLICT -> ErrorCode.WRITE_CONFLICT;
+          case DIMENSION_MISMATCH -> ErrorCode.DIMENSION_MISMATCH;
+          case INVALID_VECTOR -> ErrorCode.INVALID_REQUEST;
+        };
     return answer(code, e.getMessage(), request.getRequestURI(), List.of());
   }
 
@@ -101,15 +104,22 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler(IndexException.class)
   ResponseEntity<Object> index(IndexException e, HttpServletRequest request) {
     return switch (e.reason()) {
-      case TABLE_UNREADABLE -> answer(ErrorCode.TABLE_UNREADABLE, e.getMessage(), request.getRequestURI(), List.of());
-      case FIELD_NOT_FILTERABLE -> answer(ErrorCode.FIELD_NOT_FILTERABLE, e.getMessage(), request.getRequestURI(), List.of());
-      case INVALID_FILTER -> answer(ErrorCode.INVALID_FILTER, e.getMessage(), request.getRequestURI(), List.of());
-      case INVALID_QUERY -> answer(ErrorCode.INVALID_REQUEST, e.getMessage(), request.getRequestURI(), List.of());
+      case TABLE_UNREADABLE ->
+          answer(ErrorCode.TABLE_UNREADABLE, e.getMessage(), request.getRequestURI(), List.of());
+      case FIELD_NOT_FILTERABLE ->
+          answer(
+              ErrorCode.FIELD_NOT_FILTERABLE, e.getMessage(), request.getRequestURI(), List.of());
+      case INVALID_FILTER ->
+          answer(ErrorCode.INVALID_FILTER, e.getMessage(), request.getRequestURI(), List.of());
+      case INVALID_QUERY ->
+          answer(ErrorCode.INVALID_REQUEST, e.getMessage(), request.getRequestURI(), List.of());
       case EMBEDDING_OVERLOADED -> overloaded(e.getMessage(), request);
       case EMBEDDING_CLOSED -> shuttingDown(request);
       case EMBEDDING_FAILED -> {
-        log.error("Embedding failed answering {} {}", request.getMethod(), request.getRequestURI(), e);
-        // The message is the one the service wrapped the model's failure in: it names the model only.
+        log.error(
+            "Embedding failed answering {} {}", request.getMethod(), request.getRequestURI(), e);
+        // The message is the one the service wrapped the model's failure in: it names the model
+        // only.
         yield answer(ErrorCode.INTERNAL_ERROR, e.getMessage(), request.getRequestURI(), List.of());
       }
     };
@@ -121,21 +131,29 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     return overloaded(e.getMessage(), request);
   }
 
-  /** 503 {@code SHUTTING_DOWN}: embedding stopped taking texts, so nothing of the request was written. */
+  /**
+   * 503 {@code SHUTTING_DOWN}: embedding stopped taking texts, so nothing of the request was
+   * written.
+   */
   @ExceptionHandler(EmbeddingClosedException.class)
   ResponseEntity<Object> embeddingClosed(EmbeddingClosedException e, HttpServletRequest request) {
     return shuttingDown(request);
   }
 
   private static ResponseEntity<Object> overloaded(String message, HttpServletRequest request) {
-    return answer(ErrorCode.OVERLOADED, "embedding is busy: " + message + "; retry later",
-        request.getRequestURI(), List.of());
+    return answer(
+        ErrorCode.OVERLOADED,
+        "embedding is busy: " + message + "; retry later",
+        request.getRequestURI(),
+        List.of());
   }
 
   private static ResponseEntity<Object> shuttingDown(HttpServletRequest request) {
-    return answer(ErrorCode.SHUTTING_DOWN,
+    return answer(
+        ErrorCode.SHUTTING_DOWN,
         "the service is shutting down; nothing was written: retry on another instance or later",
-        request.getRequestURI(), List.of());
+        request.getRequestURI(),
+        List.of());
   }
 
   /** Delta Kernel refused the table: a storage failure under it, else an unreadable table. */
@@ -149,7 +167,8 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-  ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+  ResponseEntity<Object> typeMismatch(
+      MethodArgumentTypeMismatchException e, HttpServletRequest request) {
     return answer(
         ErrorCode.INVALID_REQUEST,
         "parameter '" + e.getName() + "' has an invalid value",
@@ -164,15 +183,26 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
    */
   private static ResponseEntity<Object> storageFailure(Throwable e, HttpServletRequest request) {
     return StorageException.find(e)
-        .map(s -> {
-          log.warn("Storage failed answering {} {}: {}", request.getMethod(), request.getRequestURI(), s.getMessage());
-          if (s.reason() == StorageException.Reason.FULL) {
-            return answer(ErrorCode.STORAGE_FULL,
-                "the file system is full, nothing was committed: " + s.getMessage(), request.getRequestURI(), List.of());
-          }
-          return answer(ErrorCode.STORAGE_UNAVAILABLE,
-              "table storage failed: " + s.getMessage(), request.getRequestURI(), List.of());
-        })
+        .map(
+            s -> {
+              log.warn(
+                  "Storage failed answering {} {}: {}",
+                  request.getMethod(),
+                  request.getRequestURI(),
+                  s.getMessage());
+              if (s.reason() == StorageException.Reason.FULL) {
+                return answer(
+                    ErrorCode.STORAGE_FULL,
+                    "the file system is full, nothing was committed: " + s.getMessage(),
+                    request.getRequestURI(),
+                    List.of());
+              }
+              return answer(
+                  ErrorCode.STORAGE_UNAVAILABLE,
+                  "table storage failed: " + s.getMessage(),
+                  request.getRequestURI(),
+                  List.of());
+            })
         .orElse(null);
   }
 
@@ -182,7 +212,8 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     if (storage != null) {
       return storage;
     }
-    log.error("Unexpected failure answering {} {}", request.getMethod(), request.getRequestURI(), e);
+    log.error(
+        "Unexpected failure answering {} {}", request.getMethod(), request.getRequestURI(), e);
     return answer(
         ErrorCode.INTERNAL_ERROR,
         "the request failed unexpectedly; the server log has the details",
@@ -192,7 +223,11 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @Override
   protected ResponseEntity<Object> handleExceptionInternal(
-      Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+      Exception ex,
+      Object body,
+      HttpHeaders headers,
+      HttpStatusCode statusCode,
+      WebRequest request) {
     String path =
         request instanceof ServletWebRequest swr ? swr.getRequest().getRequestURI() : null;
     ErrorCode code = codeFor(ex, statusCode);

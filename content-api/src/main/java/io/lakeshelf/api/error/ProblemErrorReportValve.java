@@ -10,16 +10,16 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
 import org.springframework.http.HttpStatus;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Tomcat's error report, as problem+json with a code: what Tomcat answers itself, before any
- * servlet runs, such as a request path with a malformed percent-escape ({@code %zz}, a lone
- * {@code %}) or escapes that are not UTF-8, a request line and headers over the size limit, a
- * malformed header. Tomcat's 501 for {@code CONNECT} becomes 405 {@code METHOD_NOT_ALLOWED} and its
- * 505 for a version other than HTTP/1.x 400 {@code INVALID_REQUEST}: input never answers a 5xx.
- * Answers that Spring (or {@link ProblemErrorController}) already wrote are left alone.
+ * servlet runs, such as a request path with a malformed percent-escape ({@code %zz}, a lone {@code
+ * %}) or escapes that are not UTF-8, a request line and headers over the size limit, a malformed
+ * header. Tomcat's 501 for {@code CONNECT} becomes 405 {@code METHOD_NOT_ALLOWED} and its 505 for a
+ * version other than HTTP/1.x 400 {@code INVALID_REQUEST}: input never answers a 5xx. Answers that
+ * Spring (or {@link ProblemErrorController}) already wrote are left alone.
  */
 public class ProblemErrorReportValve extends ErrorReportValve {
 
@@ -79,9 +79,10 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 
   static String detailFor(int status) {
     if (status == 400) {
-      return "the request is malformed: a request line and headers over the server's limit (8 KB), a header"
-          + " that is not valid, or a path that is not percent-encoded as RFC 3986 says (each '%' followed"
-          + " by two hex digits, escapes that decode to UTF-8, no NUL)";
+      return "the request is malformed: a request line and headers over the server's limit (8 KB),"
+          + " a header that is not valid, or a path that is not percent-encoded as RFC 3986"
+          + " says (each '%' followed by two hex digits, escapes that decode to UTF-8, no"
+          + " NUL)";
     }
     return status < 500 ? "the request was refused" : "the request failed unexpectedly";
   }

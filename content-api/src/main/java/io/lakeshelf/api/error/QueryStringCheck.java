@@ -13,15 +13,17 @@ import tools.jackson.databind.json.JsonMapper;
  * Refuses a malformed query string with 400 {@code INVALID_REQUEST} before anything reads a
  * parameter, on every endpoint (those that read no parameter too, so that the same request is
  * refused everywhere). Tomcat decodes the query string when a parameter is first asked for and
- * throws if it cannot; left to a controller, that is a 500. Malformed means: a parameter without
- * a name ({@code ?=}, {@code ?=x}), an escape that is not {@code %} and two hex digits ({@code
- * ?%%%}, {@code ?a=%zz}), escapes that are not UTF-8 ({@code ?include=%ff}) or more parameters than
- * the server takes.
+ * throws if it cannot; left to a controller, that is a 500. Malformed means: a parameter without a
+ * name ({@code ?=}, {@code ?=x}), an escape that is not {@code %} and two hex digits ({@code ?%%%},
+ * {@code ?a=%zz}), escapes that are not UTF-8 ({@code ?include=%ff}) or more parameters than the
+ * server takes.
  */
 public final class QueryStringCheck extends OncePerRequestFilter {
 
-  static final String DETAIL = "the query string is malformed: each parameter must be name=value (or name) with a"
-      + " non-empty name, percent-encoded as RFC 3986 says (each '%' followed by two hex digits) and decoding to UTF-8";
+  static final String DETAIL =
+      "the query string is malformed: each parameter must be name=value (or name) with a non-empty"
+          + " name, percent-encoded as RFC 3986 says (each '%' followed by two hex digits) and"
+          + " decoding to UTF-8";
 
   private final JsonMapper json;
 

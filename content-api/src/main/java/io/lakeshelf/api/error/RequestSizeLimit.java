@@ -47,7 +47,10 @@ public final class RequestSizeLimit extends OncePerRequestFilter {
           response.getOutputStream(),
           ProblemAdvice.problem(
               ErrorCode.PAYLOAD_TOO_LARGE,
-              "the request body has " + request.getContentLengthLong() + " bytes; the limit is " + maxBytes,
+              "the request body has "
+                  + request.getContentLengthLong()
+                  + " bytes; the limit is "
+                  + maxBytes,
               request.getRequestURI()));
       return;
     }
@@ -74,49 +77,50 @@ public final class RequestSizeLimit extends OncePerRequestFilter {
     public ServletInputStream getInputStream() throws IOException {
       if (stream == null) {
         ServletInputStream in = super.getInputStream();
-        stream = new ServletInputStream() {
-          private long read;
+        stream =
+            new ServletInputStream() {
+              private long read;
 
-          private void count(long n) throws BodyTooLargeException {
-            read += n;
-            if (read > max) {
-              throw new BodyTooLargeException(max);
-            }
-          }
+              private void count(long n) throws BodyTooLargeException {
+                read += n;
+                if (read > max) {
+                  throw new BodyTooLargeException(max);
+                }
+              }
 
-          @Override
-          public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-              count(1);
-            }
-            return b;
-          }
+              @Override
+              public int read() throws IOException {
+                int b = in.read();
+                if (b >= 0) {
+                  count(1);
+                }
+                return b;
+              }
 
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-              count(n);
-            }
-            return n;
-          }
+              @Override
+              public int read(byte[] b, int off, int len) throws IOException {
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                  count(n);
+                }
+                return n;
+              }
 
-          @Override
-          public boolean isFinished() {
-            return in.isFinished();
-          }
+              @Override
+              public boolean isFinished() {
+                return in.isFinished();
+              }
 
-          @Override
-          public boolean isReady() {
-            return in.isReady();
-          }
+              @Override
+              public boolean isReady() {
+                return in.isReady();
+              }
 
-          @Override
-          public void setReadListener(ReadListener listener) {
-            in.setReadListener(listener);
-          }
-        };
+              @Override
+              public void setReadListener(ReadListener listener) {
+                in.setReadListener(listener);
+              }
+            };
       }
       return stream;
     }

@@ -1,17 +1,17 @@
 package io.lakeshelf.api.health;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.springframework.boot.actuate.info.Info;
-import org.springframework.boot.actuate.info.InfoContributor;
 import io.delta.kernel.Meta;
 import io.lakeshelf.api.embed.Embeddings;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.lucene.util.Version;
+import org.springframework.boot.actuate.info.Info;
+import org.springframework.boot.actuate.info.InfoContributor;
 
 /**
- * {@code /actuator/info}: Lakeshelf's version, the Delta Kernel and Lucene versions it runs, and the
- * embedding models it offers (and which are loaded).
+ * {@code /actuator/info}: Lakeshelf's version, the Delta Kernel and Lucene versions it runs, and
+ * the embedding models it offers (and which are loaded).
  */
 public final class LakeshelfInfoContributor implements InfoContributor {
 
@@ -28,8 +28,9 @@ public final class LakeshelfInfoContributor implements InfoContributor {
     info.put("deltaKernel", Meta.KERNEL_VERSION);
     info.put("lucene", Version.LATEST.toString());
     info.put("java", Runtime.version().toString());
-    info.put("embeddingModels", Map.of(
-        "offered", List.copyOf(embeddings.names()), "loaded", embeddings.loaded()));
+    info.put(
+        "embeddingModels",
+        Map.of("offered", List.copyOf(embeddings.names()), "loaded", embeddings.loaded()));
     builder.withDetail("lakeshelf", info);
   }
 

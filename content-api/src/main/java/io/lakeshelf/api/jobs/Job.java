@@ -28,7 +28,9 @@ public record Job(
     Objects.requireNonNull(state, "state");
   }
 
-  Job with(JobState newState, long done, long total, long version, Instant finished, String failure) {
-    return new Job(id, collection, kind, newState, done, total, version, startedAt, finished, failure);
+  Job with(
+      JobState newState, long done, long total, long version, Instant finished, String failure) {
+    return new Job(
+        id, collection, kind, newState, done, total, version, startedAt, finished, failure);
   }
 }

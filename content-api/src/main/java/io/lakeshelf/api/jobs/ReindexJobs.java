@@ -1,5 +1,6 @@
 package io.lakeshelf.api.jobs;
 
+import io.lakeshelf.api.catalog.AtomicFile;
 import io.lakeshelf.api.catalog.CollectionRegistry;
 import io.lakeshelf.api.catalog.NewGeneration;
 import io.lakeshelf.api.catalog.ServedCollection;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -27,9 +30,6 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
-import io.lakeshelf.api.catalog.AtomicFile;
-import java.time.Duration;
-import java.util.concurrent.Callable;
 
 /**
  * Reindex jobs: each rebuilds a collection's indexes from its table beside the serving ones, which
@@ -53,7 +53,11 @@ public final class ReindexJobs {
    * @param rowsPerSecond the most rows a job reads per second, to bound its load; 0 for no limit
    */
   public ReindexJobs(
-      CollectionRegistry registry, Path dir, JsonMapper json, ExecutorService runner, double rowsPerSecond) {
+      CollectionRegistry registry,
+      Path dir,
+      JsonMapper json,
+      ExecutorService runner,
+      double rowsPerSecond) {
     this.registry = registry;
     this.dir = dir;
     this.json = json;
@@ -72,11 +76,19 @@ public final class ReindexJobs {
         try {
           Job job = json.readValue(f.toFile(), Job.class);
           if (job.state().isActive()) {
-            job = job.with(JobState.FAILED, job.rowsDone(), job.rowsTotal(), job.tableVersion(),
-                Instant.now(), "the service stopped while the job ran; the previous index kept serving");
+            job =
+                job.with(
+                    JobState.FAILED,
+                    job.rowsDone(),
+                    job.rowsTotal(),
+                    job.tableVersion(),
+                    Instant.now(),
+                    "the service stopped while the job ran; the previous index kept serving");
             save(job);
-            log.warn("Reindex job {} of collection {} was interrupted by a restart: marked failed",
-                job.id(), job.collection());
+            log.warn(
+                "Reindex job {} of collection {} was interrupted by a restart: marked failed",
+                job.id(),
+                job.collection());
           }
           jobs.put(job.id(), job);
         } catch (RuntimeException e) {
@@ -108,8 +120,18 @@ public final class ReindexJobs {
             "collection '" + collection + "' is being reindexed by job " + j.id());
       }
     }
-    Job job = new Job(UUID.randomUUID().toString(), collection, "reindex", JobState.QUEUED,
-        0, -1, c.tableVersion().value(), Instant.now(), null, null);
+    Job job =
+        new Job(
+            UUID.randomUUID().toString(),
+            collection,
+            "reindex",
+            JobState.QUEUED,
+            0,
+            -1,
+            c.tableVersion().value(),
+            Instant.now(),
+            null,
+            null);
     update(job);
     runner.submit(() -> run(job.id(), c));
     log.info("Reindex job {} of collection {} queued", job.id(), collection);
@@ -118,7 +140,9 @@ public final class ReindexJobs {
 
   /** Asks a running job to stop; it ends cancelled and the serving index stays as it was. */
   public Job cancel(String id) {
-    Job job = find(id).orElseThrow(() -> new ApiException(ErrorCode.JOB_NOT_FOUND, "no job '" + id + "'"));
+    Job job =
+        find(id)
+            .orElseThrow(() -> new ApiException(ErrorCode.JOB_NOT_FOUND, "no job '" + id + "'"));
     if (job.state().isActive()) {
       cancelled.put(id, true);
     }
@@ -143,8 +167,19 @@ public final class ReindexJobs {
       cancelled.put(id, true);
       // Atomic with the job's own move from queued to running (see run).
       Job before = jobs.get(id);
-      Job after = jobs.computeIfPresent(id, (k, j) -> j.state() == JobState.QUEUED
-          ? j.with(JobState.CANCELLED, 0, j.rowsTotal(), j.tableVersion(), Instant.now(), null) : j);
+      Job after =
+          jobs.computeIfPresent(
+              id,
+              (k, j) ->
+                  j.state() == JobState.QUEUED
+                      ? j.with(
+                          JobState.CANCELLED,
+                          0,
+                          j.rowsTotal(),
+                          j.tableVersion(),
+                          Instant.now(),
+                          null)
+                      : j);
       if (after != null && after != before && after.state() == JobState.CANCELLED) {
         save(after);
         log.info("Reindex job {} of {} cancelled before it started", id, collection);
@@ -154,8 +189,15 @@ public final class ReindexJobs {
     for (String id : active) {
       while (jobs.get(id).state().isActive()) {
         if (System.nanoTime() > deadline) {
-          throw new ApiException(ErrorCode.REINDEX_IN_PROGRESS, "reindex job " + id + " of collection '"
-              + collection + "' did not stop within " + timeout.toSeconds() + " s; repeat the request");
+          throw new ApiException(
+              ErrorCode.REINDEX_IN_PROGRESS,
+              "reindex job "
+                  + id
+                  + " of collection '"
+                  + collection
+                  + "' did not stop within "
+                  + timeout.toSeconds()
+                  + " s; repeat the request");
         }
         Thread.sleep(10);
       }
@@ -166,13 +208,15 @@ public final class ReindexJobs {
   private void run(String id, ServedCollection c) {
     // Queued to running atomically, unless the job was cancelled before it started.
     boolean[] began = new boolean[1];
-    jobs.computeIfPresent(id, (k, j) -> {
-      if (j.state() != JobState.QUEUED || cancelled.containsKey(id)) {
-        return j;
-      }
-      began[0] = true;
-      return j.with(JobState.RUNNING, 0, j.rowsTotal(), j.tableVersion(), null, null);
-    });
+    jobs.computeIfPresent(
+        id,
+        (k, j) -> {
+          if (j.state() != JobState.QUEUED || cancelled.containsKey(id)) {
+            return j;
+          }
+          began[0] = true;
+          return j.with(JobState.RUNNING, 0, j.rowsTotal(), j.tableVersion(), null, null);
+        });
     if (!began[0]) {
       Job j = jobs.get(id);
       if (j != null && j.state().isActive()) {
@@ -188,25 +232,43 @@ public final class ReindexJobs {
       long perVector = snapshot.rowCount();
       List<VectorSpec> specs = c.vectorSpecs();
       long total = perVector < 0 ? -1 : perVector * specs.size();
-      Job job = jobs.get(id).with(JobState.RUNNING, 0, total, snapshot.version().value(), null, null);
+      Job job =
+          jobs.get(id).with(JobState.RUNNING, 0, total, snapshot.version().value(), null, null);
       update(job);
-      log.info("Reindex job {}: rebuilding {} from table version {} ({} rows)", id, c.name(), snapshot.version(), total);
+      log.info(
+          "Reindex job {}: rebuilding {} from table version {} ({} rows)",
+          id,
+          c.name(),
+          snapshot.version(),
+          total);
       long base = 0;
       for (VectorSpec spec : specs) {
         VectorIndex index = generation.open(spec, c.definition().indexOptions(spec.name()));
         long offset = base;
         AtomicLong lastSave = new AtomicLong(System.nanoTime());
-        index.syncTo(snapshot, c.table().columns(), c.buildExecutor(), (files, filesTotal, rows) -> {
-          if (cancelled.containsKey(id)) {
-            throw new CancellationException("cancelled");
-          }
-          done.set(offset + rows);
-          throttle(started, done.get());
-          if (System.nanoTime() - lastSave.get() > 1_000_000_000L) {
-            lastSave.set(System.nanoTime());
-            update(jobs.get(id).with(JobState.RUNNING, done.get(), total, snapshot.version().value(), null, null));
-          }
-        });
+        index.syncTo(
+            snapshot,
+            c.table().columns(),
+            c.buildExecutor(),
+            (files, filesTotal, rows) -> {
+              if (cancelled.containsKey(id)) {
+                throw new CancellationException("cancelled");
+              }
+              done.set(offset + rows);
+              throttle(started, done.get());
+              if (System.nanoTime() - lastSave.get() > 1_000_000_000L) {
+                lastSave.set(System.nanoTime());
+                update(
+                    jobs.get(id)
+                        .with(
+                            JobState.RUNNING,
+                            done.get(),
+                            total,
+                            snapshot.version().value(),
+                            null,
+                            null));
+              }
+            });
         base += Math.max(0, perVector);
         done.set(base);
       }
@@ -214,20 +276,41 @@ public final class ReindexJobs {
         throw new CancellationException("cancelled");
       }
       if (registry.find(c.name()).orElse(null) != c) {
-        throw new IllegalStateException("collection " + c.name() + " was deleted or changed meanwhile");
+        throw new IllegalStateException(
+            "collection " + c.name() + " was deleted or changed meanwhile");
       }
       generation.switchTo(fresh -> c.swap(fresh).values());
-      update(jobs.get(id).with(JobState.SUCCEEDED, total < 0 ? done.get() : total, total,
-          c.indexedVersion().value(), Instant.now(), null));
-      log.info("Reindex job {} of {} succeeded: now serving version {}", id, c.name(), c.indexedVersion());
+      update(
+          jobs.get(id)
+              .with(
+                  JobState.SUCCEEDED,
+                  total < 0 ? done.get() : total,
+                  total,
+                  c.indexedVersion().value(),
+                  Instant.now(),
+                  null));
+      log.info(
+          "Reindex job {} of {} succeeded: now serving version {}",
+          id,
+          c.name(),
+          c.indexedVersion());
     } catch (CancellationException e) {
       Job j = jobs.get(id);
-      update(j.with(JobState.CANCELLED, done.get(), j.rowsTotal(), j.tableVersion(), Instant.now(), null));
+      update(
+          j.with(
+              JobState.CANCELLED,
+              done.get(),
+              j.rowsTotal(),
+              j.tableVersion(),
+              Instant.now(),
+              null));
       log.info("Reindex job {} of {} cancelled; the previous index keeps serving", id, c.name());
     } catch (Exception e) {
       Job j = jobs.get(id);
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-      update(j.with(JobState.FAILED, done.get(), j.rowsTotal(), j.tableVersion(), Instant.now(), reason));
+      update(
+          j.with(
+              JobState.FAILED, done.get(), j.rowsTotal(), j.tableVersion(), Instant.now(), reason));
       log.error("Reindex job {} of {} failed; the previous index keeps serving", id, c.name(), e);
     } finally {
       cancelled.remove(id);

@@ -8,9 +8,12 @@ import tools.jackson.databind.JsonNode;
 /** Body of {@code POST /v1/collections/{name}/documents/delete}: ids, or a filter. */
 @Schema(description = "What to delete: `ids` or `filter`, not both.")
 public record DeleteRequest(
-    @ArraySchema(arraySchema = @Schema(description = "the ids, at most lakeshelf.limits.max-documents"),
-        minItems = 1, schema = @Schema(minLength = 1))
-    List<String> ids,
-    @Schema(ref = "#/components/schemas/Filter",
-        description = "delete the rows that match (at most lakeshelf.limits.max-documents)")
-    JsonNode filter) {}
+    @ArraySchema(
+            arraySchema = @Schema(description = "the ids, at most lakeshelf.limits.max-documents"),
+            minItems = 1,
+            schema = @Schema(minLength = 1))
+        List<String> ids,
+    @Schema(
+            ref = "#/components/schemas/Filter",
+            description = "delete the rows that match (at most lakeshelf.limits.max-documents)")
+        JsonNode filter) {}

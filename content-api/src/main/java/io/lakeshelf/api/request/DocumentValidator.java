@@ -1,8 +1,10 @@
 package io.lakeshelf.api.request;
 
+import io.lakeshelf.api.config.LakeshelfProperties;
 import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
 import io.lakeshelf.api.error.FieldError;
+import io.lakeshelf.content.ContentException;
 import io.lakeshelf.content.DimensionMismatchException;
 import io.lakeshelf.content.Document;
 import io.lakeshelf.content.ImageAnchor;
@@ -13,18 +15,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.lakeshelf.api.config.LakeshelfProperties;
-import io.lakeshelf.content.ContentException;
 
 /**
- * Checks an ingest batch against a collection's vectors and turns it into documents. A batch is
- * all or nothing: every bad document is named in the problem's {@code errors}, and none is written.
+ * Checks an ingest batch against a collection's vectors and turns it into documents. A batch is all
+ * or nothing: every bad document is named in the problem's {@code errors}, and none is written.
  */
 public final class DocumentValidator {
 
   private DocumentValidator() {}
 
-  /** What a model embeds for a document: its title and text, one paragraph each; null if neither. */
+  /**
+   * What a model embeds for a document: its title and text, one paragraph each; null if neither.
+   */
   public static String embeddingInput(String title, String text) {
     boolean hasTitle = title != null && !title.isBlank();
     boolean hasText = text != null && !text.isBlank();
@@ -42,13 +44,25 @@ public final class DocumentValidator {
   static String unaddressable(String id) {
     for (int j = 0; j < id.length(); j++) {
       char c = id.charAt(j);
-      if (Character.isHighSurrogate(c) && j + 1 < id.length() && Character.isLowSurrogate(id.charAt(j + 1))) {
+      if (Character.isHighSurrogate(c)
+          && j + 1 < id.length()
+          && Character.isLowSurrogate(id.charAt(j + 1))) {
         j++;
       } else if (Character.isSurrogate(c)) {
-        return "id " + escaped(id) + " holds a lone surrogate (U+" + hex(c) + ") at index " + j
+        return "id "
+            + escaped(id)
+            + " holds a lone surrogate (U+"
+            + hex(c)
+            + ") at index "
+            + j
             + ": ids must be valid Unicode";
       } else if (Character.isISOControl(c)) {
-        return "id " + escaped(id) + " holds the control character U+" + hex(c) + " at index " + j
+        return "id "
+            + escaped(id)
+            + " holds the control character U+"
+            + hex(c)
+            + " at index "
+            + j
             + ": ids must not hold control characters";
       }
     }
@@ -58,7 +72,9 @@ public final class DocumentValidator {
   private static boolean hasLoneSurrogate(String id) {
     for (int j = 0; j < id.length(); j++) {
       char c = id.charAt(j);
-      if (Character.isHighSurrogate(c) && j + 1 < id.length() && Character.isLowSurrogate(id.charAt(j + 1))) {
+      if (Character.isHighSurrogate(c)
+          && j + 1 < id.length()
+          && Character.isLowSurrogate(id.charAt(j + 1))) {
         j++;
       } else if (Character.isSurrogate(c)) {
         return true;
@@ -85,21 +101,27 @@ public final class DocumentValidator {
   }
 
   /**
-   * @param embedded the names of the vectors a model fills from the text: a document may leave
-   *     them out if it has a text or a title; they are filled after validation
+   * @param embedded the names of the vectors a model fills from the text: a document may leave them
+   *     out if it has a text or a title; they are filled after validation
    */
   public static List<Document> validate(
-      IngestRequest request, List<VectorSpec> vectors, Set<String> embedded,
+      IngestRequest request,
+      List<VectorSpec> vectors,
+      Set<String> embedded,
       LakeshelfProperties.Limits limits) {
     int maxDocuments = limits.maxDocuments();
     int maxText = limits.maxTextLength();
     if (request == null || request.documents() == null || request.documents().isEmpty()) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST, "'documents' must hold at least one document");
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST, "'documents' must hold at least one document");
     }
     if (request.documents().size() > maxDocuments) {
       throw new ApiException(
           ErrorCode.PAYLOAD_TOO_LARGE,
-          "a batch holds at most " + maxDocuments + " documents, this one " + request.documents().size());
+          "a batch holds at most "
+              + maxDocuments
+              + " documents, this one "
+              + request.documents().size());
     }
     List<FieldError> errors = new ArrayList<>();
     int dimensionErrors = 0;
@@ -132,7 +154,9 @@ public final class DocumentValidator {
       Map<String, float[]> given = in.vectors() == null ? Map.of() : in.vectors();
       for (String name : given.keySet()) {
         if (vectors.stream().noneMatch(v -> v.name().equals(name))) {
-          errors.add(new FieldError(i, id, "vectors." + name, "the collection has no vector '" + name + "'"));
+          errors.add(
+              new FieldError(
+                  i, id, "vectors." + name, "the collection has no vector '" + name + "'"));
         }
       }
       Map<String, float[]> checked = new LinkedHashMap<>();
@@ -140,10 +164,19 @@ public final class DocumentValidator {
         float[] v = given.get(spec.name());
         if (v == null) {
           if (!embedded.contains(spec.name())) {
-            errors.add(new FieldError(i, id, "vectors." + spec.name(), "vector '" + spec.name() + "' is required"));
+            errors.add(
+                new FieldError(
+                    i, id, "vectors." + spec.name(), "vector '" + spec.name() + "' is required"));
           } else if (embeddingInput(in.title(), in.text()) == null) {
-            errors.add(new FieldError(i, id, "vectors." + spec.name(), "vector '" + spec.name()
-                + "' is made from the document's text, and this document has neither text nor title"));
+            errors.add(
+                new FieldError(
+                    i,
+                    id,
+                    "vectors." + spec.name(),
+                    "vector '"
+                        + spec.name()
+                        + "' is made from the document's text, and this document has neither text"
+                        + " nor title"));
           }
           continue;
         }
@@ -165,7 +198,13 @@ public final class DocumentValidator {
             if (img == null) {
               throw new IllegalArgumentException("an image must be an object");
             }
-            images.add(new ImageAnchor(img.uri(), img.contentType(), img.sizeBytes(), img.checksum(), img.checksumAlgorithm()));
+            images.add(
+                new ImageAnchor(
+                    img.uri(),
+                    img.contentType(),
+                    img.sizeBytes(),
+                    img.checksum(),
+                    img.checksumAlgorithm()));
           } catch (RuntimeException e) {
             errors.add(new FieldError(i, id, "images[" + j + "]", e.getMessage()));
           }
@@ -174,7 +213,9 @@ public final class DocumentValidator {
       if (in.metadata() != null) {
         for (Map.Entry<String, String> e : in.metadata().entrySet()) {
           if (e.getValue() == null) {
-            errors.add(new FieldError(i, id, "metadata." + e.getKey(), "metadata values must be strings, not null"));
+            errors.add(
+                new FieldError(
+                    i, id, "metadata." + e.getKey(), "metadata values must be strings, not null"));
           }
         }
       }
@@ -185,7 +226,9 @@ public final class DocumentValidator {
     }
     if (!errors.isEmpty()) {
       throw new ApiException(
-          dimensionErrors == errors.size() ? ErrorCode.DIMENSION_MISMATCH : ErrorCode.INVALID_REQUEST,
+          dimensionErrors == errors.size()
+              ? ErrorCode.DIMENSION_MISMATCH
+              : ErrorCode.INVALID_REQUEST,
           errors.size() + " problem(s) in the batch; nothing was written",
           errors);
     }

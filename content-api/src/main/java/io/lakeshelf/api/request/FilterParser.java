@@ -25,10 +25,22 @@ import tools.jackson.databind.JsonNode;
  */
 public final class FilterParser {
 
-  private static final Map<String, Filter.Op> OPS = Map.of(
-      "eq", Filter.Op.EQ, "ne", Filter.Op.NE, "gt", Filter.Op.GT,
-      "gte", Filter.Op.GTE, "lt", Filter.Op.LT, "lte", Filter.Op.LTE);
-  private static final Set<String> FIELD_KEYS = Set.of("field", "eq", "ne", "gt", "gte", "lt", "lte", "in", "exists");
+  private static final Map<String, Filter.Op> OPS =
+      Map.of(
+          "eq",
+          Filter.Op.EQ,
+          "ne",
+          Filter.Op.NE,
+          "gt",
+          Filter.Op.GT,
+          "gte",
+          Filter.Op.GTE,
+          "lt",
+          Filter.Op.LT,
+          "lte",
+          Filter.Op.LTE);
+  private static final Set<String> FIELD_KEYS =
+      Set.of("field", "eq", "ne", "gt", "gte", "lt", "lte", "in", "exists");
 
   private final int maxDepth;
 
@@ -42,7 +54,11 @@ public final class FilterParser {
 
   private Filter parse(JsonNode node, String at, int depth) {
     if (depth > maxDepth) {
-      throw invalid(at + ": the filter nests deeper than " + maxDepth + " levels (lakeshelf.limits.max-filter-depth)");
+      throw invalid(
+          at
+              + ": the filter nests deeper than "
+              + maxDepth
+              + " levels (lakeshelf.limits.max-filter-depth)");
     }
     if (node == null || !node.isObject() || node.isEmpty()) {
       throw invalid(at + " must be a non-empty object");
@@ -68,7 +84,11 @@ public final class FilterParser {
     }
     for (String k : keys) {
       if (!FIELD_KEYS.contains(k)) {
-        throw invalid(at + ": unknown key '" + k + "'; expected field with eq, ne, in, gt, gte, lt, lte or exists, or and/or/not");
+        throw invalid(
+            at
+                + ": unknown key '"
+                + k
+                + "'; expected field with eq, ne, in, gt, gte, lt, lte or exists, or and/or/not");
       }
     }
     JsonNode field = node.get("field");
@@ -103,7 +123,8 @@ public final class FilterParser {
       }
     }
     if (conditions.isEmpty()) {
-      throw invalid(at + " needs a condition on '" + name + "': eq, ne, in, gt, gte, lt, lte or exists");
+      throw invalid(
+          at + " needs a condition on '" + name + "': eq, ne, in, gt, gte, lt, lte or exists");
     }
     return conditions.size() == 1 ? conditions.get(0) : new Filter.And(conditions);
   }

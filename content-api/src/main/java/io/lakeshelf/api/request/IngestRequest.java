@@ -6,7 +6,12 @@ import java.util.List;
 
 /** Body of {@code POST /v1/collections/{name}/documents}. */
 public record IngestRequest(
-    @ArraySchema(arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
-        description = "the batch, upserted by id in one commit; at most lakeshelf.limits.max-documents"),
-        minItems = 1)
-    List<DocumentInput> documents) {}
+    @ArraySchema(
+            arraySchema =
+                @Schema(
+                    requiredMode = Schema.RequiredMode.REQUIRED,
+                    description =
+                        "the batch, upserted by id in one commit; at most"
+                            + " lakeshelf.limits.max-documents"),
+            minItems = 1)
+        List<DocumentInput> documents) {}

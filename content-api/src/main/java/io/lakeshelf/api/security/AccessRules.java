@@ -3,8 +3,8 @@ package io.lakeshelf.api.security;
 import java.util.Optional;
 
 /**
- * The role a request needs, from its method and path. Empty means no key is needed
- * ({@code /actuator/health}, whose details are shown to admins only).
+ * The role a request needs, from its method and path. Empty means no key is needed ({@code
+ * /actuator/health}, whose details are shown to admins only).
  *
  * <pre>
  * /actuator/health/**                          none (details: admin)
@@ -20,10 +20,10 @@ import java.util.Optional;
  * <p>The path is canonical ({@link CanonicalPaths}), so it reads as the dispatcher routes it. The
  * same rules hold for a handler's pattern ({@code /v1/collections/{name}/documents/{id}}), which
  * {@link RouteAccess} checks once the dispatcher has chosen the handler. The open endpoints match
- * only as spelled above; every other rule matches the path in any case, so that a spelling in
- * other case needs at least the role of the lower-case one (routes are case-sensitive and answer
- * 404 to it). Methods match exactly: a method other than GET or HEAD on a collection or on its
- * documents needs the higher role whatever the router makes of it.
+ * only as spelled above; every other rule matches the path in any case, so that a spelling in other
+ * case needs at least the role of the lower-case one (routes are case-sensitive and answer 404 to
+ * it). Methods match exactly: a method other than GET or HEAD on a collection or on its documents
+ * needs the higher role whatever the router makes of it.
  */
 final class AccessRules {
 
@@ -45,7 +45,8 @@ final class AccessRules {
     }
     String[] parts = p.split("/");
     // "", "v1", "collections", name, ...
-    boolean collections = parts.length >= 3 && parts[1].equals("v1") && parts[2].equals("collections");
+    boolean collections =
+        parts.length >= 3 && parts[1].equals("v1") && parts[2].equals("collections");
     boolean reads = method.equals("GET") || method.equals("HEAD");
     if (collections && parts.length == 4 && !reads) {
       return Optional.of(Role.ADMIN);

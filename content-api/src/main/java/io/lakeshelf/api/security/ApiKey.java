@@ -21,8 +21,11 @@ public record ApiKey(String name, String hash, Set<Role> roles) {
     Objects.requireNonNull(name, "lakeshelf.security.api-keys[].name");
     Objects.requireNonNull(hash, "lakeshelf.security.api-keys[].hash");
     String hex = hash.toLowerCase(Locale.ROOT);
-    if (!hex.startsWith(PREFIX) || hex.length() != PREFIX.length() + 64
-        || !hex.substring(PREFIX.length()).chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+    if (!hex.startsWith(PREFIX)
+        || hex.length() != PREFIX.length() + 64
+        || !hex.substring(PREFIX.length())
+            .chars()
+            .allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
       // ASCII only: Character.digit also takes other scripts' digits, which the digest cannot parse
       throw new IllegalArgumentException(
           "API key '" + name + "': hash must be sha256: followed by 64 hex digits");

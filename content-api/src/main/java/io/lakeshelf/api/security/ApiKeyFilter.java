@@ -9,19 +9,19 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * Checks {@code Authorization: Bearer <key>} against the configured keys: 401 {@code UNAUTHORIZED}
  * without a valid key, 403 {@code FORBIDDEN} for a key without the role the request needs. The
- * request then carries the key's name as its principal and its roles, so that actuator shows
- * health details to admins only. With no keys configured every request passes as an admin.
+ * request then carries the key's name as its principal and its roles, so that actuator shows health
+ * details to admins only. With no keys configured every request passes as an admin.
  *
  * <p>First of all, whatever the keys, a path not in its one canonical spelling ({@link
  * CanonicalPaths}: no {@code ;}, no escape outside the document id, no empty or dot segment) is
@@ -32,6 +32,7 @@ import java.util.Set;
 public final class ApiKeyFilter extends OncePerRequestFilter {
 
   private static final String BEARER = "Bearer ";
+
   /** Who every caller is when no keys are configured. */
   private static final ApiKey OPEN =
       new ApiKey("anonymous (no keys configured)", "sha256:" + "0".repeat(64), Set.of(Role.ADMIN));
@@ -51,7 +52,10 @@ public final class ApiKeyFilter extends OncePerRequestFilter {
     String path = request.getRequestURI().substring(request.getContextPath().length());
     Optional<String> notCanonical = CanonicalPaths.problem(path);
     if (notCanonical.isPresent()) {
-      refuse(response, request, ErrorCode.INVALID_REQUEST,
+      refuse(
+          response,
+          request,
+          ErrorCode.INVALID_REQUEST,
           "the request path is not in canonical form: " + notCanonical.get());
       return;
     }
@@ -66,12 +70,18 @@ public final class ApiKeyFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
         return;
       }
-      refuse(response, request, ErrorCode.UNAUTHORIZED,
+      refuse(
+          response,
+          request,
+          ErrorCode.UNAUTHORIZED,
           "send a valid API key as 'Authorization: Bearer <key>'");
       return;
     }
     if (required.isPresent() && !key.get().has(required.get())) {
-      refuse(response, request, ErrorCode.FORBIDDEN,
+      refuse(
+          response,
+          request,
+          ErrorCode.FORBIDDEN,
           "this key lacks the '" + required.get().wireName() + "' role");
       return;
     }
@@ -87,20 +97,27 @@ public final class ApiKeyFilter extends OncePerRequestFilter {
     return secret.isEmpty() ? Optional.empty() : keys.match(secret);
   }
 
-  private void refuse(HttpServletResponse response, HttpServletRequest request, ErrorCode code, String detail)
+  private void refuse(
+      HttpServletResponse response, HttpServletRequest request, ErrorCode code, String detail)
       throws IOException {
     refuse(json, response, request, code, detail);
   }
 
   /** Answers the request with a problem+json refusal (401 with its {@code WWW-Authenticate}). */
-  static void refuse(JsonMapper json, HttpServletResponse response, HttpServletRequest request, ErrorCode code,
-      String detail) throws IOException {
+  static void refuse(
+      JsonMapper json,
+      HttpServletResponse response,
+      HttpServletRequest request,
+      ErrorCode code,
+      String detail)
+      throws IOException {
     response.setStatus(code.status().value());
     if (code == ErrorCode.UNAUTHORIZED) {
       response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"lakeshelf\"");
     }
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    json.writeValue(response.getOutputStream(), ProblemAdvice.problem(code, detail, request.getRequestURI()));
+    json.writeValue(
+        response.getOutputStream(), ProblemAdvice.problem(code, detail, request.getRequestURI()));
   }
 
   /** The request as the key that made it: its name as principal, its roles as servlet roles. */

@@ -18,11 +18,11 @@ import java.util.Optional;
  *   <li>a {@code .} or {@code ..} segment.
  * </ul>
  *
- * <p>The document id, the segment after {@code /v1/collections/{name}/documents/}, is percent-encoded
- * UTF-8 and may carry any escape ({@code %2E}, {@code %2F}, {@code %5C}, {@code %3B}, {@code %61});
- * it is decoded by {@code DocumentIds}, never split or resolved. It may not hold a raw {@code ;}
- * either. With those rules every segment but the id reads the same raw and decoded, so a rule on
- * the raw path is a rule on the routed path.
+ * <p>The document id, the segment after {@code /v1/collections/{name}/documents/}, is
+ * percent-encoded UTF-8 and may carry any escape ({@code %2E}, {@code %2F}, {@code %5C}, {@code
+ * %3B}, {@code %61}); it is decoded by {@code DocumentIds}, never split or resolved. It may not
+ * hold a raw {@code ;} either. With those rules every segment but the id reads the same raw and
+ * decoded, so a rule on the raw path is a rule on the routed path.
  */
 final class CanonicalPaths {
 
@@ -40,24 +40,31 @@ final class CanonicalPaths {
       return Optional.of("the path must start with '/'");
     }
     String[] segments = path.substring(1).split("/", -1);
-    boolean documents = segments.length > ID_SEGMENT && segments[0].equals("v1")
-        && segments[1].equals("collections") && segments[3].equals("documents");
+    boolean documents =
+        segments.length > ID_SEGMENT
+            && segments[0].equals("v1")
+            && segments[1].equals("collections")
+            && segments[3].equals("documents");
     for (int i = 0; i < segments.length; i++) {
       String s = segments[i];
       if (s.isEmpty()) {
-        return Optional.of(i == segments.length - 1
-            ? "a trailing '/' is not part of any endpoint"
-            : "empty segments ('//') are not allowed");
+        return Optional.of(
+            i == segments.length - 1
+                ? "a trailing '/' is not part of any endpoint"
+                : "empty segments ('//') are not allowed");
       }
       if (s.equals(".") || s.equals("..")) {
         return Optional.of("'.' and '..' segments are not allowed");
       }
       if (s.indexOf(';') >= 0) {
-        return Optional.of("';' is not allowed in a path (no path parameters); in a document id send it as %3B");
+        return Optional.of(
+            "';' is not allowed in a path (no path parameters); in a document id send it as %3B");
       }
       if (s.indexOf('%') >= 0 && !(documents && i == ID_SEGMENT)) {
-        return Optional.of("percent-escapes are allowed only in a document id; send the segment '"
-            + s + "' unencoded");
+        return Optional.of(
+            "percent-escapes are allowed only in a document id; send the segment '"
+                + s
+                + "' unencoded");
       }
     }
     return Optional.empty();

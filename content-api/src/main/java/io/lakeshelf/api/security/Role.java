@@ -3,8 +3,8 @@ package io.lakeshelf.api.security;
 import java.util.Locale;
 
 /**
- * What a key may do. Roles are ordered: {@code admin} may do all that {@code write} may, and
- * {@code write} all that {@code read} may.
+ * What a key may do. Roles are ordered: {@code admin} may do all that {@code write} may, and {@code
+ * write} all that {@code read} may.
  */
 public enum Role {
   /** Search and get documents and collections. */

@@ -13,14 +13,14 @@ import tools.jackson.databind.json.JsonMapper;
  * The API-key rules once more, on the route the dispatcher chose: {@link AccessRules} applied to
  * the pattern of the matched handler ({@code /v1/collections/{name}/documents/{id}}, {@code
  * /actuator/metrics/{requiredMetricName}}) instead of the request's path. Whatever spelling of a
- * path reached a handler, the handler runs only for a key with the role its own route needs, so
- * the filter's reading of the path and the router's cannot disagree to the caller's advantage.
+ * path reached a handler, the handler runs only for a key with the role its own route needs, so the
+ * filter's reading of the path and the router's cannot disagree to the caller's advantage.
  * Registered as a {@code MappedInterceptor}, it applies to every handler mapping, actuator's
  * included.
  *
  * <p>{@link ApiKeyFilter} marks the request with the caller's key (every request as an admin when
- * no keys are configured); a request without one holds no role. Only the request dispatch itself
- * is checked: error and async dispatches of an admitted request are not.
+ * no keys are configured); a request without one holds no role. Only the request dispatch itself is
+ * checked: error and async dispatches of an admitted request are not.
  */
 public final class RouteAccess implements HandlerInterceptor {
 
@@ -46,10 +46,18 @@ public final class RouteAccess implements HandlerInterceptor {
       return true;
     }
     if (request.getUserPrincipal() == null) {
-      ApiKeyFilter.refuse(json, response, request, ErrorCode.UNAUTHORIZED,
+      ApiKeyFilter.refuse(
+          json,
+          response,
+          request,
+          ErrorCode.UNAUTHORIZED,
           "send a valid API key as 'Authorization: Bearer <key>'");
     } else {
-      ApiKeyFilter.refuse(json, response, request, ErrorCode.FORBIDDEN,
+      ApiKeyFilter.refuse(
+          json,
+          response,
+          request,
+          ErrorCode.FORBIDDEN,
           "this key lacks the '" + required.get().wireName() + "' role");
     }
     return false;

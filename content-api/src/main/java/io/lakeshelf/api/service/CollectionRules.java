@@ -8,30 +8,30 @@ import io.lakeshelf.api.error.ErrorCode;
 import io.lakeshelf.api.request.CollectionRequest;
 import io.lakeshelf.content.Similarity;
 import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.content.scan.TableColumns;
+import io.lakeshelf.content.storage.S3Location;
+import io.lakeshelf.content.table.ManagedTableSchema;
 import io.lakeshelf.index.Quantization;
+import io.lakeshelf.index.TextAnalysis;
+import io.lakeshelf.index.filter.FilterException;
+import io.lakeshelf.index.filter.FilterField;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
-import io.lakeshelf.content.scan.TableColumns;
-import io.lakeshelf.content.storage.S3Location;
-import io.lakeshelf.content.table.ManagedTableSchema;
-import io.lakeshelf.index.TextAnalysis;
-import io.lakeshelf.index.filter.FilterException;
-import io.lakeshelf.index.filter.FilterField;
-import java.net.URISyntaxException;
-import java.util.ArrayList;
-import java.util.HashSet;
 
 /**
  * The rules a collection's definition follows, as a {@code PUT} states it: a pure function of the
- * request and the service's settings (no I/O but the two lookups it is given: the default table
- * of a name, and an embedding model's vector length), so every rule can be tested alone.
+ * request and the service's settings (no I/O but the two lookups it is given: the default table of
+ * a name, and an embedding model's vector length), so every rule can be tested alone.
  */
 public final class CollectionRules {
 
@@ -52,8 +52,12 @@ public final class CollectionRules {
    * @param defaultTable the table location of a managed collection that names none
    * @param modelDimensions an embedding model's vector length (400 for a model not offered)
    */
-  public CollectionRules(int maxDimensions, Path dataDir, List<String> managedRoots,
-      Function<String, String> defaultTable, ToIntFunction<String> modelDimensions) {
+  public CollectionRules(
+      int maxDimensions,
+      Path dataDir,
+      List<String> managedRoots,
+      Function<String, String> defaultTable,
+      ToIntFunction<String> modelDimensions) {
     this.maxDimensions = maxDimensions;
     this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
     this.managedRoots = List.copyOf(managedRoots);
@@ -65,7 +69,8 @@ public final class CollectionRules {
    * The definition a {@code PUT} asks for, checked: its name, mode, table location, columns,
    * filterable fields, analyzer and vectors.
    *
-   * @throws ApiException 400 {@code INVALID_REQUEST} or {@code FIELD_NOT_FILTERABLE} naming what is wrong
+   * @throws ApiException 400 {@code INVALID_REQUEST} or {@code FIELD_NOT_FILTERABLE} naming what is
+   *     wrong
    */
   public CollectionDefinition toDefinition(String name, CollectionRequest request) {
     if (!CollectionDefinition.NAME.matcher(name).matches()) {
@@ -78,7 +83,10 @@ public final class CollectionRules {
     }
     CollectionMode mode;
     try {
-      mode = request.mode() == null ? CollectionMode.MANAGED : CollectionMode.fromWireName(request.mode());
+      mode =
+          request.mode() == null
+              ? CollectionMode.MANAGED
+              : CollectionMode.fromWireName(request.mode());
     } catch (IllegalArgumentException e) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, e.getMessage());
     }
@@ -97,7 +105,9 @@ public final class CollectionRules {
     if (request.filterable() != null) {
       for (String f : request.filterable()) {
         if (f == null || f.isBlank() || f.length() > 256) {
-          throw new ApiException(ErrorCode.FIELD_NOT_FILTERABLE, "'filterable' names must be non-blank column names or metadata.<key>");
+          throw new ApiException(
+              ErrorCode.FIELD_NOT_FILTERABLE,
+              "'filterable' names must be non-blank column names or metadata.<key>");
         }
       }
       if (new HashSet<>(request.filterable()).size() != request.filterable().size()) {
@@ -122,7 +132,8 @@ public final class CollectionRules {
     for (Map.Entry<String, CollectionRequest.VectorRequest> e : request.vectors().entrySet()) {
       CollectionRequest.VectorRequest v = e.getValue();
       if (v == null) {
-        throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' must be an object");
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' must be an object");
       }
       Integer dimensions = v.dimensions();
       if (v.embed() != null) {
@@ -130,26 +141,43 @@ public final class CollectionRules {
         if (dimensions == null) {
           dimensions = modelDimensions;
         } else if (dimensions != modelDimensions) {
-          throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' has " + dimensions
-              + " dimensions but its model '" + v.embed() + "' makes " + modelDimensions);
+          throw new ApiException(
+              ErrorCode.INVALID_REQUEST,
+              "vector '"
+                  + e.getKey()
+                  + "' has "
+                  + dimensions
+                  + " dimensions but its model '"
+                  + v.embed()
+                  + "' makes "
+                  + modelDimensions);
         }
       }
       if (dimensions == null) {
-        throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' needs 'dimensions'");
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' needs 'dimensions'");
       }
       if (v.quantization() != null && !QUANTIZATIONS.contains(v.quantization())) {
-        throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey()
-            + "': 'quantization' must be one of " + QUANTIZATIONS);
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST,
+            "vector '" + e.getKey() + "': 'quantization' must be one of " + QUANTIZATIONS);
       }
       if (dimensions > maxDimensions) {
-        throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' has more than "
-            + maxDimensions + " dimensions (lakeshelf.limits.max-dimensions)");
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST,
+            "vector '"
+                + e.getKey()
+                + "' has more than "
+                + maxDimensions
+                + " dimensions (lakeshelf.limits.max-dimensions)");
       }
       try {
-        Similarity similarity = Similarity.fromWireName(v.similarity() == null ? "cosine" : v.similarity());
+        Similarity similarity =
+            Similarity.fromWireName(v.similarity() == null ? "cosine" : v.similarity());
         if (v.column() == null && mode == CollectionMode.EXTERNAL) {
           throw new ApiException(
-              ErrorCode.INVALID_REQUEST, "vector '" + e.getKey() + "' of an external collection needs 'column'");
+              ErrorCode.INVALID_REQUEST,
+              "vector '" + e.getKey() + "' of an external collection needs 'column'");
         }
         String column = v.column() == null ? e.getKey() + "_embedding" : v.column();
         VectorSpec spec = new VectorSpec(e.getKey(), column, dimensions, similarity);
@@ -159,14 +187,19 @@ public final class CollectionRules {
       }
     }
     try {
-      CollectionDefinition d = new CollectionDefinition(
-          name, mode, table, mode == CollectionMode.EXTERNAL ? request.columns() : null, vectors,
-          request.filterable(), request.analyzer());
+      CollectionDefinition d =
+          new CollectionDefinition(
+              name,
+              mode,
+              table,
+              mode == CollectionMode.EXTERNAL ? request.columns() : null,
+              vectors,
+              request.filterable(),
+              request.analyzer());
       if (mode == CollectionMode.MANAGED) {
         var schema = ManagedTableSchema.of(d.vectorSpecs());
         // checked before the table is created, so a refused request creates nothing
-        FilterField.resolve(
-            d.filterable(), TableColumns.of(schema), "metadata");
+        FilterField.resolve(d.filterable(), TableColumns.of(schema), "metadata");
       }
       return d;
     } catch (FilterException e) {
@@ -184,9 +217,14 @@ public final class CollectionRules {
     if (!S3Location.isS3(table)) {
       Path collections = dataDir.toAbsolutePath().normalize().resolve("collections");
       Path t = Path.of(table).toAbsolutePath().normalize();
-      if (t.startsWith(collections) && !t.equals(Path.of(defaultTable.apply(name)).toAbsolutePath().normalize())) {
-        throw new ApiException(ErrorCode.INVALID_REQUEST,
-            "'" + table + "' lies in the directory of another collection; leave 'table' out to use this one's");
+      if (t.startsWith(collections)
+          && !t.equals(Path.of(defaultTable.apply(name)).toAbsolutePath().normalize())) {
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST,
+            "'"
+                + table
+                + "' lies in the directory of another collection; leave 'table' out to use this"
+                + " one's");
       }
     }
     List<String> roots = new ArrayList<>();
@@ -199,7 +237,10 @@ public final class CollectionRules {
           return;
         }
       } else {
-        Path base = Path.of(root.startsWith("file:") ? fileUriPath(root) : root).toAbsolutePath().normalize();
+        Path base =
+            Path.of(root.startsWith("file:") ? fileUriPath(root) : root)
+                .toAbsolutePath()
+                .normalize();
         if (!S3Location.isS3(table)) {
           Path t = Path.of(table).toAbsolutePath().normalize();
           if (t.startsWith(base) && !t.equals(base)) {
@@ -208,9 +249,13 @@ public final class CollectionRules {
         }
       }
     }
-    throw new ApiException(ErrorCode.INVALID_REQUEST, "a managed table must lie under the data directory or a"
-        + " root listed in lakeshelf.storage.managed-roots; '" + table + "' lies under neither (serve a table"
-        + " another writer owns as an external collection)");
+    throw new ApiException(
+        ErrorCode.INVALID_REQUEST,
+        "a managed table must lie under the data directory or a"
+            + " root listed in lakeshelf.storage.managed-roots; '"
+            + table
+            + "' lies under neither (serve a table"
+            + " another writer owns as an external collection)");
   }
 
   private String tableLocation(String name, String table) {
@@ -220,17 +265,24 @@ public final class CollectionRules {
     if (S3Location.isS3(table)) {
       try {
         S3Location location = S3Location.parse(table);
-        if (location.key().isEmpty() || location.key().contains("//") || location.key().contains("..")) {
-          throw new ApiException(ErrorCode.INVALID_REQUEST,
+        if (location.key().isEmpty()
+            || location.key().contains("//")
+            || location.key().contains("..")) {
+          throw new ApiException(
+              ErrorCode.INVALID_REQUEST,
               "'table' on S3 needs a prefix under the bucket, such as s3://bucket/tables/name");
         }
-        return location.uri().endsWith("/") ? location.uri().substring(0, location.uri().length() - 1) : location.uri();
+        return location.uri().endsWith("/")
+            ? location.uri().substring(0, location.uri().length() - 1)
+            : location.uri();
       } catch (IllegalArgumentException e) {
         throw new ApiException(ErrorCode.INVALID_REQUEST, "'table': " + e.getMessage());
       }
     }
     if (table.indexOf('\0') >= 0) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST, "'table' holds the character NUL (U+0000), which no path may hold");
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "'table' holds the character NUL (U+0000), which no path may hold");
     }
     String path = table.startsWith("file:") ? fileUriPath(table) : table;
     if (path == null || !Path.of(path).isAbsolute()) {
@@ -241,32 +293,46 @@ public final class CollectionRules {
   }
 
   /**
-   * The path a {@code file:} URI names, percent-decoded (RFC 8089). A plain path is taken as it
-   * is, so {@code %}, {@code #} and {@code ?} need encoding only in a URI, where they would
-   * otherwise start an escape, a fragment or a query and name another directory.
+   * The path a {@code file:} URI names, percent-decoded (RFC 8089). A plain path is taken as it is,
+   * so {@code %}, {@code #} and {@code ?} need encoding only in a URI, where they would otherwise
+   * start an escape, a fragment or a query and name another directory.
    */
   static String fileUriPath(String table) {
     URI uri;
     try {
       uri = new URI(table);
     } catch (URISyntaxException e) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST, "'table' is not a valid file: URI (" + e.getReason()
-          + " at index " + e.getIndex() + "); encode '%' as %25, or give the plain path");
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "'table' is not a valid file: URI ("
+              + e.getReason()
+              + " at index "
+              + e.getIndex()
+              + "); encode '%' as %25, or give the plain path");
     }
     if (uri.getRawQuery() != null) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST,
-          "'table' is a file: URI with the character '?', which starts a query; encode it as %3F, or give the plain path");
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "'table' is a file: URI with the character '?', which starts a query; encode it as %3F,"
+              + " or give the plain path");
     }
     if (uri.getRawFragment() != null) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST,
-          "'table' is a file: URI with the character '#', which starts a fragment; encode it as %23, or give the plain path");
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "'table' is a file: URI with the character '#', which starts a fragment; encode it as"
+              + " %23, or give the plain path");
     }
     if (uri.isOpaque()) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST, "'table' must be an absolute path or a file: URI such as file:///data/table");
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "'table' must be an absolute path or a file: URI such as file:///data/table");
     }
     if (uri.getRawAuthority() != null && !uri.getRawAuthority().equalsIgnoreCase("localhost")) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST,
-          "'table' is a file: URI naming the host '" + uri.getRawAuthority() + "'; only local files (file:///path) can be served");
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "'table' is a file: URI naming the host '"
+              + uri.getRawAuthority()
+              + "'; only local files (file:///path) can be served");
     }
     return uri.getPath();
   }

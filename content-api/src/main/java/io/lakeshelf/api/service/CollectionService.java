@@ -17,8 +17,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Creating, changing, listing and dropping collections: a request is checked by {@link
- * CollectionRules}, then {@link CollectionRegistry} serves the definition (building a changed
- * index beside the serving one); a drop first stops the collection's reindex job.
+ * CollectionRules}, then {@link CollectionRegistry} serves the definition (building a changed index
+ * beside the serving one); a drop first stops the collection's reindex job.
  */
 @Service
 public class CollectionService {
@@ -31,12 +31,19 @@ public class CollectionService {
   private final CollectionRules rules;
 
   public CollectionService(
-      CollectionRegistry registry, LakeshelfProperties properties, Embeddings embeddings, ReindexJobs jobs) {
+      CollectionRegistry registry,
+      LakeshelfProperties properties,
+      Embeddings embeddings,
+      ReindexJobs jobs) {
     this.registry = registry;
     this.jobs = jobs;
-    this.rules = new CollectionRules(
-        properties.limits().maxDimensions(), properties.dataDir(), properties.storage().managedRoots(),
-        registry::defaultTableLocation, embeddings::dimensions);
+    this.rules =
+        new CollectionRules(
+            properties.limits().maxDimensions(),
+            properties.dataDir(),
+            properties.storage().managedRoots(),
+            registry::defaultTableLocation,
+            embeddings::dimensions);
   }
 
   /** What a {@code PUT} did, and the collection as it is served now. */
@@ -52,7 +59,8 @@ public class CollectionService {
   }
 
   /** Creates or changes a collection; see {@link CollectionRegistry#put}. */
-  public Put put(String name, boolean reindex, CollectionRequest request) throws IOException, InterruptedException {
+  public Put put(String name, boolean reindex, CollectionRequest request)
+      throws IOException, InterruptedException {
     CollectionDefinition definition = rules.toDefinition(name, request);
     CollectionRegistry.PutOutcome outcome = registry.put(definition, reindex);
     return new Put(outcome, registry.get(name));
@@ -65,11 +73,15 @@ public class CollectionService {
    */
   public void delete(String name, boolean purge) throws Exception {
     if (purge && registry.get(name).definition().mode() != CollectionMode.MANAGED) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST, "purge deletes data only of managed collections");
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST, "purge deletes data only of managed collections");
     }
-    jobs.whileNoneRuns(name, JOB_STOP_WAIT, () -> {
-      registry.delete(name, purge);
-      return null;
-    });
+    jobs.whileNoneRuns(
+        name,
+        JOB_STOP_WAIT,
+        () -> {
+          registry.delete(name, purge);
+          return null;
+        });
   }
 }

@@ -8,9 +8,11 @@ import io.lakeshelf.content.ImageAnchor;
 import io.lakeshelf.content.rows.Projection;
 import io.lakeshelf.content.storage.S3Location;
 import io.lakeshelf.content.storage.StorageException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -28,8 +30,6 @@ import org.springframework.stereotype.Service;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import java.io.FileNotFoundException;
-import java.net.URISyntaxException;
 
 /**
  * The bytes behind a document's n-th image anchor (from 0). Only files under {@code
@@ -75,12 +75,16 @@ public class ImageService {
     for (String location : properties.images().allowedLocations()) {
       if (S3Location.isS3(location)) {
         S3Location l = S3Location.parse(location);
-        allowedS3.add(l.key().isEmpty() || l.key().endsWith("/") ? l : new S3Location(l.scheme(), l.bucket(), l.key() + "/"));
+        allowedS3.add(
+            l.key().isEmpty() || l.key().endsWith("/")
+                ? l
+                : new S3Location(l.scheme(), l.bucket(), l.key() + "/"));
         continue;
       }
       Path p = location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
       if (!p.isAbsolute()) {
-        throw new IllegalArgumentException("lakeshelf.images.allowed-locations must be absolute: " + location);
+        throw new IllegalArgumentException(
+            "lakeshelf.images.allowed-locations must be absolute: " + location);
       }
       try {
         allowed.add(p.toRealPath());
@@ -97,21 +101,26 @@ public class ImageService {
    *     FORBIDDEN} outside the allowed locations, 422 {@code IMAGE_MISMATCH}, 413, 503
    */
   public Image image(String name, String id, int n, String ifNoneMatch) throws IOException {
-    Document doc = reads.find(name, id, new Projection(false, false, true, false, false))
-        .map(SearchService.Found::document)
-        .orElseThrow(() -> SearchService.notFound(name, id));
+    Document doc =
+        reads
+            .find(name, id, new Projection(false, false, true, false, false))
+            .map(SearchService.Found::document)
+            .orElseThrow(() -> SearchService.notFound(name, id));
     if (n < 0 || n >= doc.images().size()) {
-      throw new ApiException(ErrorCode.IMAGE_NOT_FOUND,
+      throw new ApiException(
+          ErrorCode.IMAGE_NOT_FOUND,
           "document '" + id + "' has " + doc.images().size() + " image(s); there is no image " + n);
     }
     ImageAnchor anchor = doc.images().get(n);
     S3Location object = S3Location.isS3(anchor.uri()) ? allowedObject(anchor.uri()) : null;
     Path file = object == null ? allowedFile(anchor.uri()) : null;
-    String etag = anchor.checksum() == null ? null : "\"" + anchor.checksum().toLowerCase(Locale.ROOT) + "\"";
+    String etag =
+        anchor.checksum() == null ? null : "\"" + anchor.checksum().toLowerCase(Locale.ROOT) + "\"";
     if (etag != null && etag.equals(ifNoneMatch)) {
       return new Image.NotModified(etag);
     }
-    if (object != null && properties.images().s3Delivery() == LakeshelfProperties.S3Delivery.REDIRECT) {
+    if (object != null
+        && properties.images().s3Delivery() == LakeshelfProperties.S3Delivery.REDIRECT) {
       return redirect(anchor, object, etag);
     }
     byte[] bytes = object == null ? read(file) : read(object);
@@ -129,14 +138,18 @@ public class ImageService {
     }
     String key = "/" + object.key() + "/";
     if (key.contains("/../") || key.contains("/./") || object.key().contains("//")) {
-      throw new ApiException(ErrorCode.FORBIDDEN, "the image's S3 key has relative segments; it is not served");
+      throw new ApiException(
+          ErrorCode.FORBIDDEN, "the image's S3 key has relative segments; it is not served");
     }
     for (S3Location a : allowedS3) {
-      if (a.bucket().equals(object.bucket()) && object.key().startsWith(a.key()) && object.key().length() > a.key().length()) {
+      if (a.bucket().equals(object.bucket())
+          && object.key().startsWith(a.key())
+          && object.key().length() > a.key().length()) {
         return object;
       }
     }
-    throw new ApiException(ErrorCode.FORBIDDEN, "the image is outside lakeshelf.images.allowed-locations");
+    throw new ApiException(
+        ErrorCode.FORBIDDEN, "the image is outside lakeshelf.images.allowed-locations");
   }
 
   /** 307 to a presigned URL, after one HEAD shows the object exists with the anchor's size. */
@@ -148,22 +161,33 @@ public class ImageService {
       throw s3Failure(object, e);
     }
     if (anchor.sizeBytes() != null && anchor.sizeBytes() != size) {
-      throw new ApiException(ErrorCode.IMAGE_MISMATCH, "the image has " + size
-          + " bytes; its anchor says " + anchor.sizeBytes() + ". Nothing was served");
+      throw new ApiException(
+          ErrorCode.IMAGE_MISMATCH,
+          "the image has "
+              + size
+              + " bytes; its anchor says "
+              + anchor.sizeBytes()
+              + ". Nothing was served");
     }
     URI url;
     try {
-      url = presigner.presignGetObject(r -> r
-              .signatureDuration(properties.images().presignTtl())
-              .getObjectRequest(g -> {
-                g.bucket(object.bucket()).key(object.key());
-                if (anchor.contentType() != null) {
-                  g.responseContentType(anchor.contentType());
-                }
-              }))
-          .url().toURI();
+      url =
+          presigner
+              .presignGetObject(
+                  r ->
+                      r.signatureDuration(properties.images().presignTtl())
+                          .getObjectRequest(
+                              g -> {
+                                g.bucket(object.bucket()).key(object.key());
+                                if (anchor.contentType() != null) {
+                                  g.responseContentType(anchor.contentType());
+                                }
+                              }))
+              .url()
+              .toURI();
     } catch (URISyntaxException | SdkException e) {
-      throw new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "cannot presign a URL for the image: " + e.getMessage());
+      throw new ApiException(
+          ErrorCode.STORAGE_UNAVAILABLE, "cannot presign a URL for the image: " + e.getMessage());
     }
     return new Image.Redirect(url, etag);
   }
@@ -173,14 +197,16 @@ public class ImageService {
     try (InputStream in = s3.getObject(b -> b.bucket(object.bucket()).key(object.key()))) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
       if (bytes.length > max) {
-        throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE,
+        throw new ApiException(
+            ErrorCode.PAYLOAD_TOO_LARGE,
             "the image is larger than lakeshelf.images.max-size (" + max + " bytes)");
       }
       return bytes;
     } catch (SdkException e) {
       throw s3Failure(object, e);
     } catch (IOException e) {
-      throw new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "reading the image failed: " + e.getMessage());
+      throw new ApiException(
+          ErrorCode.STORAGE_UNAVAILABLE, "reading the image failed: " + e.getMessage());
     }
   }
 
@@ -189,7 +215,8 @@ public class ImageService {
     if (failure instanceof FileNotFoundException) {
       return new ApiException(ErrorCode.IMAGE_NOT_FOUND, "the image's object does not exist");
     }
-    return new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "cannot reach the image: " + failure.getMessage());
+    return new ApiException(
+        ErrorCode.STORAGE_UNAVAILABLE, "cannot reach the image: " + failure.getMessage());
   }
 
   /** The local file an anchor names, if it lies under an allowed location; else 403. */
@@ -201,13 +228,16 @@ public class ImageService {
     } else if (uri.startsWith("/")) {
       path = Path.of(uri);
     } else {
-      throw new ApiException(ErrorCode.FORBIDDEN,
-          "only files and s3:// objects under lakeshelf.images.allowed-locations are served; this image is at "
+      throw new ApiException(
+          ErrorCode.FORBIDDEN,
+          "only files and s3:// objects under lakeshelf.images.allowed-locations are served; this"
+              + " image is at "
               + scheme(uri));
     }
     Path normalized = path.normalize();
     if (!under(normalized)) {
-      throw new ApiException(ErrorCode.FORBIDDEN, "the image is outside lakeshelf.images.allowed-locations");
+      throw new ApiException(
+          ErrorCode.FORBIDDEN, "the image is outside lakeshelf.images.allowed-locations");
     }
     Path real;
     try {
@@ -216,7 +246,8 @@ public class ImageService {
       throw new ApiException(ErrorCode.IMAGE_NOT_FOUND, "the image's file does not exist");
     }
     if (!under(real) || !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-      throw new ApiException(ErrorCode.FORBIDDEN, "the image leads outside lakeshelf.images.allowed-locations");
+      throw new ApiException(
+          ErrorCode.FORBIDDEN, "the image leads outside lakeshelf.images.allowed-locations");
     }
     return real;
   }
@@ -240,7 +271,8 @@ public class ImageService {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
       if (bytes.length > max) {
-        throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE,
+        throw new ApiException(
+            ErrorCode.PAYLOAD_TOO_LARGE,
             "the image is larger than lakeshelf.images.max-size (" + max + " bytes)");
       }
       return bytes;
@@ -252,38 +284,52 @@ public class ImageService {
   /** Refuses bytes whose size or checksum differ from the anchor's. */
   static void verify(ImageAnchor anchor, byte[] bytes) {
     if (anchor.sizeBytes() != null && anchor.sizeBytes() != bytes.length) {
-      throw new ApiException(ErrorCode.IMAGE_MISMATCH, "the image has " + bytes.length
-          + " bytes; its anchor says " + anchor.sizeBytes() + ". Nothing was served");
+      throw new ApiException(
+          ErrorCode.IMAGE_MISMATCH,
+          "the image has "
+              + bytes.length
+              + " bytes; its anchor says "
+              + anchor.sizeBytes()
+              + ". Nothing was served");
     }
     if (anchor.checksum() == null || anchor.checksumAlgorithm() == null) {
       return;
     }
     String actual = checksum(anchor.checksumAlgorithm(), bytes);
     if (actual != null && !actual.equalsIgnoreCase(anchor.checksum())) {
-      throw new ApiException(ErrorCode.IMAGE_MISMATCH, "the image's " + anchor.checksumAlgorithm()
-          + " is " + actual + "; its anchor says " + anchor.checksum() + ". Nothing was served");
+      throw new ApiException(
+          ErrorCode.IMAGE_MISMATCH,
+          "the image's "
+              + anchor.checksumAlgorithm()
+              + " is "
+              + actual
+              + "; its anchor says "
+              + anchor.checksum()
+              + ". Nothing was served");
     }
   }
 
   /** The checksum in lower-case hex, or null for an algorithm this service does not know. */
   static String checksum(String algorithm, byte[] bytes) {
     String a = algorithm.toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
-    Checksum crc = switch (a) {
-      case "CRC32" -> new CRC32();
-      case "CRC32C" -> new CRC32C();
-      default -> null;
-    };
+    Checksum crc =
+        switch (a) {
+          case "CRC32" -> new CRC32();
+          case "CRC32C" -> new CRC32C();
+          default -> null;
+        };
     if (crc != null) {
       crc.update(bytes, 0, bytes.length);
       return String.format("%08x", crc.getValue());
     }
-    String jca = switch (a) {
-      case "SHA256" -> "SHA-256";
-      case "SHA1" -> "SHA-1";
-      case "SHA512" -> "SHA-512";
-      case "MD5" -> "MD5";
-      default -> null;
-    };
+    String jca =
+        switch (a) {
+          case "SHA256" -> "SHA-256";
+          case "SHA1" -> "SHA-1";
+          case "SHA512" -> "SHA-512";
+          case "MD5" -> "MD5";
+          default -> null;
+        };
     if (jca == null) {
       return null;
     }

@@ -32,10 +32,10 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Service;
 
 /**
- * The read path, live and past versions alike: a search request is checked, its text embedded
- * when it searches by meaning without a vector, run on the serving index (or, with {@code
- * asOfVersion}, on an in-memory index of that version, exactly), and its hits joined to their rows
- * as the table holds them at the version searched. Reads by id go through the primary index.
+ * The read path, live and past versions alike: a search request is checked, its text embedded when
+ * it searches by meaning without a vector, run on the serving index (or, with {@code asOfVersion},
+ * on an in-memory index of that version, exactly), and its hits joined to their rows as the table
+ * holds them at the version searched. Reads by id go through the primary index.
  */
 @Service
 public class SearchService {
@@ -46,7 +46,10 @@ public class SearchService {
   private final Embeddings embeddings;
 
   public SearchService(
-      CollectionRegistry registry, LakeshelfProperties properties, MeterRegistry meters, Embeddings embeddings) {
+      CollectionRegistry registry,
+      LakeshelfProperties properties,
+      MeterRegistry meters,
+      Embeddings embeddings) {
     this.registry = registry;
     this.properties = properties;
     this.meters = meters;
@@ -56,7 +59,9 @@ public class SearchService {
   /** A hit with its row. */
   public record Hit(SearchHit hit, Document document) {}
 
-  /** What a search found: hits with rows, best first, as the table holds them at {@code version}. */
+  /**
+   * What a search found: hits with rows, best first, as the table holds them at {@code version}.
+   */
   public record Result(List<Hit> hits, long version, Projection projection, long tookNanos) {}
 
   /** A document read by id, with the table version it was read at. */
@@ -85,32 +90,49 @@ public class SearchService {
     }
     int maxText = properties.limits().maxTextLength();
     if (request.text() != null && (request.text().isBlank() || request.text().length() > maxText)) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST,
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
           "'text' must be non-blank and at most " + maxText + " characters");
     }
     Projection projection;
     try {
-      projection = request.include() == null ? Projection.DEFAULT : Projection.of(new HashSet<>(request.include()));
+      projection =
+          request.include() == null
+              ? Projection.DEFAULT
+              : Projection.of(new HashSet<>(request.include()));
     } catch (IllegalArgumentException e) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, "'include': " + e.getMessage());
     }
     VectorIndex index = c.index(request.using());
     int depth = properties.limits().maxFilterDepth();
-    Filter filter = request.filter() == null || request.filter().isNull()
-        ? null : new FilterParser(depth).parse(request.filter());
+    Filter filter =
+        request.filter() == null || request.filter().isNull()
+            ? null
+            : new FilterParser(depth).parse(request.filter());
     if (mode != SearchMode.VECTOR && request.text() == null) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, mode.wireName() + " search needs 'text'");
     }
     float[] vector = mode == SearchMode.KEYWORD ? request.vector() : queryVector(c, index, request);
     if (index.version().isNone()) {
       if (c.failure() != null) {
-        throw new ApiException(ErrorCode.TABLE_UNREADABLE, "cannot index the table: " + c.failure());
+        throw new ApiException(
+            ErrorCode.TABLE_UNREADABLE, "cannot index the table: " + c.failure());
       }
       throw new ApiException(
-          ErrorCode.REINDEX_IN_PROGRESS, "the index of collection '" + name + "' is being built; retry soon");
+          ErrorCode.REINDEX_IN_PROGRESS,
+          "the index of collection '" + name + "' is being built; retry soon");
     }
-    IndexQuery query = new IndexQuery(mode, vector, request.text(), filter, k,
-        Math.max(k, properties.search().candidates()), minScore, false, depth);
+    IndexQuery query =
+        new IndexQuery(
+            mode,
+            vector,
+            request.text(),
+            filter,
+            k,
+            Math.max(k, properties.search().candidates()),
+            minScore,
+            false,
+            depth);
     Result result = run(c, request.using(), request.asOfVersion(), query, projection, start);
     Timer.builder("lakeshelf.search")
         .tag("collection", name)
@@ -121,7 +143,9 @@ public class SearchService {
     return result;
   }
 
-  /** The vector searched by meaning: the request's, or its text embedded with the vector's model. */
+  /**
+   * The vector searched by meaning: the request's, or its text embedded with the vector's model.
+   */
   private float[] queryVector(ServedCollection c, VectorIndex index, SearchRequest request) {
     float[] vector = request.vector();
     if (vector == null && request.text() == null) {
@@ -130,8 +154,12 @@ public class SearchService {
     if (vector == null) {
       String model = c.definition().vectors().get(index.spec().name()).embed();
       if (model == null) {
-        throw new ApiException(ErrorCode.INVALID_REQUEST, "vector '" + index.spec().name()
-            + "' has no embedding model ('embed'), so 'text' cannot be searched by meaning: send 'vector'");
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST,
+            "vector '"
+                + index.spec().name()
+                + "' has no embedding model ('embed'), so 'text' cannot be searched by meaning:"
+                + " send 'vector'");
       }
       vector = embeddings.embed(model, List.of(request.text()))[0];
     }
@@ -140,7 +168,13 @@ public class SearchService {
   }
 
   /** Searches the serving index, or the version asked for when the index serves another one. */
-  private Result run(ServedCollection c, String using, Long asOf, IndexQuery query, Projection projection, long start)
+  private Result run(
+      ServedCollection c,
+      String using,
+      Long asOf,
+      IndexQuery query,
+      Projection projection,
+      long start)
       throws IOException {
     List<SearchHit> hits;
     long version;
@@ -153,15 +187,22 @@ public class SearchService {
       rows = c.rows().read(locators(hits), projection);
     } else {
       if (asOf < 0 || asOf > c.tableVersion().value()) {
-        throw new ApiException(ErrorCode.VERSION_NOT_AVAILABLE, "the table has no version " + asOf
-            + " (its latest is " + c.tableVersion().value() + ")");
+        throw new ApiException(
+            ErrorCode.VERSION_NOT_AVAILABLE,
+            "the table has no version "
+                + asOf
+                + " (its latest is "
+                + c.tableVersion().value()
+                + ")");
       }
       version = asOf;
       TableSnapshot snapshot = pastSnapshot(c, TableVersion.of(asOf));
-      try (VectorIndex.View view = c.pastVersions().acquire(c, c.index(using), snapshot, c.table().columns())) {
+      try (VectorIndex.View view =
+          c.pastVersions().acquire(c, c.index(using), snapshot, c.table().columns())) {
         hits = view.search(query.exactly());
       }
-      DocumentReader reader = new DocumentReader(snapshot, c.table().columns(), c.vectorSpecs(), c.readExecutor());
+      DocumentReader reader =
+          new DocumentReader(snapshot, c.table().columns(), c.vectorSpecs(), c.readExecutor());
       rows = reader.read(locators(hits), projection);
     }
     List<Hit> out = new ArrayList<>(hits.size());
@@ -182,7 +223,8 @@ public class SearchService {
     try {
       return c.table().at(version);
     } catch (RuntimeException e) {
-      throw new ApiException(ErrorCode.VERSION_NOT_AVAILABLE,
+      throw new ApiException(
+          ErrorCode.VERSION_NOT_AVAILABLE,
           "version " + version.value() + " of the table cannot be read: " + e.getMessage());
     }
   }

@@ -31,9 +31,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The write path of managed collections: a batch is validated, the vectors its models make are
- * embedded, and under the collection's lock the existing rows are found through the primary
- * index, the batch committed in one Delta commit and, with {@code refresh}, the indexes synced to
- * it. Deletes by ids and by filter take the same way.
+ * embedded, and under the collection's lock the existing rows are found through the primary index,
+ * the batch committed in one Delta commit and, with {@code refresh}, the indexes synced to it.
+ * Deletes by ids and by filter take the same way.
  */
 @Service
 public class WriteService {
@@ -49,7 +49,10 @@ public class WriteService {
   private final Embeddings embeddings;
 
   public WriteService(
-      CollectionRegistry registry, LakeshelfProperties properties, MeterRegistry meters, Embeddings embeddings) {
+      CollectionRegistry registry,
+      LakeshelfProperties properties,
+      MeterRegistry meters,
+      Embeddings embeddings) {
     this.registry = registry;
     this.properties = properties;
     this.meters = meters;
@@ -65,17 +68,26 @@ public class WriteService {
    */
   public record Written(long tableVersion, int rows, boolean searchable) {}
 
-  /** Upserts a batch in one commit. With {@code refresh}, the indexes show it before this returns. */
-  public Written upsert(String name, IngestRequest request, boolean refresh) throws IOException, InterruptedException {
+  /**
+   * Upserts a batch in one commit. With {@code refresh}, the indexes show it before this returns.
+   */
+  public Written upsert(String name, IngestRequest request, boolean refresh)
+      throws IOException, InterruptedException {
     ServedCollection c = writable(name);
     Map<String, String> models = new LinkedHashMap<>();
-    c.definition().vectors().forEach((vector, d) -> {
-      if (d.embed() != null) {
-        models.put(vector, d.embed());
-      }
-    });
-    List<Document> docs = fillEmbeddings(
-        DocumentValidator.validate(request, c.vectorSpecs(), models.keySet(), properties.limits()), models);
+    c.definition()
+        .vectors()
+        .forEach(
+            (vector, d) -> {
+              if (d.embed() != null) {
+                models.put(vector, d.embed());
+              }
+            });
+    List<Document> docs =
+        fillEmbeddings(
+            DocumentValidator.validate(
+                request, c.vectorSpecs(), models.keySet(), properties.limits()),
+            models);
     // An upsert that changed nothing answers the version it read (a delete, the version last seen).
     Written written = commit(c, () -> c.table().upsert(docs, c.rowFinder()), refresh, true);
     meters.counter("lakeshelf.ingest.rows", "collection", name).increment(written.rows());
@@ -83,7 +95,8 @@ public class WriteService {
   }
 
   /** Deletes one document; 404 {@code DOCUMENT_NOT_FOUND} when there is none with the id. */
-  public Written deleteOne(String name, String id, boolean refresh) throws IOException, InterruptedException {
+  public Written deleteOne(String name, String id, boolean refresh)
+      throws IOException, InterruptedException {
     Written written = delete(writable(name), List.of(id), refresh);
     if (written.rows() == 0) {
       throw SearchService.notFound(name, id);
@@ -106,7 +119,8 @@ public class WriteService {
     }
     int max = properties.limits().maxDocuments();
     if (ids.isEmpty() || ids.size() > max) {
-      throw new ApiException(ids.isEmpty() ? ErrorCode.INVALID_REQUEST : ErrorCode.PAYLOAD_TOO_LARGE,
+      throw new ApiException(
+          ids.isEmpty() ? ErrorCode.INVALID_REQUEST : ErrorCode.PAYLOAD_TOO_LARGE,
           "'ids' must hold 1 to " + max + " ids");
     }
     for (String id : ids) {
@@ -132,8 +146,11 @@ public class WriteService {
       ids = view.matching(filter, depth, max + 1);
     }
     if (ids.size() > max) {
-      throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the filter matches more than " + max
-          + " documents (lakeshelf.limits.max-documents); narrow it and repeat");
+      throw new ApiException(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          "the filter matches more than "
+              + max
+              + " documents (lakeshelf.limits.max-documents); narrow it and repeat");
     }
     if (ids.isEmpty()) {
       return new Written(c.tableVersion().value(), 0, true);
@@ -150,7 +167,8 @@ public class WriteService {
     ServedCollection c = registry.get(name);
     if (c.definition().mode() != CollectionMode.MANAGED) {
       throw new ApiException(
-          ErrorCode.COLLECTION_READ_ONLY, "collection '" + name + "' is external: Lakeshelf only reads it");
+          ErrorCode.COLLECTION_READ_ONLY,
+          "collection '" + name + "' is external: Lakeshelf only reads it");
     }
     return c;
   }
@@ -160,13 +178,15 @@ public class WriteService {
   }
 
   /** Commits under the collection's lock, then, with {@code refresh}, syncs the indexes to it. */
-  private Written commit(ServedCollection c, Commit commit, boolean refresh, boolean unchangedAtRead)
+  private Written commit(
+      ServedCollection c, Commit commit, boolean refresh, boolean unchangedAtRead)
       throws IOException, InterruptedException {
     c.lock().holdForRequest(CollectionLock.Holder.WRITE, LOCK_WAIT);
     try {
       CommitResult result = commit.run();
       if (!result.committed()) {
-        return new Written((unchangedAtRead ? result.version() : c.tableVersion()).value(), result.rows(), true);
+        return new Written(
+            (unchangedAtRead ? result.version() : c.tableVersion()).value(), result.rows(), true);
       }
       c.sawTable(result.version());
       if (!refresh) {
@@ -176,8 +196,12 @@ public class WriteService {
         c.syncTo(result.version());
         return new Written(result.version().value(), result.rows(), true);
       } catch (IOException | RuntimeException e) {
-        log.warn("Collection {}: version {} is committed but could not be indexed yet ({}); the next sync"
-            + " round retries", c.name(), result.version(), e.toString());
+        log.warn(
+            "Collection {}: version {} is committed but could not be indexed yet ({}); the next"
+                + " sync round retries",
+            c.name(),
+            result.version(),
+            e.toString());
         return new Written(result.version().value(), result.rows(), false);
       }
     } finally {
@@ -212,7 +236,15 @@ public class WriteService {
     List<Document> out = new ArrayList<>(docs.size());
     for (int i = 0; i < docs.size(); i++) {
       Document d = docs.get(i);
-      out.add(new Document(d.id(), d.title(), d.text(), d.images(), vectors.get(i), d.metadata(), d.ingestedAt()));
+      out.add(
+          new Document(
+              d.id(),
+              d.title(),
+              d.text(),
+              d.images(),
+              vectors.get(i),
+              d.metadata(),
+              d.ingestedAt()));
     }
     return out;
   }

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@code lakeshelf.storage.requests} counter: every request made to a store, retries
- * included, tagged {@code store} ({@code s3} or {@code local}) and {@code operation} ({@code get},
- * {@code range_get}, {@code head}, {@code list}, {@code put}, {@code delete}).
+ * The {@code lakeshelf.storage.requests} counter: every request made to a store, retries included,
+ * tagged {@code store} ({@code s3} or {@code local}) and {@code operation} ({@code get}, {@code
+ * range_get}, {@code head}, {@code list}, {@code put}, {@code delete}).
  */
 public final class StorageRequestMetrics implements StorageRequestListener {
 
@@ -25,11 +25,15 @@ public final class StorageRequestMetrics implements StorageRequestListener {
 
   @Override
   public void onRequest(String store, StorageOperation operation) {
-    counters.computeIfAbsent(store + "/" + operation.tagValue(), k -> Counter.builder(METRIC)
-            .description("Requests made to table storage")
-            .tag("store", store)
-            .tag("operation", operation.tagValue())
-            .register(meters))
+    counters
+        .computeIfAbsent(
+            store + "/" + operation.tagValue(),
+            k ->
+                Counter.builder(METRIC)
+                    .description("Requests made to table storage")
+                    .tag("store", store)
+                    .tag("operation", operation.tagValue())
+                    .register(meters))
         .increment();
   }
 }

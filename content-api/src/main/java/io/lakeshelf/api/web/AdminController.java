@@ -4,6 +4,9 @@ import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
 import io.lakeshelf.api.jobs.Job;
 import io.lakeshelf.api.jobs.ReindexJobs;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +17,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** {@code /v1/admin}: reindex jobs. */
 @RestController
@@ -30,8 +30,13 @@ public class AdminController {
     this.jobs = jobs;
   }
 
-  @Operation(operationId = "reindexCollection", summary = "Rebuild a collection's index from its table while the old one serves")
-  @ApiResponse(responseCode = "202", description = "the job, queued; Location names it", useReturnTypeSchema = true)
+  @Operation(
+      operationId = "reindexCollection",
+      summary = "Rebuild a collection's index from its table while the old one serves")
+  @ApiResponse(
+      responseCode = "202",
+      description = "the job, queued; Location names it",
+      useReturnTypeSchema = true)
   @PostMapping("/collections/{name}/reindex")
   public ResponseEntity<Job> reindex(@PathVariable String name) {
     Job job = jobs.start(name);
@@ -47,7 +52,8 @@ public class AdminController {
   @Operation(operationId = "getJob", summary = "Get a job with its progress")
   @GetMapping("/jobs/{id}")
   public Job get(@PathVariable String id) {
-    return jobs.find(id).orElseThrow(() -> new ApiException(ErrorCode.JOB_NOT_FOUND, "no job '" + id + "'"));
+    return jobs.find(id)
+        .orElseThrow(() -> new ApiException(ErrorCode.JOB_NOT_FOUND, "no job '" + id + "'"));
   }
 
   @Operation(operationId = "cancelJob", summary = "Cancel a running job")

@@ -1,9 +1,11 @@
 package io.lakeshelf.api.web;
 
-import io.lakeshelf.api.request.CollectionRequest;
-
 import io.lakeshelf.api.catalog.CollectionRegistry;
+import io.lakeshelf.api.request.CollectionRequest;
 import io.lakeshelf.api.service.CollectionService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -18,11 +20,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** {@code /v1/collections}: create, change, list and drop collections ({@link CollectionService}). */
+/**
+ * {@code /v1/collections}: create, change, list and drop collections ({@link CollectionService}).
+ */
 @RestController
 @Tag(name = "collections")
 @RequestMapping(path = "/v1/collections", produces = "application/json")
@@ -40,15 +41,22 @@ public class CollectionController {
     return Map.of("collections", collections.all().stream().map(CollectionView::of).toList());
   }
 
-  @Operation(operationId = "getCollection", summary = "Get a collection with its table and index versions")
+  @Operation(
+      operationId = "getCollection",
+      summary = "Get a collection with its table and index versions")
   @GetMapping("/{name}")
   public CollectionView get(@PathVariable String name) {
     return CollectionView.of(collections.get(name));
   }
 
-  @Operation(operationId = "putCollection", summary = "Create or change a collection (managed or external)")
+  @Operation(
+      operationId = "putCollection",
+      summary = "Create or change a collection (managed or external)")
   @ApiResponse(responseCode = "201", description = "created", useReturnTypeSchema = true)
-  @ApiResponse(responseCode = "200", description = "unchanged or changed", useReturnTypeSchema = true)
+  @ApiResponse(
+      responseCode = "200",
+      description = "unchanged or changed",
+      useReturnTypeSchema = true)
   @PutMapping("/{name}")
   public ResponseEntity<CollectionView> put(
       @PathVariable String name,
@@ -63,7 +71,9 @@ public class CollectionController {
     return ResponseEntity.ok(view);
   }
 
-  @Operation(operationId = "deleteCollection", summary = "Drop a collection and its index; ?purge=true also deletes a managed table")
+  @Operation(
+      operationId = "deleteCollection",
+      summary = "Drop a collection and its index; ?purge=true also deletes a managed table")
   @ApiResponse(responseCode = "204", description = "deleted", useReturnTypeSchema = false)
   @DeleteMapping("/{name}")
   public ResponseEntity<Void> delete(

@@ -1,5 +1,6 @@
 package io.lakeshelf.api.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lakeshelf.api.catalog.CollectionStatus;
 import io.lakeshelf.api.catalog.ServedCollection;
 import io.lakeshelf.api.catalog.VectorDefinition;
@@ -7,15 +8,18 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** A collection as {@code GET /v1/collections/{name}} shows it ({@code columns}: external only). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CollectionView(
     @Schema(requiredMode = RequiredMode.REQUIRED) String name,
-    @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"managed", "external"}) String mode,
+    @Schema(
+            requiredMode = RequiredMode.REQUIRED,
+            allowableValues = {"managed", "external"})
+        String mode,
     @Schema(requiredMode = RequiredMode.REQUIRED) String table,
-    @Schema(description = "external collections: the table's column for each role") Map<String, String> columns,
+    @Schema(description = "external collections: the table's column for each role")
+        Map<String, String> columns,
     @Schema(requiredMode = RequiredMode.REQUIRED) long tableVersion,
     @Schema(requiredMode = RequiredMode.REQUIRED) long indexedVersion,
     @Schema(requiredMode = RequiredMode.REQUIRED) long documents,
@@ -24,7 +28,10 @@ public record CollectionView(
     @Schema(description = "why the collection failed, when it did") String error,
     @Schema(requiredMode = RequiredMode.REQUIRED) Map<String, VectorDefinition> vectors,
     List<String> filterable,
-    @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"standard", "english"}) String analyzer) {
+    @Schema(
+            requiredMode = RequiredMode.REQUIRED,
+            allowableValues = {"standard", "english"})
+        String analyzer) {
 
   static CollectionView of(ServedCollection c) {
     return new CollectionView(

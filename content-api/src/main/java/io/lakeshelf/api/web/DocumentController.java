@@ -1,11 +1,14 @@
 package io.lakeshelf.api.web;
 
-import io.lakeshelf.api.request.IngestRequest;
 import io.lakeshelf.api.request.DeleteRequest;
-
+import io.lakeshelf.api.request.IngestRequest;
 import io.lakeshelf.api.service.SearchService;
 import io.lakeshelf.api.service.WriteService;
 import io.lakeshelf.content.rows.Projection;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -19,10 +22,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * {@code /v1/collections/{name}/documents}: upsert, get and delete documents. Writes are {@link
@@ -37,10 +36,11 @@ public class DocumentController {
    * How a document id is written in a path (the parameter's OpenAPI description); {@link
    * DocumentIds} decodes it from the raw path, the path variable Spring decodes is not used.
    */
-  static final String ID_RULE = "The document id, percent-encoded as RFC 3986 says (UTF-8): "
-      + "`/`, `\\`, `%`, `?`, `#`, `;`, space and non-ASCII characters must be sent as %XX "
-      + "(`a;v=2` as `a%3Bv%3D2`, `a/b` as `a%2Fb`); `.` and `..` as `%2E` and `%2E%2E`. "
-      + "A raw `;`, a malformed escape or bytes that are not UTF-8 answer 400 INVALID_REQUEST.";
+  static final String ID_RULE =
+      "The document id, percent-encoded as RFC 3986 says (UTF-8): "
+          + "`/`, `\\`, `%`, `?`, `#`, `;`, space and non-ASCII characters must be sent as %XX "
+          + "(`a;v=2` as `a%3Bv%3D2`, `a/b` as `a%2Fb`); `.` and `..` as `%2E` and `%2E%2E`. "
+          + "A raw `;`, a malformed escape or bytes that are not UTF-8 answer 400 INVALID_REQUEST.";
 
   private final WriteService writes;
   private final SearchService reads;
@@ -50,8 +50,13 @@ public class DocumentController {
     this.reads = reads;
   }
 
-  @Operation(operationId = "upsertDocuments", summary = "Upsert a batch of documents in one Delta commit")
-  @ApiResponse(responseCode = "200", description = "committed (and, unless refresh=false, searchable)", useReturnTypeSchema = true)
+  @Operation(
+      operationId = "upsertDocuments",
+      summary = "Upsert a batch of documents in one Delta commit")
+  @ApiResponse(
+      responseCode = "200",
+      description = "committed (and, unless refresh=false, searchable)",
+      useReturnTypeSchema = true)
   @PostMapping
   public WriteResponses.Upserted upsert(
       @PathVariable String name,
@@ -72,7 +77,8 @@ public class DocumentController {
     String id = DocumentIds.fromPath(request);
     Projection projection =
         include != null && include.contains("vectors") ? Projection.ALL : Projection.DEFAULT;
-    SearchService.Found found = reads.find(name, id, projection).orElseThrow(() -> SearchService.notFound(name, id));
+    SearchService.Found found =
+        reads.find(name, id, projection).orElseThrow(() -> SearchService.notFound(name, id));
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("id", found.document().id());
     json.putAll(DocumentJson.of(found.document(), projection));
@@ -99,8 +105,12 @@ public class DocumentController {
       @RequestParam(defaultValue = "true") boolean refresh,
       @RequestBody DeleteRequest request)
       throws IOException, InterruptedException {
-    WriteService.Written w = writes.deleteMany(
-        name, request == null ? null : request.ids(), request == null ? null : request.filter(), refresh);
+    WriteService.Written w =
+        writes.deleteMany(
+            name,
+            request == null ? null : request.ids(),
+            request == null ? null : request.filter(),
+            refresh);
     return new WriteResponses.Deleted(w.tableVersion(), w.rows(), w.searchable());
   }
 }

@@ -20,8 +20,8 @@ import org.springframework.web.util.ServletRequestPathUtils;
  * (invalid UTF-8 turns into U+FFFD).
  *
  * <p>The rule: the id segment is the id's UTF-8 bytes, percent-encoded as RFC 3986 says. Every
- * character outside {@code A-Z a-z 0-9 - . _ ~ ! $ & ' ( ) * + , = : @} must be sent as {@code
- * %XX} (upper or lower case hex): {@code /}, {@code \}, {@code %}, {@code ?}, {@code #}, space,
+ * character outside {@code A-Z a-z 0-9 - . _ ~ ! $ & ' ( ) * + , = : @} must be sent as {@code %XX}
+ * (upper or lower case hex): {@code /}, {@code \}, {@code %}, {@code ?}, {@code #}, space,
  * non-ASCII, and {@code ;}. A raw {@code ;} in the segment is refused rather than read as
  * parameters or taken literally, so {@code a;v=2} never reaches document {@code a}. {@code +} is a
  * plus, never a space. The ids {@code .} and {@code ..} must be sent as {@code %2E} and {@code
@@ -37,13 +37,15 @@ final class DocumentIds {
 
   /** The id the request's path addresses; 400 {@code INVALID_REQUEST} if it is malformed. */
   static String fromPath(HttpServletRequest request) {
-    RequestPath path = ServletRequestPathUtils.hasParsedRequestPath(request)
-        ? ServletRequestPathUtils.getParsedRequestPath(request)
-        : RequestPath.parse(request.getRequestURI(), request.getContextPath());
-    List<PathContainer.PathSegment> segments = path.pathWithinApplication().elements().stream()
-        .filter(PathContainer.PathSegment.class::isInstance)
-        .map(PathContainer.PathSegment.class::cast)
-        .toList();
+    RequestPath path =
+        ServletRequestPathUtils.hasParsedRequestPath(request)
+            ? ServletRequestPathUtils.getParsedRequestPath(request)
+            : RequestPath.parse(request.getRequestURI(), request.getContextPath());
+    List<PathContainer.PathSegment> segments =
+        path.pathWithinApplication().elements().stream()
+            .filter(PathContainer.PathSegment.class::isInstance)
+            .map(PathContainer.PathSegment.class::cast)
+            .toList();
     if (segments.size() <= ID_SEGMENT) {
       throw new IllegalStateException("not a document path: " + request.getRequestURI());
     }
@@ -66,14 +68,16 @@ final class DocumentIds {
       } else if (c == ';') {
         throw invalid("a ';' in a document id must be percent-encoded, as %3B");
       } else if (c <= 0x20 || c >= 0x7f) {
-        throw invalid("control characters, spaces and non-ASCII characters in a document id must be "
-            + "percent-encoded as UTF-8");
+        throw invalid(
+            "control characters, spaces and non-ASCII characters in a document id must be "
+                + "percent-encoded as UTF-8");
       } else {
         bytes.write(c);
       }
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes.toByteArray()))
@@ -84,7 +88,10 @@ final class DocumentIds {
   }
 
   private static ApiException invalid(String why) {
-    return new ApiException(ErrorCode.INVALID_REQUEST,
-        "the document id in the path is malformed: " + why + " (percent-encode ids as RFC 3986 says)");
+    return new ApiException(
+        ErrorCode.INVALID_REQUEST,
+        "the document id in the path is malformed: "
+            + why
+            + " (percent-encode ids as RFC 3986 says)");
   }
 }

@@ -1,15 +1,15 @@
 package io.lakeshelf.api.web;
 
 import io.lakeshelf.content.Document;
+import io.lakeshelf.content.rows.JsonValues;
 import io.lakeshelf.content.rows.Projection;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.lakeshelf.content.rows.JsonValues;
 
 /**
  * The JSON shape of a document: only the parts a projection asked for. Values are already text
- * rendered by {@link io.lakeshelf.content.rows.JsonValues} (ids, metadata values, image fields), and
- * so is the ingest time (an ISO-8601 instant in UTC).
+ * rendered by {@link io.lakeshelf.content.rows.JsonValues} (ids, metadata values, image fields),
+ * and so is the ingest time (an ISO-8601 instant in UTC).
  */
 final class DocumentJson {
 

@@ -1,6 +1,10 @@
 package io.lakeshelf.api.web;
 
 import io.lakeshelf.api.service.ImageService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -9,15 +13,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * {@code GET /v1/collections/{name}/documents/{id}/images/{n}}: the bytes behind a document's
- * n-th image anchor (from 0), checked against the anchor by {@link ImageService}; an {@code s3://}
- * image by default as a 307 redirect to a presigned GET URL.
+ * {@code GET /v1/collections/{name}/documents/{id}/images/{n}}: the bytes behind a document's n-th
+ * image anchor (from 0), checked against the anchor by {@link ImageService}; an {@code s3://} image
+ * by default as a 307 redirect to a presigned GET URL.
  */
 @RestController
 @Tag(name = "documents")
@@ -29,7 +29,8 @@ public class ImageController {
     this.images = images;
   }
 
-  @Operation(operationId = "getImage",
+  @Operation(
+      operationId = "getImage",
       summary = "The bytes of a document's n-th image, checked against its anchor")
   @GetMapping("/v1/collections/{name}/documents/{id}/images/{n}")
   public ResponseEntity<byte[]> image(
@@ -43,19 +44,19 @@ public class ImageController {
     return switch (images.image(name, id, n, ifNoneMatch)) {
       case ImageService.Image.NotModified m -> ResponseEntity.status(304).eTag(m.etag()).build();
       case ImageService.Image.Redirect r -> {
-        ResponseEntity.BodyBuilder found = ResponseEntity.status(307)
-            .location(r.url())
-            .cacheControl(CacheControl.noStore());
+        ResponseEntity.BodyBuilder found =
+            ResponseEntity.status(307).location(r.url()).cacheControl(CacheControl.noStore());
         if (r.etag() != null) {
           found.eTag(r.etag());
         }
         yield found.build();
       }
       case ImageService.Image.Bytes b -> {
-        ResponseEntity.BodyBuilder ok = ResponseEntity.ok()
-            .contentType(mediaType(b.contentType()))
-            .contentLength(b.bytes().length)
-            .cacheControl(CacheControl.noCache().cachePrivate());
+        ResponseEntity.BodyBuilder ok =
+            ResponseEntity.ok()
+                .contentType(mediaType(b.contentType()))
+                .contentLength(b.bytes().length)
+                .cacheControl(CacheControl.noCache().cachePrivate());
         if (b.etag() != null) {
           ok.eTag(b.etag());
         }
@@ -66,7 +67,9 @@ public class ImageController {
 
   private static MediaType mediaType(String contentType) {
     try {
-      return contentType == null ? MediaType.APPLICATION_OCTET_STREAM : MediaType.parseMediaType(contentType);
+      return contentType == null
+          ? MediaType.APPLICATION_OCTET_STREAM
+          : MediaType.parseMediaType(contentType);
     } catch (RuntimeException e) {
       return MediaType.APPLICATION_OCTET_STREAM;
     }

@@ -1,8 +1,9 @@
 package io.lakeshelf.api.web;
 
 import io.lakeshelf.api.request.SearchRequest;
-
 import io.lakeshelf.api.service.SearchService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -10,8 +11,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * {@code POST /v1/collections/{name}/search}: vector, keyword (BM25) or hybrid (reciprocal rank
@@ -30,14 +29,24 @@ public class SearchController {
     this.search = search;
   }
 
-  @Operation(operationId = "search", summary = "Documents nearest a vector or text, by meaning, keywords or both, joined to their rows")
+  @Operation(
+      operationId = "search",
+      summary =
+          "Documents nearest a vector or text, by meaning, keywords or both, joined to their rows")
   @PostMapping(path = "/v1/collections/{name}/search", produces = "application/json")
   public SearchResponse search(@PathVariable String name, @RequestBody SearchRequest request)
       throws IOException {
     SearchService.Result result = search.search(name, request);
-    List<SearchResponse.Hit> hits = result.hits().stream()
-        .map(h -> new SearchResponse.Hit(h.hit().id(), h.hit().score(), DocumentJson.of(h.document(), result.projection())))
-        .toList();
-    return new SearchResponse(hits, result.version(), TimeUnit.NANOSECONDS.toMillis(result.tookNanos()));
+    List<SearchResponse.Hit> hits =
+        result.hits().stream()
+            .map(
+                h ->
+                    new SearchResponse.Hit(
+                        h.hit().id(),
+                        h.hit().score(),
+                        DocumentJson.of(h.document(), result.projection())))
+            .toList();
+    return new SearchResponse(
+        hits, result.version(), TimeUnit.NANOSECONDS.toMillis(result.tookNanos()));
   }
 }

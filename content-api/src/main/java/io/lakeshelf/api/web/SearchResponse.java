@@ -14,8 +14,14 @@ public record SearchResponse(
   /** One hit: the row's id, its score and the requested parts of the row. */
   public record Hit(
       @Schema(requiredMode = RequiredMode.REQUIRED) String id,
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "higher is closer, in the mode's score") float score,
-      @Schema(requiredMode = RequiredMode.REQUIRED,
-          description = "the parts of the row asked for (`include`): title, text, images, metadata, vectors")
-      Map<String, Object> document) {}
+      @Schema(
+              requiredMode = RequiredMode.REQUIRED,
+              description = "higher is closer, in the mode's score")
+          float score,
+      @Schema(
+              requiredMode = RequiredMode.REQUIRED,
+              description =
+                  "the parts of the row asked for (`include`): title, text, images, metadata,"
+                      + " vectors")
+          Map<String, Object> document) {}
 }

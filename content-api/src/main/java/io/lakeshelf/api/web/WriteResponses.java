@@ -18,7 +18,9 @@ final class WriteResponses {
       @Schema(requiredMode = RequiredMode.REQUIRED) int upserted,
       @Schema(requiredMode = RequiredMode.REQUIRED) boolean searchable) {}
 
-  /** @param searchable as for {@link Upserted} */
+  /**
+   * @param searchable as for {@link Upserted}
+   */
   record Deleted(
       @Schema(requiredMode = RequiredMode.REQUIRED) long tableVersion,
       @Schema(requiredMode = RequiredMode.REQUIRED) int deleted,

@@ -13,9 +13,9 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The boundaries inside the service, checked on its compiled main classes: controllers map HTTP
- * to the services and back and never reach an index, a table or storage themselves; exceptions
- * become HTTP answers in one place; Delta Kernel's internals stay out.
+ * The boundaries inside the service, checked on its compiled main classes: controllers map HTTP to
+ * the services and back and never reach an index, a table or storage themselves; exceptions become
+ * HTTP answers in one place; Delta Kernel's internals stay out.
  */
 class ServiceArchitectureTest {
 

@@ -22,13 +22,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The one acquire/switch implementation ({@link IndexSet}) and the one generation lifecycle
- * ({@link NewGeneration}) that a change of a collection and a reindex share.
+ * The one acquire/switch implementation ({@link IndexSet}) and the one generation lifecycle ({@link
+ * NewGeneration}) that a change of a collection and a reindex share.
  */
 class IndexGenerationsTest {
 
-  private static final VectorSpec BODY = new VectorSpec("body", "body_embedding", 2, Similarity.COSINE);
-  private static final VectorSpec TITLE = new VectorSpec("title", "title_embedding", 2, Similarity.COSINE);
+  private static final VectorSpec BODY =
+      new VectorSpec("body", "body_embedding", 2, Similarity.COSINE);
+  private static final VectorSpec TITLE =
+      new VectorSpec("title", "title_embedding", 2, Similarity.COSINE);
 
   @TempDir Path dir;
 
@@ -45,14 +47,16 @@ class IndexGenerationsTest {
     IndexDirectories dirs = dirs();
     try (IndexSet one = new IndexSet("c", Map.of("body", open(dirs, BODY)))) {
       assertThat(one.index(null).spec()).isEqualTo(BODY);
-      assertThatThrownBy(() -> one.index("title")).isInstanceOf(ApiException.class)
+      assertThatThrownBy(() -> one.index("title"))
+          .isInstanceOf(ApiException.class)
           .hasMessage("collection 'c' has no vector 'title'; it has [body]");
     }
     Map<String, VectorIndex> two = new LinkedHashMap<>();
     two.put("body", open(dirs, BODY));
     two.put("title", open(dirs, TITLE));
     try (IndexSet both = new IndexSet("c", two)) {
-      assertThatThrownBy(() -> both.index(null)).isInstanceOf(ApiException.class)
+      assertThatThrownBy(() -> both.index(null))
+          .isInstanceOf(ApiException.class)
           .hasMessageContaining("has several vectors [body, title]");
       assertThat(both.primary().spec()).isEqualTo(BODY);
       assertThat(both.index("title").spec()).isEqualTo(TITLE);
@@ -87,18 +91,21 @@ class IndexGenerationsTest {
     AtomicLong views = new AtomicLong();
     List<Thread> readers = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      readers.add(Thread.ofPlatform().start(() -> {
-        try {
-          while (!stop.get()) {
-            try (VectorIndex.View view = set.acquire(null)) {
-              view.version();
-              views.incrementAndGet();
-            }
-          }
-        } catch (Throwable e) {
-          failure.set(e);
-        }
-      }));
+      readers.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      while (!stop.get()) {
+                        try (VectorIndex.View view = set.acquire(null)) {
+                          view.version();
+                          views.incrementAndGet();
+                        }
+                      }
+                    } catch (Throwable e) {
+                      failure.set(e);
+                    }
+                  }));
     }
     for (int i = 0; i < 20; i++) {
       VectorIndex next = VectorIndex.open(dirs.newGeneration("body"), BODY, IndexOptions.DEFAULT);
@@ -141,9 +148,13 @@ class IndexGenerationsTest {
     Path fresh;
     try (NewGeneration generation = new NewGeneration(dirs)) {
       fresh = generation.open(BODY, IndexOptions.DEFAULT).path();
-      assertThatThrownBy(() -> generation.switchTo(f -> {
-        throw new IllegalStateException("collection c stayed busy");
-      })).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(
+              () ->
+                  generation.switchTo(
+                      f -> {
+                        throw new IllegalStateException("collection c stayed busy");
+                      }))
+          .isInstanceOf(IllegalStateException.class);
     }
     assertThat(fresh).doesNotExist();
     assertThat(dirs.current("body")).isEqualTo(serving.path());
@@ -152,7 +163,8 @@ class IndexGenerationsTest {
   }
 
   @Test
-  void aSwitchMakesTheNewGenerationCurrentAndRetiresTheReplaced() throws IOException, InterruptedException {
+  void aSwitchMakesTheNewGenerationCurrentAndRetiresTheReplaced()
+      throws IOException, InterruptedException {
     IndexDirectories dirs = dirs();
     IndexSet set = new IndexSet("c", Map.of("body", open(dirs, BODY)));
     VectorIndex old = set.primary();
@@ -177,23 +189,31 @@ class IndexGenerationsTest {
     assertThat(lock.tryHold(CollectionLock.Holder.SYNC)).isTrue();
     assertThat(lock.holder()).isEqualTo(CollectionLock.Holder.SYNC);
     AtomicReference<Throwable> refused = new AtomicReference<>();
-    Thread writer = Thread.ofPlatform().start(() -> {
-      try {
-        lock.holdForRequest(CollectionLock.Holder.WRITE, java.time.Duration.ofMillis(50));
-      } catch (Throwable e) {
-        refused.set(e);
-      }
-    });
+    Thread writer =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    lock.holdForRequest(
+                        CollectionLock.Holder.WRITE, java.time.Duration.ofMillis(50));
+                  } catch (Throwable e) {
+                    refused.set(e);
+                  }
+                });
     writer.join();
-    assertThat(refused.get()).isInstanceOfSatisfying(ApiException.class, e -> {
-      assertThat(e.code()).isEqualTo(io.lakeshelf.api.error.ErrorCode.OVERLOADED);
-      assertThat(e.getMessage()).contains("bringing its index up to its table");
-    });
+    assertThat(refused.get())
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(io.lakeshelf.api.error.ErrorCode.OVERLOADED);
+              assertThat(e.getMessage()).contains("bringing its index up to its table");
+            });
     lock.release();
     assertThat(lock.holder()).isNull();
     assertThat(lock.busy(CollectionLock.Holder.REINDEX).code())
         .isEqualTo(io.lakeshelf.api.error.ErrorCode.REINDEX_IN_PROGRESS);
-    assertThat(lock.busy(CollectionLock.Holder.WRITE).code()).isEqualTo(io.lakeshelf.api.error.ErrorCode.OVERLOADED);
+    assertThat(lock.busy(CollectionLock.Holder.WRITE).code())
+        .isEqualTo(io.lakeshelf.api.error.ErrorCode.OVERLOADED);
     // reentrant: a write that syncs its own commit keeps saying it is a write
     assertThat(lock.tryHold(CollectionLock.Holder.WRITE)).isTrue();
     assertThat(lock.tryHold(CollectionLock.Holder.SYNC)).isTrue();

@@ -13,8 +13,11 @@ import org.junit.jupiter.api.Test;
 class ApiKeyTest {
 
   private static String hashOf(String secret) throws Exception {
-    return "sha256:" + HexFormat.of().formatHex(
-        MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+    return "sha256:"
+        + HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -29,7 +32,8 @@ class ApiKeyTest {
   void hashMustBeSha256PrefixAnd64HexDigits() throws Exception {
     String hex = hashOf("x").substring("sha256:".length());
     assertThatThrownBy(() -> new ApiKey("k", hex, Set.of(Role.READ)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("API key 'k'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("API key 'k'");
     assertThatThrownBy(() -> new ApiKey("k", "sha256:" + hex.substring(1), Set.of(Role.READ)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ApiKey("k", "sha256:" + hex + "0", Set.of(Role.READ)))
@@ -38,19 +42,25 @@ class ApiKeyTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ApiKey("k", "md5:" + hex, Set.of(Role.READ)))
         .isInstanceOf(IllegalArgumentException.class);
-    // Non-ASCII digits: Character.digit accepts them in some scripts, so check a fullwidth one is refused.
-    assertThatThrownBy(() -> new ApiKey("k", "sha256:" + "\uFF10" + hex.substring(1), Set.of(Role.READ)))
+    // Non-ASCII digits: Character.digit accepts them in some scripts, so check a fullwidth one is
+    // refused.
+    assertThatThrownBy(
+            () -> new ApiKey("k", "sha256:" + "\uFF10" + hex.substring(1), Set.of(Role.READ)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aKeyNeedsNameHashAndARole() throws Exception {
     String hash = hashOf("x");
-    assertThatThrownBy(() -> new ApiKey(null, hash, Set.of(Role.READ))).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new ApiKey("k", null, Set.of(Role.READ))).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new ApiKey(null, hash, Set.of(Role.READ)))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new ApiKey("k", null, Set.of(Role.READ)))
+        .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> new ApiKey("k", hash, Set.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("API key 'k' needs at least one role");
-    assertThatThrownBy(() -> new ApiKey("k", hash, null)).isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("API key 'k' needs at least one role");
+    assertThatThrownBy(() -> new ApiKey("k", hash, null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

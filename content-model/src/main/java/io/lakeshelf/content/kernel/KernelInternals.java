@@ -23,10 +23,10 @@ import java.util.Optional;
 
 /**
  * The one place Lakeshelf uses Delta Kernel's non-public {@code io.delta.kernel.internal} and
- * {@code io.delta.kernel.defaults.internal} packages, which Kernel may change in any release. Every other class calls the small methods
- * here, so a Kernel upgrade that moves an internal breaks this class only, and each use can be
- * replaced here once Kernel offers a public way. What each internal is needed for, and what would
- * replace it:
+ * {@code io.delta.kernel.defaults.internal} packages, which Kernel may change in any release. Every
+ * other class calls the small methods here, so a Kernel upgrade that moves an internal breaks this
+ * class only, and each use can be replaced here once Kernel offers a public way. What each internal
+ * is needed for, and what would replace it:
  *
  * <ul>
  *   <li>{@code internal.util.Utils} ({@link #iterator}, {@link #single}): Kernel's handlers and
@@ -41,8 +41,8 @@ import java.util.Optional;
  *       partition values of a scan file row. {@code Scan.getScanFiles} documents the row's {@code
  *       add} struct, but Kernel has no public accessor for its fields nor a parser of its
  *       statistics. Replaced by a public scan-file accessor when Kernel has one (the scan-file
- *       classes of its newer API are still internal in 4.4); until then the fields could be read
- *       by name through {@link Row#getSchema()}, at the cost of parsing the stats JSON ourselves.
+ *       classes of its newer API are still internal in 4.4); until then the fields could be read by
+ *       name through {@link Row#getSchema()}, at the cost of parsing the stats JSON ourselves.
  *   <li>{@code internal.actions.SingleAction.createRemoveFileSingleAction} and {@code
  *       AddFile.toRemoveFileRow} ({@link #removeAction}): the log action that removes a live file
  *       when a write rewrites or compacts it. Kernel's public {@code Transaction} generates add
@@ -52,12 +52,12 @@ import java.util.Optional;
  *       ScanStateRow.getPhysicalDataReadSchema} ({@link #fileStatus}, {@link
  *       #physicalDataReadSchema}): the file and the physical schema to hand the Parquet handler
  *       when reading one live file's rows, the read Kernel's own examples do with these same
- *       internals before {@code Scan.transformPhysicalData}. Replaced by a public per-file read
- *       of a scan (or public accessors of the scan state and scan file) when Kernel has one.
+ *       internals before {@code Scan.transformPhysicalData}. Replaced by a public per-file read of
+ *       a scan (or public accessors of the scan state and scan file) when Kernel has one.
  *   <li>{@code internal.data.GenericRow} ({@link #struct}): a struct value built in memory (an
- *       image anchor) for a column vector Lakeshelf writes. Kernel's public API has only the
- *       {@link Row} interface; replaced by a public row implementation when Kernel has one, or by
- *       an implementation of {@link Row} of our own.
+ *       image anchor) for a column vector Lakeshelf writes. Kernel's public API has only the {@link
+ *       Row} interface; replaced by a public row implementation when Kernel has one, or by an
+ *       implementation of {@link Row} of our own.
  *   <li>{@code internal.actions.Metadata#getId} ({@link #tableId}): the table's id, which changes
  *       when a table is replaced at the same location. The public {@link Snapshot} returns its
  *       metadata as the internal {@code Metadata} type; replaced by a public accessor of the id.

@@ -1,13 +1,13 @@
 package io.lakeshelf.content.rows;
 
 import io.delta.kernel.types.StructField;
+import java.util.Locale;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.Type;
-import java.util.Locale;
 
 /**
- * Finds the Parquet field that holds a Delta field, following the table's column mapping mode:
- * by field id ({@code id} mode), by physical name ({@code name} mode), or by the logical name.
+ * Finds the Parquet field that holds a Delta field, following the table's column mapping mode: by
+ * field id ({@code id} mode), by physical name ({@code name} mode), or by the logical name.
  */
 enum ColumnResolver {
   NONE,

@@ -4,6 +4,8 @@ import io.lakeshelf.content.Document;
 import io.lakeshelf.content.ImageAnchor;
 import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.content.storage.StorageEngine;
+import io.lakeshelf.content.storage.TableEngines;
 import io.lakeshelf.content.table.ContentColumns;
 import io.lakeshelf.content.table.ImageStruct;
 import io.lakeshelf.content.table.LiveFile;
@@ -11,8 +13,6 @@ import io.lakeshelf.content.table.TableSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import io.lakeshelf.content.storage.StorageEngine;
-import io.lakeshelf.content.storage.TableEngines;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,14 +31,16 @@ public final class DocumentReader {
   private final List<VectorSpec> vectors;
   private final Map<String, Map<String, String>> partitionValues = new ConcurrentHashMap<>();
 
-  public DocumentReader(TableSnapshot snapshot, ContentColumns columns, List<VectorSpec> vectors, Executor executor) {
-    this.rows = new RowReader(
-        snapshot.engine() instanceof StorageEngine storage ? storage : TableEngines.local(),
-        snapshot.location(),
-        snapshot.schema(),
-        snapshot.columnMappingMode(),
-        snapshot.partitionColumns(),
-        executor);
+  public DocumentReader(
+      TableSnapshot snapshot, ContentColumns columns, List<VectorSpec> vectors, Executor executor) {
+    this.rows =
+        new RowReader(
+            snapshot.engine() instanceof StorageEngine storage ? storage : TableEngines.local(),
+            snapshot.location(),
+            snapshot.schema(),
+            snapshot.columnMappingMode(),
+            snapshot.partitionColumns(),
+            executor);
     this.columns = columns;
     this.vectors = List.copyOf(vectors);
     learnFiles(snapshot);
@@ -78,7 +80,10 @@ public final class DocumentReader {
   }
 
   private void addIf(List<String> wanted, boolean condition, String column) {
-    if (condition && column != null && rows.schema().indexOf(column) >= 0 && !wanted.contains(column)) {
+    if (condition
+        && column != null
+        && rows.schema().indexOf(column) >= 0
+        && !wanted.contains(column)) {
       wanted.add(column);
     }
   }
@@ -127,17 +132,20 @@ public final class DocumentReader {
     }
     List<ImageAnchor> out = new ArrayList<>(list.size());
     for (Object e : list) {
-      if (!(e instanceof Map<?, ?> m) || !(m.get(ImageStruct.URI) instanceof String uri) || uri.isBlank()) {
+      if (!(e instanceof Map<?, ?> m)
+          || !(m.get(ImageStruct.URI) instanceof String uri)
+          || uri.isBlank()) {
         // the images role holds array<struct<uri: string, ...>> (see ColumnRoles)
         continue;
       }
       Object size = m.get(ImageStruct.SIZE_BYTES);
-      out.add(new ImageAnchor(
-          uri,
-          string(m.get(ImageStruct.CONTENT_TYPE)),
-          size instanceof Number n && n.longValue() >= 0 ? n.longValue() : null,
-          string(m.get(ImageStruct.CHECKSUM)),
-          string(m.get(ImageStruct.CHECKSUM_ALGORITHM))));
+      out.add(
+          new ImageAnchor(
+              uri,
+              string(m.get(ImageStruct.CONTENT_TYPE)),
+              size instanceof Number n && n.longValue() >= 0 ? n.longValue() : null,
+              string(m.get(ImageStruct.CHECKSUM)),
+              string(m.get(ImageStruct.CHECKSUM_ALGORITHM))));
     }
     return out;
   }

@@ -1,8 +1,8 @@
 package io.lakeshelf.content.rows;
 
-import io.lakeshelf.content.storage.DataFileResolver;
 import io.delta.kernel.types.StructField;
 import io.lakeshelf.content.RowLocator;
+import io.lakeshelf.content.storage.DataFileResolver;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +34,11 @@ final class FileRowReader {
   private final ColumnResolver resolver;
   private final List<String> partitionColumns;
 
-  FileRowReader(ParquetFooters footers, DataFileResolver files, ColumnResolver resolver, List<String> partitionColumns) {
+  FileRowReader(
+      ParquetFooters footers,
+      DataFileResolver files,
+      ColumnResolver resolver,
+      List<String> partitionColumns) {
     this.footers = footers;
     this.files = files;
     this.resolver = resolver;
@@ -42,8 +46,8 @@ final class FileRowReader {
   }
 
   /**
-   * These rows of one data file, keyed by locator; rows past the end of the file, or of a file
-   * that no longer exists, are left out.
+   * These rows of one data file, keyed by locator; rows past the end of the file, or of a file that
+   * no longer exists, are left out.
    */
   Map<RowLocator, Map<String, Object>> read(
       String dataFile,
@@ -52,7 +56,8 @@ final class FileRowReader {
       Function<String, Map<String, String>> partitionValues) {
     URI uri = files.resolve(dataFile);
     String location = DataFileResolver.storageLocation(uri);
-    RowDecoder.FileFields fileFields = RowDecoder.FileFields.of(fields, partitionColumns, dataFile, partitionValues);
+    RowDecoder.FileFields fileFields =
+        RowDecoder.FileFields.of(fields, partitionColumns, dataFile, partitionValues);
     try (ParquetFooters.OpenFile file = footers.open(location)) {
       return readRows(dataFile, file, rows, fileFields);
     } catch (FileNotFoundException | NoSuchFileException e) {
@@ -65,10 +70,14 @@ final class FileRowReader {
   }
 
   private Map<RowLocator, Map<String, Object>> readRows(
-      String dataFile, ParquetFooters.OpenFile file, NavigableSet<Long> rows, RowDecoder.FileFields fileFields)
+      String dataFile,
+      ParquetFooters.OpenFile file,
+      NavigableSet<Long> rows,
+      RowDecoder.FileFields fileFields)
       throws IOException {
     ParquetFileReader reader = file.reader();
-    RowDecoder decoder = new RowDecoder(fileFields, reader.getFooter().getFileMetaData().getSchema(), resolver);
+    RowDecoder decoder =
+        new RowDecoder(fileFields, reader.getFooter().getFileMetaData().getSchema(), resolver);
     reader.setRequestedSchema(decoder.requestedSchema());
     Map<RowLocator, Map<String, Object>> out = new HashMap<>();
     List<BlockMetaData> blocks = reader.getRowGroups();
@@ -78,8 +87,13 @@ final class FileRowReader {
       long end = first + block.getRowCount();
       NavigableSet<Long> wanted = rows.subSet(first, true, end, false);
       if (!wanted.isEmpty()) {
-        PageRangePlanner.Plan plan = PageRangePlanner.plan(
-            wanted, first, block.getRowCount(), decoder.projected(), chunks(reader, block, decoder));
+        PageRangePlanner.Plan plan =
+            PageRangePlanner.plan(
+                wanted,
+                first,
+                block.getRowCount(),
+                decoder.projected(),
+                chunks(reader, block, decoder));
         RecordReader<Group> records = records(dataFile, reader, file.input(), b, plan, decoder);
         PrimitiveIterator.OfLong recordRows = plan.recordRows();
         while (recordRows.hasNext()) {
@@ -99,8 +113,8 @@ final class FileRowReader {
    * The requested columns' chunks of a row group, with their offset indexes (read from the cached
    * tail) when every one of them has one.
    */
-  private static List<PageRangePlanner.Chunk> chunks(ParquetFileReader reader, BlockMetaData block, RowDecoder decoder)
-      throws IOException {
+  private static List<PageRangePlanner.Chunk> chunks(
+      ParquetFileReader reader, BlockMetaData block, RowDecoder decoder) throws IOException {
     if (!decoder.projected()) {
       return List.of();
     }
@@ -114,28 +128,45 @@ final class FileRowReader {
     }
     List<PageRangePlanner.Chunk> out = new ArrayList<>();
     for (ColumnChunkMetaData chunk : requested) {
-      out.add(new PageRangePlanner.Chunk(
-          chunk.getStartingPos(), chunk.getTotalSize(), pageIndexed ? reader.readOffsetIndex(chunk) : null));
+      out.add(
+          new PageRangePlanner.Chunk(
+              chunk.getStartingPos(),
+              chunk.getTotalSize(),
+              pageIndexed ? reader.readOffsetIndex(chunk) : null));
     }
     return out;
   }
 
   /** Fetches the planned bytes and reads the row group's records; null when no column is read. */
   private static RecordReader<Group> records(
-      String dataFile, ParquetFileReader reader, PrefetchedInputFile input, int b, PageRangePlanner.Plan plan,
-      RowDecoder decoder) throws IOException {
+      String dataFile,
+      ParquetFileReader reader,
+      PrefetchedInputFile input,
+      int b,
+      PageRangePlanner.Plan plan,
+      RowDecoder decoder)
+      throws IOException {
     switch (plan.kind()) {
       case NONE:
         return null;
-      case PAGES: {
-        input.prefetchAll(plan.fetch());
-        PageReadStore pages = reader.readFilteredRowGroup(b, plan.ranges());
-        if (pages.getRowCount() != plan.rows().length) {
-          throw new IOException("a filtered read of row group " + b + " of " + dataFile + " yields "
-              + pages.getRowCount() + " rows for " + plan.rows().length + " asked");
+      case PAGES:
+        {
+          input.prefetchAll(plan.fetch());
+          PageReadStore pages = reader.readFilteredRowGroup(b, plan.ranges());
+          if (pages.getRowCount() != plan.rows().length) {
+            throw new IOException(
+                "a filtered read of row group "
+                    + b
+                    + " of "
+                    + dataFile
+                    + " yields "
+                    + pages.getRowCount()
+                    + " rows for "
+                    + plan.rows().length
+                    + " asked");
+          }
+          return decoder.records(pages);
         }
-        return decoder.records(pages);
-      }
       default:
         input.prefetchAll(plan.fetch());
         return decoder.records(reader.readRowGroup(b));

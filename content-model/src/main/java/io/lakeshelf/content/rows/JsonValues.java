@@ -27,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How table values become JSON and text: the one renderer used wherever a value of a row leaves
- * the service (a document's id and metadata, image anchors, filter keywords, the index's ids), so a
+ * How table values become JSON and text: the one renderer used wherever a value of a row leaves the
+ * service (a document's id and metadata, image anchors, filter keywords, the index's ids), so a
  * value reads the same everywhere.
  *
  * <ul>
@@ -62,7 +62,10 @@ public final class JsonValues {
     if (value == null || value instanceof String || value instanceof Boolean) {
       return value;
     }
-    if (value instanceof Byte || value instanceof Short || value instanceof Integer || value instanceof Long) {
+    if (value instanceof Byte
+        || value instanceof Short
+        || value instanceof Integer
+        || value instanceof Long) {
       return value;
     }
     if (value instanceof Float f) {
@@ -85,8 +88,8 @@ public final class JsonValues {
   }
 
   /**
-   * The text form of a value (see the class comment): a scalar's text, or the JSON of an array,
-   * map or struct; null for null.
+   * The text form of a value (see the class comment): a scalar's text, or the JSON of an array, map
+   * or struct; null for null.
    */
   public static String text(Object value) {
     if (value == null) {
@@ -138,13 +141,15 @@ public final class JsonValues {
       case BinaryType b -> Base64.getEncoder().encodeToString(v.getBinary(i));
       case DateType d -> LocalDate.ofEpochDay(v.getInt(i)).toString();
       case TimestampType ts -> micros(v.getLong(i)).toString();
-      case TimestampNTZType ts -> LocalDateTime.ofInstant(micros(v.getLong(i)), ZoneOffset.UTC).toString();
+      case TimestampNTZType ts ->
+          LocalDateTime.ofInstant(micros(v.getLong(i)), ZoneOffset.UTC).toString();
       default -> throw new IllegalArgumentException("no text form for a value of type " + t);
     };
   }
 
   private static Instant micros(long micros) {
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
   /** Writes the JSON of a value {@link #json} made. */

@@ -32,8 +32,8 @@ final class PageRangePlanner {
   private PageRangePlanner() {}
 
   /**
-   * Bytes between two wanted ranges that are read rather than asked for separately: a request
-   * costs a round trip, a quarter megabyte costs a few milliseconds of transfer.
+   * Bytes between two wanted ranges that are read rather than asked for separately: a request costs
+   * a round trip, a quarter megabyte costs a few milliseconds of transfer.
    */
   static final long MAX_GAP = 256 << 10;
 
@@ -73,7 +73,9 @@ final class PageRangePlanner {
      * filtered read, or every row of the group up to the last wanted one.
      */
     PrimitiveIterator.OfLong recordRows() {
-      return kind == Kind.CHUNKS ? LongStream.rangeClosed(0, throughRow).iterator() : Arrays.stream(rows).iterator();
+      return kind == Kind.CHUNKS
+          ? LongStream.rangeClosed(0, throughRow).iterator()
+          : Arrays.stream(rows).iterator();
     }
   }
 
@@ -86,9 +88,11 @@ final class PageRangePlanner {
    * @param projected whether any data column is requested
    * @param chunks the requested columns' chunks in this row group
    */
-  static Plan plan(NavigableSet<Long> wanted, long first, long rowCount, boolean projected, List<Chunk> chunks) {
+  static Plan plan(
+      NavigableSet<Long> wanted, long first, long rowCount, boolean projected, List<Chunk> chunks) {
     if (!projected) {
-      return new Plan(Kind.NONE, wanted.stream().mapToLong(r -> r - first).toArray(), -1, null, List.of());
+      return new Plan(
+          Kind.NONE, wanted.stream().mapToLong(r -> r - first).toArray(), -1, null, List.of());
     }
     boolean pageIndexed = true;
     for (Chunk c : chunks) {
@@ -108,18 +112,18 @@ final class PageRangePlanner {
    * wanted rows, and one neighbour of the last when the row before it is not wanted.
    *
    * <p>Why the neighbour: parquet-java's synchronizing column reader (1.16 to 1.18) takes the next
-   * row it must reach from the row indexes as soon as it passes the previous one, and at the end
-   * of a page it treats an empty iterator as the end of the column. When the last row asked for
-   * lies in a later page of some column than the row asked for before it, that column's reader
-   * stops at the end of the earlier page and the record reader is handed the values it decoded
-   * last: a hit with another row's text. When the last two rows asked for are adjacent the
-   * reader passes the second-to-last only onto the last, so it takes the last row exactly when it
-   * reaches it, and any page change happened before, while the iterator still held it. A single
-   * row is safe too: the reader starts in its page. Of the two neighbours (before and after), the
-   * one that lies in the last row's page in more columns is taken, so it costs no page read
-   * where it can be helped.
+   * row it must reach from the row indexes as soon as it passes the previous one, and at the end of
+   * a page it treats an empty iterator as the end of the column. When the last row asked for lies
+   * in a later page of some column than the row asked for before it, that column's reader stops at
+   * the end of the earlier page and the record reader is handed the values it decoded last: a hit
+   * with another row's text. When the last two rows asked for are adjacent the reader passes the
+   * second-to-last only onto the last, so it takes the last row exactly when it reaches it, and any
+   * page change happened before, while the iterator still held it. A single row is safe too: the
+   * reader starts in its page. Of the two neighbours (before and after), the one that lies in the
+   * last row's page in more columns is taken, so it costs no page read where it can be helped.
    */
-  static long[] rowsToRead(NavigableSet<Long> wanted, long first, long rowCount, List<OffsetIndex> offsets) {
+  static long[] rowsToRead(
+      NavigableSet<Long> wanted, long first, long rowCount, List<OffsetIndex> offsets) {
     TreeSet<Long> read = new TreeSet<>();
     for (long r : wanted) {
       read.add(r - first);
@@ -128,7 +132,9 @@ final class PageRangePlanner {
     if (read.size() > 1 && !read.contains(last - 1)) {
       long before = last - 1;
       long after = last + 1;
-      if (after < rowCount && pageChanges(offsets, last, after, rowCount) < pageChanges(offsets, last, before, rowCount)) {
+      if (after < rowCount
+          && pageChanges(offsets, last, after, rowCount)
+              < pageChanges(offsets, last, before, rowCount)) {
         read.add(after);
       } else {
         read.add(before);
@@ -159,40 +165,41 @@ final class PageRangePlanner {
 
   /** Rows of one row group (relative, ascending) as Parquet's row ranges. */
   static RowRanges rowRanges(long[] rows, long rowCount) {
-    OffsetIndex onePagePerRow = new OffsetIndex() {
-      @Override
-      public int getPageCount() {
-        return rows.length;
-      }
+    OffsetIndex onePagePerRow =
+        new OffsetIndex() {
+          @Override
+          public int getPageCount() {
+            return rows.length;
+          }
 
-      @Override
-      public long getOffset(int pageIndex) {
-        return 0;
-      }
+          @Override
+          public long getOffset(int pageIndex) {
+            return 0;
+          }
 
-      @Override
-      public int getCompressedPageSize(int pageIndex) {
-        return 0;
-      }
+          @Override
+          public int getCompressedPageSize(int pageIndex) {
+            return 0;
+          }
 
-      @Override
-      public long getFirstRowIndex(int pageIndex) {
-        return rows[pageIndex];
-      }
+          @Override
+          public long getFirstRowIndex(int pageIndex) {
+            return rows[pageIndex];
+          }
 
-      @Override
-      public long getLastRowIndex(int pageIndex, long rowGroupRowCount) {
-        return rows[pageIndex];
-      }
-    };
+          @Override
+          public long getLastRowIndex(int pageIndex, long rowGroupRowCount) {
+            return rows[pageIndex];
+          }
+        };
     return RowRanges.create(rowCount, IntStream.range(0, rows.length).iterator(), onePagePerRow);
   }
 
   /**
    * The pages of these column chunks that hold rows of these ranges, and each chunk's dictionary
    * page (the bytes before its first data page), coalesced: pages close together are read in one
-   * request; a large gap between them (another column's pages, such as an embedding column the
-   * join does not read, lying between the requested ones) splits the read in two.
+   * request; a large gap between them (another column's pages, such as an embedding column the join
+   * does not read, lying between the requested ones) splits the read in two.
    */
   static List<long[]> pageRanges(List<Chunk> chunks, RowRanges ranges, long rowCount) {
     List<long[]> wanted = new ArrayList<>();
@@ -206,7 +213,8 @@ final class PageRangePlanner {
       }
       for (int i = 0; i < pages.getPageCount(); i++) {
         if (ranges.isOverlapping(pages.getFirstRowIndex(i), pages.getLastRowIndex(i, rowCount))) {
-          wanted.add(new long[] {pages.getOffset(i), pages.getOffset(i) + pages.getCompressedPageSize(i)});
+          wanted.add(
+              new long[] {pages.getOffset(i), pages.getOffset(i) + pages.getCompressedPageSize(i)});
         }
       }
     }

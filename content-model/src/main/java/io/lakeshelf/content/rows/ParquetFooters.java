@@ -7,11 +7,11 @@ import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 
 /**
  * Where the join gets data files' footers: the one footer source, over the engine's one {@link
@@ -53,9 +53,10 @@ final class ParquetFooters {
     FileTail tail = cached.isPresent() ? cached.get() : readFooter(location);
     PrefetchedInputFile input = new PrefetchedInputFile(location, tail, storage.ranges());
     ParquetMetadata parsed = cached.isPresent() ? tails.footer(location).orElse(null) : null;
-    ParquetFileReader reader = parsed == null
-        ? ParquetFileReader.open(input, readOptions())
-        : new ParquetFileReader(input, parsed, readOptions(), input.newStream());
+    ParquetFileReader reader =
+        parsed == null
+            ? ParquetFileReader.open(input, readOptions())
+            : new ParquetFileReader(input, parsed, readOptions(), input.newStream());
     try {
       if (cached.isEmpty()) {
         tails.put(location, withPageIndexes(location, tail, reader, input), reader.getFooter());
@@ -84,21 +85,29 @@ final class ParquetFooters {
     if (n < 12 || b[n - 4] != 'P' || b[n - 3] != 'A' || b[n - 2] != 'R' || b[n - 1] != '1') {
       throw new IOException(location + " is not a Parquet file");
     }
-    long footerLength = (b[n - 8] & 0xffL) | (b[n - 7] & 0xffL) << 8 | (b[n - 6] & 0xffL) << 16 | (b[n - 5] & 0xffL) << 24;
+    long footerLength =
+        (b[n - 8] & 0xffL)
+            | (b[n - 7] & 0xffL) << 8
+            | (b[n - 6] & 0xffL) << 16
+            | (b[n - 5] & 0xffL) << 24;
     long footerStart = tail.fileLength() - 8 - footerLength;
     if (footerStart < tail.offset()) {
-      tail = tail.extendedBy(
-          storage.ranges().readRange(location, footerStart, (int) (tail.offset() - footerStart)));
+      tail =
+          tail.extendedBy(
+              storage
+                  .ranges()
+                  .readRange(location, footerStart, (int) (tail.offset() - footerStart)));
     }
     return tail;
   }
 
   /**
-   * The tail extended back over the file's offset indexes (written just before the footer) when
-   * the first read did not reach them, so that a warm read finds every page location in memory.
+   * The tail extended back over the file's offset indexes (written just before the footer) when the
+   * first read did not reach them, so that a warm read finds every page location in memory.
    */
   private FileTail withPageIndexes(
-      String location, FileTail tail, ParquetFileReader reader, PrefetchedInputFile input) throws IOException {
+      String location, FileTail tail, ParquetFileReader reader, PrefetchedInputFile input)
+      throws IOException {
     long start = tail.offset();
     for (BlockMetaData block : reader.getRowGroups()) {
       for (ColumnChunkMetaData chunk : block.getColumns()) {
@@ -108,16 +117,18 @@ final class ParquetFooters {
       }
     }
     if (start < tail.offset()) {
-      tail = tail.extendedBy(storage.ranges().readRange(location, start, (int) (tail.offset() - start)));
+      tail =
+          tail.extendedBy(
+              storage.ranges().readRange(location, start, (int) (tail.offset() - start)));
       input.tail(tail);
     }
     return tail;
   }
 
   /**
-   * Options for one file read. Not shared: they hold the codec factory, whose decompressors are
-   * not thread-safe. Built on a plain configuration, not Hadoop's, which re-parses its XML
-   * defaults every time one is made.
+   * Options for one file read. Not shared: they hold the codec factory, whose decompressors are not
+   * thread-safe. Built on a plain configuration, not Hadoop's, which re-parses its XML defaults
+   * every time one is made.
    */
   private static ParquetReadOptions readOptions() {
     return ParquetReadOptions.builder(new PlainParquetConfiguration()).build();

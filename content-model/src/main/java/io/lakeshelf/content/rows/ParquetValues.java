@@ -43,10 +43,10 @@ import org.apache.parquet.schema.Type;
  * three-level and legacy two-level) and widening narrower physical types to the declared type.
  *
  * <p>Java values: string {@code String}; byte, short, integer, long as {@code Byte}, {@code Short},
- * {@code Integer}, {@code Long}; float and double as {@code Float}, {@code Double}; boolean;
- * binary {@code byte[]}; decimal {@code BigDecimal}; date {@code LocalDate}; timestamp {@code
- * Instant}; timestamp_ntz {@code LocalDateTime}; array {@code List}; map {@code Map} (insertion
- * ordered); struct {@code Map<String, Object>} by logical field name.
+ * {@code Integer}, {@code Long}; float and double as {@code Float}, {@code Double}; boolean; binary
+ * {@code byte[]}; decimal {@code BigDecimal}; date {@code LocalDate}; timestamp {@code Instant};
+ * timestamp_ntz {@code LocalDateTime}; array {@code List}; map {@code Map} (insertion ordered);
+ * struct {@code Map<String, Object>} by logical field name.
  */
 final class ParquetValues {
 
@@ -143,7 +143,9 @@ final class ParquetValues {
       return g.getBoolean(field, i);
     }
     if (type instanceof LongType) {
-      return physical == PrimitiveType.PrimitiveTypeName.INT32 ? (long) g.getInteger(field, i) : g.getLong(field, i);
+      return physical == PrimitiveType.PrimitiveTypeName.INT32
+          ? (long) g.getInteger(field, i)
+          : g.getLong(field, i);
     }
     if (type instanceof IntegerType) {
       return g.getInteger(field, i);
@@ -163,7 +165,9 @@ final class ParquetValues {
       };
     }
     if (type instanceof FloatType) {
-      return physical == PrimitiveType.PrimitiveTypeName.DOUBLE ? (float) g.getDouble(field, i) : g.getFloat(field, i);
+      return physical == PrimitiveType.PrimitiveTypeName.DOUBLE
+          ? (float) g.getDouble(field, i)
+          : g.getFloat(field, i);
     }
     if (type instanceof BinaryType) {
       return g.getBinary(field, i).getBytes();
@@ -181,19 +185,27 @@ final class ParquetValues {
       return LocalDateTime.ofInstant(instant(g, field, i, physical, logical), ZoneOffset.UTC);
     }
     if (type instanceof DecimalType decimal) {
-      BigInteger unscaled = switch (physical) {
-        case INT32 -> BigInteger.valueOf(g.getInteger(field, i));
-        case INT64 -> BigInteger.valueOf(g.getLong(field, i));
-        default -> new BigInteger(g.getBinary(field, i).getBytes());
-      };
-      int scale = logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d ? d.getScale() : 0;
+      BigInteger unscaled =
+          switch (physical) {
+            case INT32 -> BigInteger.valueOf(g.getInteger(field, i));
+            case INT64 -> BigInteger.valueOf(g.getLong(field, i));
+            default -> new BigInteger(g.getBinary(field, i).getBytes());
+          };
+      int scale =
+          logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d
+              ? d.getScale()
+              : 0;
       return new BigDecimal(unscaled, scale).setScale(decimal.getScale());
     }
     throw new IllegalStateException("unsupported Delta type " + type);
   }
 
   private static Instant instant(
-      Group g, int field, int i, PrimitiveType.PrimitiveTypeName physical, LogicalTypeAnnotation logical) {
+      Group g,
+      int field,
+      int i,
+      PrimitiveType.PrimitiveTypeName physical,
+      LogicalTypeAnnotation logical) {
     if (physical == PrimitiveType.PrimitiveTypeName.INT96) {
       Binary b = g.getInt96(field, i);
       ByteBuffer buf = b.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);

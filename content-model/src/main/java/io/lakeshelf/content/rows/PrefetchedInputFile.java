@@ -4,21 +4,21 @@ import io.lakeshelf.content.storage.FileTail;
 import io.lakeshelf.content.storage.RangeReader;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.SeekableInputStream;
-import java.io.InterruptedIOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
 
 /**
  * A Parquet file seen through byte ranges already fetched: its tail and the pages a join
- * prefetched. Parquet's reader reads from here; a read outside every fetched range costs one
- * ranged request and is kept, so a missed prefetch shows in the request count instead of failing.
- * Confined to the thread reading the file.
+ * prefetched. Parquet's reader reads from here; a read outside every fetched range costs one ranged
+ * request and is kept, so a missed prefetch shows in the request count instead of failing. Confined
+ * to the thread reading the file.
  */
 public final class PrefetchedInputFile implements InputFile {
 
@@ -61,14 +61,19 @@ public final class PrefetchedInputFile implements InputFile {
       return;
     }
     if (len > Integer.MAX_VALUE - 8) {
-      throw new IOException("a range of " + len + " bytes of " + uri + " is too large to read at once");
+      throw new IOException(
+          "a range of " + len + " bytes of " + uri + " is too large to read at once");
     }
     segments.add(new Segment(offset, ranges.readRange(uri, offset, (int) len)));
   }
 
-  /** Fetches these {@code [from, to)} ranges, one request each, in parallel; those already here are skipped. */
+  /**
+   * Fetches these {@code [from, to)} ranges, one request each, in parallel; those already here are
+   * skipped.
+   */
   public void prefetchAll(List<long[]> wanted) throws IOException {
-    List<long[]> missing = wanted.stream().filter(r -> r[1] > r[0] && !holds(r[0], r[1] - r[0])).toList();
+    List<long[]> missing =
+        wanted.stream().filter(r -> r[1] > r[0] && !holds(r[0], r[1] - r[0])).toList();
     if (missing.size() <= 1) {
       for (long[] r : missing) {
         prefetch(r[0], r[1] - r[0]);
@@ -78,7 +83,9 @@ public final class PrefetchedInputFile implements InputFile {
     List<Future<Segment>> reads = new ArrayList<>();
     try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (long[] r : missing) {
-        reads.add(threads.submit(() -> new Segment(r[0], ranges.readRange(uri, r[0], (int) (r[1] - r[0])))));
+        reads.add(
+            threads.submit(
+                () -> new Segment(r[0], ranges.readRange(uri, r[0], (int) (r[1] - r[0])))));
       }
       for (var read : reads) {
         segments.add(read.get());

@@ -1,8 +1,8 @@
 package io.lakeshelf.content.rows;
 
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.HashSet;
 
 /** Which parts of a document a row read returns besides its id. */
 public record Projection(
@@ -19,7 +19,8 @@ public record Projection(
     Set<String> named = new HashSet<>();
     for (String p : parts) {
       if (p == null) {
-        throw new IllegalArgumentException("a part is null: expected title, text, images, metadata or vectors");
+        throw new IllegalArgumentException(
+            "a part is null: expected title, text, images, metadata or vectors");
       }
       String part = p.toLowerCase(Locale.ROOT);
       if (!Set.of("title", "text", "images", "metadata", "vectors").contains(part)) {

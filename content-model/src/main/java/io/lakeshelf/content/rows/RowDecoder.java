@@ -41,7 +41,8 @@ final class RowDecoder {
    * The requested fields of one data file, split into the partition columns (their values, parsed)
    * and the data columns the file holds.
    */
-  record FileFields(List<StructField> fields, Map<String, Object> partitions, List<StructField> dataFields) {
+  record FileFields(
+      List<StructField> fields, Map<String, Object> partitions, List<StructField> dataFields) {
 
     /**
      * @param partitionColumns the table's partition columns
@@ -49,14 +50,17 @@ final class RowDecoder {
      *     physical or logical column name), asked for only if a partition column is requested
      */
     static FileFields of(
-        List<StructField> fields, List<String> partitionColumns, String dataFile,
+        List<StructField> fields,
+        List<String> partitionColumns,
+        String dataFile,
         Function<String, Map<String, String>> partitionValues) {
       Map<String, Object> partitions = new HashMap<>();
       List<StructField> dataFields = new ArrayList<>();
       for (StructField f : fields) {
         if (isPartitionColumn(partitionColumns, f.getName())) {
           Map<String, String> values = partitionValues.apply(dataFile);
-          partitions.put(f.getName(), PartitionValues.parse(partitionValue(values, f), f.getDataType()));
+          partitions.put(
+              f.getName(), PartitionValues.parse(partitionValue(values, f), f.getDataType()));
         } else {
           dataFields.add(f);
         }

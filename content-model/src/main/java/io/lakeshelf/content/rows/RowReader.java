@@ -1,9 +1,9 @@
 package io.lakeshelf.content.rows;
 
-import io.lakeshelf.content.storage.DataFileResolver;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.lakeshelf.content.RowLocator;
+import io.lakeshelf.content.storage.DataFileResolver;
 import io.lakeshelf.content.storage.StorageEngine;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,18 +19,18 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * Reads given rows of a Delta table straight from its Parquet data files: the join from search
- * hits back to the table.
+ * Reads given rows of a Delta table straight from its Parquet data files: the join from search hits
+ * back to the table.
  *
  * <p>Rows are grouped by data file, and files are read in parallel on the given executor. The
  * requests one file costs, on local disk and on S3 alike (each is one {@link
  * io.lakeshelf.content.storage.RangeReader} read):
  *
  * <ul>
- *   <li><b>Cold</b> (footer not cached, see {@link ParquetFooters}): one read of the file's last {@link
- *       StorageEngine#tailReadSize()} bytes, which holds the footer and, written just before it,
- *       the offset indexes; one more only if the footer or the offset indexes reach further back.
- *       The tail is then cached ({@link StorageEngine#tails()}), and its footer kept parsed.
+ *   <li><b>Cold</b> (footer not cached, see {@link ParquetFooters}): one read of the file's last
+ *       {@link StorageEngine#tailReadSize()} bytes, which holds the footer and, written just before
+ *       it, the offset indexes; one more only if the footer or the offset indexes reach further
+ *       back. The tail is then cached ({@link StorageEngine#tails()}), and its footer kept parsed.
  *   <li><b>Warm</b>: per row group that holds a wanted row, one read spanning just the pages of the
  *       requested columns that hold the wanted rows (found in the offset indexes) and their
  *       dictionary pages. Parquet's filtered row-group read then decodes those pages from memory.
@@ -39,13 +39,13 @@ import java.util.function.Function;
  * </ul>
  *
  * So a top-10 search whose hits fall in ten files costs ten reads in parallel when warm: about one
- * round trip. Values follow the table's schema: column mapping (by name or id),
- * partition values (taken from the log, not the file) and widened types are resolved; see {@link
- * ParquetValues} for the Java types. Data files are immutable, so a locator taken from an index of
- * some table version reads the row exactly as the table held it at that version.
+ * round trip. Values follow the table's schema: column mapping (by name or id), partition values
+ * (taken from the log, not the file) and widened types are resolved; see {@link ParquetValues} for
+ * the Java types. Data files are immutable, so a locator taken from an index of some table version
+ * reads the row exactly as the table held it at that version.
  *
- * <p>This class groups the locators by file and fans the files out; {@link FileRowReader} reads
- * one file, {@link RowDecoder} turns its records into rows.
+ * <p>This class groups the locators by file and fans the files out; {@link FileRowReader} reads one
+ * file, {@link RowDecoder} turns its records into rows.
  */
 public final class RowReader {
 
@@ -68,11 +68,12 @@ public final class RowReader {
       Executor executor) {
     Objects.requireNonNull(storage, "storage");
     this.schema = Objects.requireNonNull(schema, "schema");
-    this.files = new FileRowReader(
-        new ParquetFooters(storage),
-        new DataFileResolver(tableLocation),
-        ColumnResolver.forMode(columnMappingMode),
-        partitionColumns);
+    this.files =
+        new FileRowReader(
+            new ParquetFooters(storage),
+            new DataFileResolver(tableLocation),
+            ColumnResolver.forMode(columnMappingMode),
+            partitionColumns);
     this.executor = Objects.requireNonNull(executor, "executor");
   }
 
@@ -106,11 +107,13 @@ public final class RowReader {
     List<CompletableFuture<Map<RowLocator, Map<String, Object>>>> reads = new ArrayList<>();
     for (Map.Entry<String, NavigableSet<Long>> e : byFile.entrySet()) {
       if (byFile.size() == 1) {
-        reads.add(CompletableFuture.completedFuture(
-            files.read(e.getKey(), e.getValue(), fields, partitionValues)));
+        reads.add(
+            CompletableFuture.completedFuture(
+                files.read(e.getKey(), e.getValue(), fields, partitionValues)));
       } else {
-        reads.add(CompletableFuture.supplyAsync(
-            () -> files.read(e.getKey(), e.getValue(), fields, partitionValues), executor));
+        reads.add(
+            CompletableFuture.supplyAsync(
+                () -> files.read(e.getKey(), e.getValue(), fields, partitionValues), executor));
       }
     }
     Map<RowLocator, Map<String, Object>> out = new HashMap<>();

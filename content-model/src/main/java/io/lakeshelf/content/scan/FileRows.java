@@ -51,8 +51,13 @@ public final class FileRows implements Closeable {
   private int i = -1;
 
   private FileRows(
-      CloseableIterator<FilteredColumnarBatch> batches, int vectorAt, int titleAt, int textAt, int[] valueAt,
-      List<RowColumns.ValueColumn> valueColumns, int rowIndexAt) {
+      CloseableIterator<FilteredColumnarBatch> batches,
+      int vectorAt,
+      int titleAt,
+      int textAt,
+      int[] valueAt,
+      List<RowColumns.ValueColumn> valueColumns,
+      int rowIndexAt) {
     this.batches = batches;
     this.vectorAt = vectorAt;
     this.titleAt = titleAt;
@@ -67,7 +72,8 @@ public final class FileRows implements Closeable {
    *
    * @throws IllegalArgumentException when the table lacks the id, vector or a value column
    */
-  public static FileRows open(TableSnapshot snapshot, LiveFile file, RowColumns columns) throws IOException {
+  public static FileRows open(TableSnapshot snapshot, LiveFile file, RowColumns columns)
+      throws IOException {
     TableColumns schema = TableColumns.of(snapshot);
     List<String> read = new ArrayList<>();
     read.add(columns.id());
@@ -82,13 +88,20 @@ public final class FileRows implements Closeable {
     for (int k = 0; k < valueAt.length; k++) {
       String column = columns.values().get(k).column();
       if (!schema.has(column)) {
-        throw new IllegalArgumentException("table " + snapshot.location() + " has no column '" + column + "'");
+        throw new IllegalArgumentException(
+            "table " + snapshot.location() + " has no column '" + column + "'");
       }
       valueAt[k] = addColumn(read, column, schema);
     }
     int rowIndexAt = read.size();
     return new FileRows(
-        snapshot.openRows(file, read), vectorAt, titleAt, textAt, valueAt, columns.values(), rowIndexAt);
+        snapshot.openRows(file, read),
+        vectorAt,
+        titleAt,
+        textAt,
+        valueAt,
+        columns.values(),
+        rowIndexAt);
   }
 
   /** Adds a column to read if the table has it; answers its position, or -1. */
@@ -126,7 +139,8 @@ public final class FileRows implements Closeable {
   /** Whether the file's deletion vector masks this row (it is not a live row of the snapshot). */
   public boolean deleted() {
     return batch.getSelectionVector().isPresent()
-        && (batch.getSelectionVector().get().isNullAt(i) || !batch.getSelectionVector().get().getBoolean(i));
+        && (batch.getSelectionVector().get().isNullAt(i)
+            || !batch.getSelectionVector().get().getBoolean(i));
   }
 
   /** The row's position in the file, from 0. */
@@ -159,7 +173,10 @@ public final class FileRows implements Closeable {
     boolean doubles = elements.getDataType() instanceof DoubleType;
     float[] v = new float[array.getSize()];
     for (int j = 0; j < v.length; j++) {
-      v[j] = elements.isNullAt(j) ? Float.NaN : doubles ? (float) elements.getDouble(j) : elements.getFloat(j);
+      v[j] =
+          elements.isNullAt(j)
+              ? Float.NaN
+              : doubles ? (float) elements.getDouble(j) : elements.getFloat(j);
     }
     return v;
   }
@@ -225,12 +242,15 @@ public final class FileRows implements Closeable {
       case DATE -> LocalDate.ofEpochDay(v.getInt(i));
       case TIMESTAMP -> micros(v.getLong(i));
       case TIMESTAMP_NTZ -> LocalDateTime.ofInstant(micros(v.getLong(i)), ZoneOffset.UTC);
-      default -> throw new IllegalArgumentException("no plain value for a value of type " + v.getDataType());
+      default ->
+          throw new IllegalArgumentException(
+              "no plain value for a value of type " + v.getDataType());
     };
   }
 
   private static Instant micros(long micros) {
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
   @Override

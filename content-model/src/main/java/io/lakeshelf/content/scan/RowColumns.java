@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param values scalar columns or keys of a map column, decoded as plain values ({@link
  *     FileRows#values})
  */
-public record RowColumns(String id, String vector, String title, String text, List<ValueColumn> values) {
+public record RowColumns(
+    String id, String vector, String title, String text, List<ValueColumn> values) {
 
   /**
    * A column whose values {@link FileRows#values} yields.

@@ -28,7 +28,8 @@ public final class TableColumns {
     Map<String, Column> columns = new LinkedHashMap<>();
     for (StructField f : schema.fields()) {
       columns.putIfAbsent(
-          f.getName(), new Column(f.getName(), ColumnType.of(f.getDataType()), f.getDataType().toString()));
+          f.getName(),
+          new Column(f.getName(), ColumnType.of(f.getDataType()), f.getDataType().toString()));
     }
     return new TableColumns(columns);
   }

@@ -36,8 +36,8 @@ public final class DataFileResolver {
   }
 
   /**
-   * A resolved data-file URI as the store names the object: {@code file:} and the decoded path,
-   * or {@code s3://bucket/} and the decoded key.
+   * A resolved data-file URI as the store names the object: {@code file:} and the decoded path, or
+   * {@code s3://bucket/} and the decoded key.
    */
   public static String storageLocation(URI uri) {
     if ("file".equals(uri.getScheme())) {
@@ -46,7 +46,9 @@ public final class DataFileResolver {
     return uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
   }
 
-  /** A literal table location as a hierarchical URI ending in {@code /}, every character encoded. */
+  /**
+   * A literal table location as a hierarchical URI ending in {@code /}, every character encoded.
+   */
   static URI directoryUri(String location) {
     try {
       if (S3Location.isS3(location)) {
@@ -55,7 +57,9 @@ public final class DataFileResolver {
         return new URI(s3.scheme(), s3.bucket(), "/" + key, null, null);
       }
       URI uri = LocalFileIO.toPath(location).toAbsolutePath().toUri();
-      return uri.getPath().endsWith("/") ? uri : new URI(uri.getScheme(), null, uri.getPath() + "/", null, null);
+      return uri.getPath().endsWith("/")
+          ? uri
+          : new URI(uri.getScheme(), null, uri.getPath() + "/", null, null);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("cannot form a URI of the table location " + location, e);
     }

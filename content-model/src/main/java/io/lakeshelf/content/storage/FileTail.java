@@ -16,7 +16,12 @@ public record FileTail(long fileLength, long offset, byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes");
     if (offset < 0 || offset + bytes.length != fileLength) {
       throw new IllegalArgumentException(
-          "a tail of " + bytes.length + " bytes at " + offset + " does not end a file of " + fileLength);
+          "a tail of "
+              + bytes.length
+              + " bytes at "
+              + offset
+              + " does not end a file of "
+              + fileLength);
     }
   }
 

@@ -1,7 +1,6 @@
 package io.lakeshelf.content.storage;
 
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 
@@ -16,7 +15,10 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
  */
 public final class FileTailCache {
 
-  /** Most footers kept parsed by default, so a warm join does not decode them again for every search. */
+  /**
+   * Most footers kept parsed by default, so a warm join does not decode them again for every
+   * search.
+   */
   public static final int DEFAULT_PARSED_FOOTERS = 1024;
 
   private static final class Entry {
@@ -35,7 +37,9 @@ public final class FileTailCache {
   private long bytes;
   private int parsed;
 
-  /** @param maxBytes the most tail bytes kept; 0 keeps none */
+  /**
+   * @param maxBytes the most tail bytes kept; 0 keeps none
+   */
   public FileTailCache(long maxBytes) {
     this(maxBytes, DEFAULT_PARSED_FOOTERS);
   }
@@ -66,7 +70,9 @@ public final class FileTailCache {
     return e == null ? Optional.empty() : Optional.ofNullable(e.footer);
   }
 
-  /** Keeps a file's tail, replacing a shorter one; tails larger than the whole bound are not kept. */
+  /**
+   * Keeps a file's tail, replacing a shorter one; tails larger than the whole bound are not kept.
+   */
   public synchronized void put(String uri, FileTail tail) {
     put(uri, tail, null);
   }

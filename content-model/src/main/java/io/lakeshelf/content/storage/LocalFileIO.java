@@ -8,11 +8,13 @@ import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 import io.lakeshelf.content.kernel.KernelInternals;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
-
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -26,17 +28,14 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
-import java.io.BufferedOutputStream;
-import java.io.EOFException;
-import java.nio.channels.Channels;
-import java.util.Objects;
 
 /**
- * Delta Kernel's file layer over {@code java.nio} for tables on a local file system: no Hadoop
- * file system, which forks {@code chmod} and {@code readlink} processes on commits.
+ * Delta Kernel's file layer over {@code java.nio} for tables on a local file system: no Hadoop file
+ * system, which forks {@code chmod} and {@code readlink} processes on commits.
  *
  * <p>Paths are {@code file:/absolute/path} strings (the form Hadoop qualifies local paths to) or
  * plain absolute paths. A commit's log entry is written put-if-absent: to a temporary file, then
@@ -48,7 +47,9 @@ public final class LocalFileIO implements FileIO {
   private final Map<String, String> conf;
   private final StorageRequestListener listener;
 
-  /** @param conf settings Kernel asks for, such as {@code parquet.block.size}; may be empty */
+  /**
+   * @param conf settings Kernel asks for, such as {@code parquet.block.size}; may be empty
+   */
   public LocalFileIO(Map<String, String> conf) {
     this(conf, StorageRequestListener.NONE);
   }
@@ -174,7 +175,10 @@ public final class LocalFileIO implements FileIO {
         Files.createDirectories(target.getParent());
         if (!atomicWrite) {
           return new ChannelOutputStream(
-              FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+              FileChannel.open(
+                  target,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE,
                   StandardOpenOption.TRUNCATE_EXISTING),
               () -> {});
         }
@@ -185,12 +189,14 @@ public final class LocalFileIO implements FileIO {
       }
 
       @Override
-      public void writeAtomically(CloseableIterator<String> data, boolean overwrite) throws IOException {
+      public void writeAtomically(CloseableIterator<String> data, boolean overwrite)
+          throws IOException {
         count(StorageOperation.PUT);
         Files.createDirectories(target.getParent());
         Path tmp = temporary(target);
         try (data;
-            FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            FileChannel channel =
+                FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
           while (data.hasNext()) {
             ByteBuffer line = StandardCharsets.UTF_8.encode(data.next() + "\n");
             while (line.hasRemaining()) {
@@ -216,7 +222,8 @@ public final class LocalFileIO implements FileIO {
     try {
       if (overwrite) {
         try {
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -249,7 +256,8 @@ public final class LocalFileIO implements FileIO {
   }
 
   @Override
-  public void copyFileAtomically(String srcPath, String destPath, boolean overwrite) throws IOException {
+  public void copyFileAtomically(String srcPath, String destPath, boolean overwrite)
+      throws IOException {
     Path target = toPath(destPath);
     Files.createDirectories(target.getParent());
     Path tmp = temporary(target);
@@ -294,7 +302,8 @@ public final class LocalFileIO implements FileIO {
       ByteBuffer buf = ByteBuffer.wrap(b, off, len);
       while (buf.hasRemaining()) {
         if (channel.read(buf) < 0) {
-          throw new EOFException("end of file after " + (len - buf.remaining()) + " of " + len + " bytes");
+          throw new EOFException(
+              "end of file after " + (len - buf.remaining()) + " of " + len + " bytes");
         }
       }
     }
@@ -358,5 +367,4 @@ public final class LocalFileIO implements FileIO {
   private interface IoAction {
     void run() throws IOException;
   }
-
 }

@@ -9,7 +9,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
-/** {@link RangeReader} over local files; each read counts as one {@code range_get} of store {@code local}. */
+/**
+ * {@link RangeReader} over local files; each read counts as one {@code range_get} of store {@code
+ * local}.
+ */
 public final class LocalRangeReader implements RangeReader {
 
   private final StorageRequestListener listener;

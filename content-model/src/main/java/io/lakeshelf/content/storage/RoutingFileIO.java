@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Kernel's file layer for tables anywhere: {@code s3://} and {@code s3a://} paths go to S3, everything
- * else to the local file system. The S3 side is made on first use, so a deployment with local
- * tables only never builds an S3 client.
+ * Kernel's file layer for tables anywhere: {@code s3://} and {@code s3a://} paths go to S3,
+ * everything else to the local file system. The S3 side is made on first use, so a deployment with
+ * local tables only never builds an S3 client.
  */
 final class RoutingFileIO implements FileIO {
 
@@ -70,7 +70,8 @@ final class RoutingFileIO implements FileIO {
   }
 
   @Override
-  public void copyFileAtomically(String srcPath, String destPath, boolean overwrite) throws IOException {
+  public void copyFileAtomically(String srcPath, String destPath, boolean overwrite)
+      throws IOException {
     route(destPath).copyFileAtomically(srcPath, destPath, overwrite);
   }
 }

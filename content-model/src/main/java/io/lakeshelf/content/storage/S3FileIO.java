@@ -10,7 +10,6 @@ import io.delta.kernel.utils.FileStatus;
 import io.lakeshelf.content.kernel.KernelInternals;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,13 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -41,11 +37,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Delta Kernel's file layer over S3 (and S3-protocol stores) through the AWS SDK v2; no Hadoop.
  *
  * <ul>
- *   <li><b>Commits</b> are safe with many writers: a log entry is written with {@code If-None-Match:
- *       *}, so exactly one writer creates each version; the others get {@code 412 Precondition
- *       Failed}, which becomes {@link FileAlreadyExistsException}, and Kernel rebases and retries on
- *       the next version. A {@code 409 ConditionalRequestConflict} (a racing upload still in
- *       flight) is retried the same way.
+ *   <li><b>Commits</b> are safe with many writers: a log entry is written with {@code
+ *       If-None-Match: *}, so exactly one writer creates each version; the others get {@code 412
+ *       Precondition Failed}, which becomes {@link FileAlreadyExistsException}, and Kernel rebases
+ *       and retries on the next version. A {@code 409 ConditionalRequestConflict} (a racing upload
+ *       still in flight) is retried the same way.
  *   <li><b>Listing</b> a log from a version asks for the keys after that version's name, one
  *       directory level deep ({@code delimiter=/}), and pages through the answer.
  *   <li><b>Reads</b> are ranged GETs of at most {@value #READ_AHEAD} bytes at a time, so that a
@@ -83,8 +79,12 @@ public final class S3FileIO implements FileIO {
     String token = null;
     try {
       do {
-        ListObjectsV2Request.Builder request = ListObjectsV2Request.builder()
-            .bucket(from.bucket()).prefix(prefix).delimiter("/").continuationToken(token);
+        ListObjectsV2Request.Builder request =
+            ListObjectsV2Request.builder()
+                .bucket(from.bucket())
+                .prefix(prefix)
+                .delimiter("/")
+                .continuationToken(token);
         if (token == null && startAfter != null) {
           request.startAfter(startAfter);
         }
@@ -92,10 +92,11 @@ public final class S3FileIO implements FileIO {
         for (S3Object o : page.contents()) {
           anyUnderPrefix = true;
           if (o.key().compareTo(key) >= 0) {
-            out.add(FileStatus.of(
-                new S3Location(from.scheme(), from.bucket(), o.key()).uri(),
-                o.size(),
-                o.lastModified() == null ? 0 : o.lastModified().toEpochMilli()));
+            out.add(
+                FileStatus.of(
+                    new S3Location(from.scheme(), from.bucket(), o.key()).uri(),
+                    o.size(),
+                    o.lastModified() == null ? 0 : o.lastModified().toEpochMilli()));
           }
         }
         for (CommonPrefix ignored : page.commonPrefixes()) {
@@ -104,10 +105,16 @@ public final class S3FileIO implements FileIO {
         token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
       } while (token != null);
       if (!anyUnderPrefix) {
-        ListObjectsV2Response any = s3.listObjectsV2(ListObjectsV2Request.builder()
-            .bucket(from.bucket()).prefix(prefix).maxKeys(1).build());
+        ListObjectsV2Response any =
+            s3.listObjectsV2(
+                ListObjectsV2Request.builder()
+                    .bucket(from.bucket())
+                    .prefix(prefix)
+                    .maxKeys(1)
+                    .build());
         if (any.contents().isEmpty()) {
-          throw new FileNotFoundException("no objects under " + new S3Location(from.scheme(), from.bucket(), prefix));
+          throw new FileNotFoundException(
+              "no objects under " + new S3Location(from.scheme(), from.bucket(), prefix));
         }
       }
     } catch (SdkException e) {
@@ -120,7 +127,9 @@ public final class S3FileIO implements FileIO {
   public FileStatus getFileStatus(String path) throws IOException {
     S3Location location = S3Location.parse(path);
     HeadObjectResponse head = head(location);
-    return FileStatus.of(path, head.contentLength(),
+    return FileStatus.of(
+        path,
+        head.contentLength(),
         head.lastModified() == null ? 0 : head.lastModified().toEpochMilli());
   }
 
@@ -185,7 +194,8 @@ public final class S3FileIO implements FileIO {
       }
 
       @Override
-      public void writeAtomically(CloseableIterator<String> data, boolean overwrite) throws IOException {
+      public void writeAtomically(CloseableIterator<String> data, boolean overwrite)
+          throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (data) {
           while (data.hasNext()) {
@@ -202,7 +212,8 @@ public final class S3FileIO implements FileIO {
    * FileAlreadyExistsException}.
    */
   void put(S3Location location, RequestBody body, boolean ifAbsent) throws IOException {
-    PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(location.bucket()).key(location.key());
+    PutObjectRequest.Builder request =
+        PutObjectRequest.builder().bucket(location.bucket()).key(location.key());
     if (ifAbsent) {
       request.ifNoneMatch("*");
     }
@@ -237,7 +248,8 @@ public final class S3FileIO implements FileIO {
   }
 
   @Override
-  public void copyFileAtomically(String srcPath, String destPath, boolean overwrite) throws IOException {
+  public void copyFileAtomically(String srcPath, String destPath, boolean overwrite)
+      throws IOException {
     S3Location src = S3Location.parse(srcPath);
     byte[] bytes;
     try {

@@ -23,9 +23,10 @@ public final class S3RangeReader implements RangeReader {
   @Override
   public FileTail readTail(String uri, long fileLength, int bytes) throws IOException {
     S3Location location = S3Location.parse(uri);
-    String range = fileLength >= 0
-        ? "bytes=" + Math.max(0, fileLength - bytes) + "-" + (fileLength - 1)
-        : "bytes=-" + bytes;
+    String range =
+        fileLength >= 0
+            ? "bytes=" + Math.max(0, fileLength - bytes) + "-" + (fileLength - 1)
+            : "bytes=-" + bytes;
     ResponseBytes<GetObjectResponse> answer = get(location, range);
     byte[] out = answer.asByteArray();
     long length = fileLength >= 0 ? fileLength : totalLength(answer.response(), out.length);
@@ -34,10 +35,12 @@ public final class S3RangeReader implements RangeReader {
 
   @Override
   public byte[] readRange(String uri, long offset, int length) throws IOException {
-    return get(S3Location.parse(uri), "bytes=" + offset + "-" + (offset + length - 1)).asByteArray();
+    return get(S3Location.parse(uri), "bytes=" + offset + "-" + (offset + length - 1))
+        .asByteArray();
   }
 
-  private ResponseBytes<GetObjectResponse> get(S3Location location, String range) throws IOException {
+  private ResponseBytes<GetObjectResponse> get(S3Location location, String range)
+      throws IOException {
     try {
       return s3.getObjectAsBytes(b -> b.bucket(location.bucket()).key(location.key()).range(range));
     } catch (SdkException e) {

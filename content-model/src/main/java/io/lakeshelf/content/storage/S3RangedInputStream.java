@@ -1,45 +1,17 @@
 package io.lakeshelf.content.storage;
 
-import io.delta.kernel.defaults.engine.fileio.FileIO;
-import io.delta.kernel.defaults.engine.fileio.InputFile;
-import io.delta.kernel.defaults.engine.fileio.OutputFile;
-import io.delta.kernel.defaults.engine.fileio.PositionOutputStream;
 import io.delta.kernel.defaults.engine.fileio.SeekableInputStream;
-import io.delta.kernel.utils.CloseableIterator;
-import io.delta.kernel.utils.FileStatus;
-import io.lakeshelf.content.kernel.KernelInternals;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** A seekable read over ranged GETs of at most {@link S3FileIO#S3FileIO.READ_AHEAD} bytes each. */
 final class S3RangedInputStream extends SeekableInputStream {
-private final S3Client s3;
+  private final S3Client s3;
   private final S3Location location;
   private final long length;
   private long pos;
@@ -62,9 +34,13 @@ private final S3Client s3;
     closeBody();
     long end = Math.min(length, pos + Math.max(S3FileIO.READ_AHEAD, wanted));
     try {
-      body = s3.getObject(GetObjectRequest.builder()
-          .bucket(location.bucket()).key(location.key())
-          .range("bytes=" + pos + "-" + (end - 1)).build());
+      body =
+          s3.getObject(
+              GetObjectRequest.builder()
+                  .bucket(location.bucket())
+                  .key(location.key())
+                  .range("bytes=" + pos + "-" + (end - 1))
+                  .build());
     } catch (SdkException e) {
       throw StorageException.of(location.uri(), e);
     }
@@ -106,7 +82,8 @@ private final S3Client s3;
   @Override
   public void seek(long newPos) throws IOException {
     if (newPos < 0 || newPos > length) {
-      throw new EOFException("seek to " + newPos + " outside " + location + " of " + length + " bytes");
+      throw new EOFException(
+          "seek to " + newPos + " outside " + location + " of " + length + " bytes");
     }
     pos = newPos;
   }

@@ -10,12 +10,17 @@ import java.util.Objects;
  *
  * @param endpoint an endpoint override for S3-protocol stores (MinIO, LocalStack), or null for AWS
  * @param region the signing region
- * @param pathStyleAccess address buckets as {@code endpoint/bucket} rather than {@code bucket.endpoint}
+ * @param pathStyleAccess address buckets as {@code endpoint/bucket} rather than {@code
+ *     bucket.endpoint}
  * @param maxConnections the HTTP connection pool's size: the parallel reads of a search's join
  * @param requestTimeout the longest one request attempt may take
  */
 public record S3Settings(
-    URI endpoint, String region, boolean pathStyleAccess, int maxConnections, Duration requestTimeout) {
+    URI endpoint,
+    String region,
+    boolean pathStyleAccess,
+    int maxConnections,
+    Duration requestTimeout) {
 
   public static final String DEFAULT_REGION = "us-east-1";
 

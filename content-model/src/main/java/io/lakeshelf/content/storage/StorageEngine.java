@@ -2,8 +2,8 @@ package io.lakeshelf.content.storage;
 
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.defaults.engine.fileio.FileIO;
-import java.util.Objects;
 import java.io.IOException;
+import java.util.Objects;
 
 /**
  * Delta Kernel's default engine over Lakeshelf's file layer, plus what the search join reads data
@@ -25,7 +25,12 @@ public final class StorageEngine extends DefaultEngine {
 
   private final TreeDeleter deleter;
 
-  StorageEngine(FileIO fileIO, RangeReader ranges, FileTailCache tails, int tailReadSize, TreeDeleter deleter) {
+  StorageEngine(
+      FileIO fileIO,
+      RangeReader ranges,
+      FileTailCache tails,
+      int tailReadSize,
+      TreeDeleter deleter) {
     super(fileIO);
     this.deleter = Objects.requireNonNull(deleter, "deleter");
     this.fileIO = fileIO;
@@ -57,7 +62,9 @@ public final class StorageEngine extends DefaultEngine {
     return tails;
   }
 
-  /** How many bytes a cold footer read asks for: a guess that usually holds footer and page indexes. */
+  /**
+   * How many bytes a cold footer read asks for: a guess that usually holds footer and page indexes.
+   */
   public int tailReadSize() {
     return tailReadSize;
   }

@@ -2,13 +2,13 @@ package io.lakeshelf.content.storage;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import java.nio.file.FileSystemException;
-import java.util.Locale;
-import java.util.Optional;
 
 /**
  * A store refused or failed a request after the SDK's retries: the service answers 503 {@code
@@ -51,7 +51,8 @@ public final class StorageException extends IOException {
       String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
       int status = s3.statusCode();
       if ("NoSuchBucket".equals(code)) {
-        return new StorageException(Reason.NO_SUCH_BUCKET, "the bucket of " + location + " does not exist", e);
+        return new StorageException(
+            Reason.NO_SUCH_BUCKET, "the bucket of " + location + " does not exist", e);
       }
       if (status == 404) {
         FileNotFoundException missing = new FileNotFoundException(location);
@@ -59,21 +60,40 @@ public final class StorageException extends IOException {
         return missing;
       }
       if (status == 403 || status == 401) {
-        return new StorageException(Reason.ACCESS_DENIED,
-            "access to " + location + " was denied (" + (code == null ? status : code) + ")", e);
+        return new StorageException(
+            Reason.ACCESS_DENIED,
+            "access to " + location + " was denied (" + (code == null ? status : code) + ")",
+            e);
       }
       if (status == 429 || status >= 500) {
-        return new StorageException(Reason.UNAVAILABLE,
-            "the store failed on " + location + " (" + status + (code == null ? "" : " " + code) + ")", e);
+        return new StorageException(
+            Reason.UNAVAILABLE,
+            "the store failed on "
+                + location
+                + " ("
+                + status
+                + (code == null ? "" : " " + code)
+                + ")",
+            e);
       }
-      return new StorageException(Reason.REJECTED,
-          "the store refused a request on " + location + " (" + status + (code == null ? "" : " " + code) + ")", e);
+      return new StorageException(
+          Reason.REJECTED,
+          "the store refused a request on "
+              + location
+              + " ("
+              + status
+              + (code == null ? "" : " " + code)
+              + ")",
+          e);
     }
     if (e instanceof SdkClientException) {
-      return new StorageException(Reason.UNAVAILABLE,
-          "the store could not be reached for " + location + ": " + e.getMessage(), e);
+      return new StorageException(
+          Reason.UNAVAILABLE,
+          "the store could not be reached for " + location + ": " + e.getMessage(),
+          e);
     }
-    return new StorageException(Reason.UNAVAILABLE, "the store failed on " + location + ": " + e.getMessage(), e);
+    return new StorageException(
+        Reason.UNAVAILABLE, "the store failed on " + location + ": " + e.getMessage(), e);
   }
 
   /**
@@ -87,7 +107,8 @@ public final class StorageException extends IOException {
         return Optional.of(s);
       }
       if (c instanceof IOException io && isFull(io)) {
-        return Optional.of(new StorageException(Reason.FULL, "no space left: " + io.getMessage(), io));
+        return Optional.of(
+            new StorageException(Reason.FULL, "no space left: " + io.getMessage(), io));
       }
       if (c instanceof SdkException sdk && !(c.getCause() instanceof SdkException)) {
         IOException io = of("a table", sdk);
@@ -109,7 +130,8 @@ public final class StorageException extends IOException {
       return false;
     }
     String lower = m.toLowerCase(Locale.ROOT);
-    return lower.contains("no space left on device") || lower.contains("disk quota exceeded")
+    return lower.contains("no space left on device")
+        || lower.contains("disk quota exceeded")
         || lower.contains("not enough space on the disk");
   }
 }

@@ -2,7 +2,10 @@ package io.lakeshelf.content.storage;
 
 import java.util.Locale;
 
-/** The kinds of request Lakeshelf makes to a store, as the {@code operation} tag of its metric names them. */
+/**
+ * The kinds of request Lakeshelf makes to a store, as the {@code operation} tag of its metric names
+ * them.
+ */
 public enum StorageOperation {
   /** A whole-object read. */
   GET,

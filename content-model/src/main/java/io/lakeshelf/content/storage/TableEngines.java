@@ -1,14 +1,14 @@
 package io.lakeshelf.content.storage;
 
-import java.util.Map;
-import java.util.Objects;
-import java.util.function.Supplier;
-import software.amazon.awssdk.services.s3.S3Client;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
 /** The Delta Kernel engines Lakeshelf reads and writes tables with. */
@@ -24,9 +24,13 @@ public final class TableEngines {
 
   /** An engine for tables on the local file system (S3 paths are refused), with default caches. */
   public static StorageEngine local() {
-    return create(() -> {
-      throw new IllegalStateException("S3 is not configured for this engine");
-    }, StorageRequestListener.NONE, DEFAULT_TAIL_CACHE_BYTES, DEFAULT_TAIL_READ_SIZE);
+    return create(
+        () -> {
+          throw new IllegalStateException("S3 is not configured for this engine");
+        },
+        StorageRequestListener.NONE,
+        DEFAULT_TAIL_CACHE_BYTES,
+        DEFAULT_TAIL_READ_SIZE);
   }
 
   /** An engine for local tables and tables on the S3 store the client talks to. */
@@ -43,45 +47,62 @@ public final class TableEngines {
    * @param tailReadSize the bytes a cold footer read asks for
    */
   public static StorageEngine create(
-      Supplier<S3Client> s3, StorageRequestListener listener, long tailCacheBytes, int tailReadSize) {
+      Supplier<S3Client> s3,
+      StorageRequestListener listener,
+      long tailCacheBytes,
+      int tailReadSize) {
     Objects.requireNonNull(s3, "s3");
     Objects.requireNonNull(listener, "listener");
     Supplier<S3Client> client = memoize(s3);
     RangeReader local = new LocalRangeReader(listener);
-    RangeReader ranges = new RangeReader() {
-      private final Supplier<RangeReader> remote = memoize(() -> new S3RangeReader(client.get()));
+    RangeReader ranges =
+        new RangeReader() {
+          private final Supplier<RangeReader> remote =
+              memoize(() -> new S3RangeReader(client.get()));
 
-      @Override
-      public FileTail readTail(String uri, long fileLength, int bytes) throws IOException {
-        return (S3Location.isS3(uri) ? remote.get() : local).readTail(uri, fileLength, bytes);
-      }
+          @Override
+          public FileTail readTail(String uri, long fileLength, int bytes) throws IOException {
+            return (S3Location.isS3(uri) ? remote.get() : local).readTail(uri, fileLength, bytes);
+          }
 
-      @Override
-      public byte[] readRange(String uri, long offset, int length) throws IOException {
-        return (S3Location.isS3(uri) ? remote.get() : local).readRange(uri, offset, length);
-      }
-    };
-    RoutingFileIO files = new RoutingFileIO(
-        new LocalFileIO(Map.of(), listener), memoize(() -> new S3FileIO(client.get(), Map.of())));
-    StorageEngine.TreeDeleter deleter = location -> {
-      if (S3Location.isS3(location)) {
-        deleteS3Prefix(client.get(), S3Location.parse(location));
-      } else {
-        deleteLocalTree(LocalFileIO.toPath(location));
-      }
-    };
-    return new StorageEngine(files, ranges, new FileTailCache(tailCacheBytes), tailReadSize, deleter);
+          @Override
+          public byte[] readRange(String uri, long offset, int length) throws IOException {
+            return (S3Location.isS3(uri) ? remote.get() : local).readRange(uri, offset, length);
+          }
+        };
+    RoutingFileIO files =
+        new RoutingFileIO(
+            new LocalFileIO(Map.of(), listener),
+            memoize(() -> new S3FileIO(client.get(), Map.of())));
+    StorageEngine.TreeDeleter deleter =
+        location -> {
+          if (S3Location.isS3(location)) {
+            deleteS3Prefix(client.get(), S3Location.parse(location));
+          } else {
+            deleteLocalTree(LocalFileIO.toPath(location));
+          }
+        };
+    return new StorageEngine(
+        files, ranges, new FileTailCache(tailCacheBytes), tailReadSize, deleter);
   }
 
   private static void deleteS3Prefix(S3Client s3, S3Location location) throws IOException {
-    String prefix = location.key().isEmpty() || location.key().endsWith("/") ? location.key() : location.key() + "/";
+    String prefix =
+        location.key().isEmpty() || location.key().endsWith("/")
+            ? location.key()
+            : location.key() + "/";
     try {
       for (var page : s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(prefix))) {
         if (!page.contents().isEmpty()) {
-          s3.deleteObjects(b -> b.bucket(location.bucket()).delete(d -> d.objects(
-              page.contents().stream()
-                  .map(o -> ObjectIdentifier.builder().key(o.key()).build())
-                  .toList())));
+          s3.deleteObjects(
+              b ->
+                  b.bucket(location.bucket())
+                      .delete(
+                          d ->
+                              d.objects(
+                                  page.contents().stream()
+                                      .map(o -> ObjectIdentifier.builder().key(o.key()).build())
+                                      .toList())));
         }
       }
     } catch (SdkException e) {

@@ -20,9 +20,9 @@ import io.delta.kernel.types.TimestampNTZType;
 import io.delta.kernel.types.TimestampType;
 import io.lakeshelf.content.VectorSpec;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.Locale;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Which Delta types each column role accepts, checked against a table's schema before anything is
@@ -36,8 +36,8 @@ import java.util.function.Predicate;
  *       reads, {@code content_type}, {@code checksum} and {@code checksum_algo} must be strings and
  *       {@code size_bytes} an integer type when present; further fields are ignored;
  *   <li><b>metadata</b>: {@code map<string, V>} with V string or another scalar type (boolean, an
- *       integer type, float, double, decimal, date, timestamp, timestamp_ntz, binary), whose
- *       values read as their text form ({@link io.lakeshelf.content.rows.JsonValues});
+ *       integer type, float, double, decimal, date, timestamp, timestamp_ntz, binary), whose values
+ *       read as their text form ({@link io.lakeshelf.content.rows.JsonValues});
  *   <li><b>vector</b> columns: {@code array<float>} or {@code array<double>}.
  * </ul>
  */
@@ -47,10 +47,12 @@ public final class ColumnRoles {
 
   static final String ID_NEEDS = "string or an integer type (byte, short, integer, long)";
   static final String TEXT_NEEDS = "string";
-  static final String IMAGES_NEEDS = "array<struct<uri: string, ...>> (content_type, checksum and "
-      + "checksum_algo strings, size_bytes an integer type, when present)";
-  static final String METADATA_NEEDS = "map<string, V> with V a string or another scalar type "
-      + "(boolean, byte, short, integer, long, float, double, decimal, date, timestamp, timestamp_ntz, binary)";
+  static final String IMAGES_NEEDS =
+      "array<struct<uri: string, ...>> (content_type, checksum and "
+          + "checksum_algo strings, size_bytes an integer type, when present)";
+  static final String METADATA_NEEDS =
+      "map<string, V> with V a string or another scalar type (boolean, byte, short, integer, long,"
+          + " float, double, decimal, date, timestamp, timestamp_ntz, binary)";
   static final String VECTOR_NEEDS = "array<float> or array<double>";
 
   /**
@@ -68,12 +70,20 @@ public final class ColumnRoles {
     for (VectorSpec v : vectors) {
       int index = schema.indexOf(v.column());
       if (index < 0) {
-        throw new SchemaMismatchException("the table has no column '" + v.column() + "' for vector '" + v.name() + "'");
+        throw new SchemaMismatchException(
+            "the table has no column '" + v.column() + "' for vector '" + v.name() + "'");
       }
       DataType type = schema.at(index).getDataType();
       if (!isVectorType(type)) {
-        throw new SchemaMismatchException("column '" + v.column() + "' is " + describe(type) + "; vector '"
-            + v.name() + "' needs " + VECTOR_NEEDS);
+        throw new SchemaMismatchException(
+            "column '"
+                + v.column()
+                + "' is "
+                + describe(type)
+                + "; vector '"
+                + v.name()
+                + "' needs "
+                + VECTOR_NEEDS);
       }
     }
   }
@@ -85,17 +95,28 @@ public final class ColumnRoles {
     }
     int index = schema.indexOf(column);
     if (index < 0) {
-      throw new SchemaMismatchException("the table has no column '" + column + "' for the " + role + " role");
+      throw new SchemaMismatchException(
+          "the table has no column '" + column + "' for the " + role + " role");
     }
     DataType type = schema.at(index).getDataType();
     if (!accepts.test(type)) {
       throw new SchemaMismatchException(
-          "column '" + column + "' is " + describe(type) + "; the " + role + " role needs " + needs);
+          "column '"
+              + column
+              + "' is "
+              + describe(type)
+              + "; the "
+              + role
+              + " role needs "
+              + needs);
     }
   }
 
   static boolean isIntegerType(DataType t) {
-    return t instanceof ByteType || t instanceof ShortType || t instanceof IntegerType || t instanceof LongType;
+    return t instanceof ByteType
+        || t instanceof ShortType
+        || t instanceof IntegerType
+        || t instanceof LongType;
   }
 
   static boolean isIdType(DataType t) {
@@ -104,13 +125,22 @@ public final class ColumnRoles {
 
   /** The types with a text form: what metadata values may be. */
   static boolean isScalar(DataType t) {
-    return t instanceof StringType || t instanceof BooleanType || isIntegerType(t) || t instanceof FloatType
-        || t instanceof DoubleType || t instanceof DecimalType || t instanceof DateType || t instanceof TimestampType
-        || t instanceof TimestampNTZType || t instanceof BinaryType;
+    return t instanceof StringType
+        || t instanceof BooleanType
+        || isIntegerType(t)
+        || t instanceof FloatType
+        || t instanceof DoubleType
+        || t instanceof DecimalType
+        || t instanceof DateType
+        || t instanceof TimestampType
+        || t instanceof TimestampNTZType
+        || t instanceof BinaryType;
   }
 
   static boolean isMetadataType(DataType t) {
-    return t instanceof MapType m && m.getKeyType() instanceof StringType && isScalar(m.getValueType());
+    return t instanceof MapType m
+        && m.getKeyType() instanceof StringType
+        && isScalar(m.getValueType());
   }
 
   static boolean isImagesType(DataType t) {
@@ -121,7 +151,8 @@ public final class ColumnRoles {
     if (uri == null || !(uri.getDataType() instanceof StringType)) {
       return false;
     }
-    for (String name : List.of(ImageStruct.CONTENT_TYPE, ImageStruct.CHECKSUM, ImageStruct.CHECKSUM_ALGORITHM)) {
+    for (String name :
+        List.of(ImageStruct.CONTENT_TYPE, ImageStruct.CHECKSUM, ImageStruct.CHECKSUM_ALGORITHM)) {
       StructField f = field(s, name);
       if (f != null && !(f.getDataType() instanceof StringType)) {
         return false;

@@ -3,8 +3,8 @@ package io.lakeshelf.content.table;
 import java.util.Objects;
 
 /**
- * Which table columns play which role in a content table. Only {@code id} is required; a null
- * role means the table has no such column.
+ * Which table columns play which role in a content table. Only {@code id} is required; a null role
+ * means the table has no such column.
  *
  * <p>Images are {@code array<struct<uri, content_type, size_bytes, checksum, checksum_algo>>};
  * metadata is {@code map<string, string>}; vector columns are {@code array<float>} and are named by

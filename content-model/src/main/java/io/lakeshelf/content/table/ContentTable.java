@@ -1,13 +1,10 @@
 package io.lakeshelf.content.table;
 
-import io.delta.kernel.DataWriteContext;
 import io.delta.kernel.Operation;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.Table;
 import io.delta.kernel.Transaction;
 import io.delta.kernel.TransactionCommitResult;
-import io.delta.kernel.data.ColumnVector;
-import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
@@ -17,11 +14,11 @@ import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.hook.PostCommitHook;
 import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DoubleType;
 import io.delta.kernel.types.FloatType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
-import io.delta.kernel.utils.DataFileStatus;
 import io.lakeshelf.content.Document;
 import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.TableVersion;
@@ -37,27 +34,24 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.delta.kernel.types.DoubleType;
 
 /**
  * A content table: one Delta table, read and written through Delta Kernel.
  *
- * <p>Every write is one Delta commit: the new rows go to a new data file, and every file that
- * holds a row the write replaces or deletes is rewritten without that row (its old version is
- * removed in the same commit). Until the commit, nothing a reader sees changes; a write that fails
- * or dies before its commit leaves only unreferenced files behind, which {@code VACUUM} removes.
- * A write that loses a race with another writer is retried on the new version.
+ * <p>Every write is one Delta commit: the new rows go to a new data file, and every file that holds
+ * a row the write replaces or deletes is rewritten without that row (its old version is removed in
+ * the same commit). Until the commit, nothing a reader sees changes; a write that fails or dies
+ * before its commit leaves only unreferenced files behind, which {@code VACUUM} removes. A write
+ * that loses a race with another writer is retried on the new version.
  */
 public final class ContentTable {
 
   private static final Logger log = LoggerFactory.getLogger(ContentTable.class);
   private static final String ENGINE_INFO = "Lakeshelf";
+
   /** Commits a write tries before it answers a conflict; each lost race waits a random backoff. */
   private static final int MAX_ATTEMPTS = 20;
 
@@ -157,7 +151,10 @@ public final class ContentTable {
   }
 
   private void checkSchema(StructType schema) {
-    for (String role : new String[] {columns.id(), columns.title(), columns.text(), columns.images(), columns.metadata()}) {
+    for (String role :
+        new String[] {
+          columns.id(), columns.title(), columns.text(), columns.images(), columns.metadata()
+        }) {
       if (role != null && schema.indexOf(role) < 0) {
         throw new SchemaMismatchException("table " + location + " has no column '" + role + "'");
       }
@@ -208,11 +205,11 @@ public final class ContentTable {
   }
 
   /**
-   * Writes with the id lookup redone after every lost race. Kernel is told not to retry a commit
-   * by itself: its conflict check sees only the files a transaction removes, so two writers
-   * inserting the same new id would both win. Here a write that loses a race reads the winner's
-   * version, finds the live rows of its ids again, and commits the same data files if they
-   * replace the same rows (another writer's ids), or writes anew if the winner touched its ids.
+   * Writes with the id lookup redone after every lost race. Kernel is told not to retry a commit by
+   * itself: its conflict check sees only the files a transaction removes, so two writers inserting
+   * the same new id would both win. Here a write that loses a race reads the winner's version,
+   * finds the live rows of its ids again, and commits the same data files if they replace the same
+   * rows (another writer's ids), or writes anew if the winner touched its ids.
    */
   private CommitResult writeWithRetries(
       List<Document> rows, Set<String> ids, int count, RowFinder finder) throws IOException {
@@ -220,7 +217,8 @@ public final class ContentTable {
     PreparedWrite prepared = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       TableSnapshot snapshot = latest();
-      Map<String, List<RowLocator>> found = ids.isEmpty() ? Map.of() : finder.find(ids, snapshot.version());
+      Map<String, List<RowLocator>> found =
+          ids.isEmpty() ? Map.of() : finder.find(ids, snapshot.version());
       Set<RowLocator> replaced = new LinkedHashSet<>();
       found.values().forEach(replaced::addAll);
       int rowCount = count >= 0 ? count : found.size();
@@ -228,7 +226,9 @@ public final class ContentTable {
         return new CommitResult(snapshot.version(), 0, false);
       }
       if (prepared == null || !prepared.replaced().equals(replaced)) {
-        prepared = files.prepare(snapshot, transaction(snapshot).getTransactionState(engine), rows, replaced);
+        prepared =
+            files.prepare(
+                snapshot, transaction(snapshot).getTransactionState(engine), rows, replaced);
       }
       try {
         return commit(snapshot, prepared, rowCount);
@@ -252,7 +252,10 @@ public final class ContentTable {
         "gave up writing to " + location + " after " + MAX_ATTEMPTS + " conflicts", last);
   }
 
-  /** A transaction on this snapshot that Kernel does not retry on its own (see {@link #writeWithRetries}). */
+  /**
+   * A transaction on this snapshot that Kernel does not retry on its own (see {@link
+   * #writeWithRetries}).
+   */
   private Transaction transaction(TableSnapshot snapshot) {
     return snapshot
         .kernelSnapshot()
@@ -261,12 +264,15 @@ public final class ContentTable {
         .build(engine);
   }
 
-  private CommitResult commit(TableSnapshot snapshot, PreparedWrite write, int rowCount) throws IOException {
+  private CommitResult commit(TableSnapshot snapshot, PreparedWrite write, int rowCount)
+      throws IOException {
     Transaction txn = transaction(snapshot);
     listener.beforeCommit(snapshot.version(), write.written());
     TransactionCommitResult result =
         txn.commit(
-            engine, CloseableIterable.inMemoryIterable(KernelInternals.iterator(write.actions().iterator())));
+            engine,
+            CloseableIterable.inMemoryIterable(
+                KernelInternals.iterator(write.actions().iterator())));
     runPostCommitHooks(result);
     return new CommitResult(TableVersion.of(result.getVersion()), rowCount, true);
   }
@@ -281,9 +287,13 @@ public final class ContentTable {
       return new CommitResult(snapshot.version(), 0, false);
     }
     Transaction txn =
-        snapshot.kernelSnapshot().buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE).build(engine);
+        snapshot
+            .kernelSnapshot()
+            .buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE)
+            .build(engine);
     Row txnState = txn.getTransactionState(engine);
-    CloseableIterator<FilteredColumnarBatch> rows = KernelInternals.iterator(Collections.emptyIterator());
+    CloseableIterator<FilteredColumnarBatch> rows =
+        KernelInternals.iterator(Collections.emptyIterator());
     for (LiveFile file : snapshot.liveFiles().values()) {
       rows = rows.combine(files.liveRows(snapshot, file, Set.of()));
     }
@@ -295,7 +305,9 @@ public final class ContentTable {
       actions.add(KernelInternals.removeAction(file.scanFileRow(), false, removedAt));
     }
     TransactionCommitResult result =
-        txn.commit(engine, CloseableIterable.inMemoryIterable(KernelInternals.iterator(actions.iterator())));
+        txn.commit(
+            engine,
+            CloseableIterable.inMemoryIterable(KernelInternals.iterator(actions.iterator())));
     runPostCommitHooks(result);
     return new CommitResult(TableVersion.of(result.getVersion()), 0, true);
   }

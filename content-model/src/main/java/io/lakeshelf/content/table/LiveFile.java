@@ -1,10 +1,10 @@
 package io.lakeshelf.content.table;
 
 import io.delta.kernel.data.Row;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * A data file of a snapshot, with the deletion vector that masks some of its rows if any.

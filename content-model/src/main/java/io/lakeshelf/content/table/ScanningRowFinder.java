@@ -6,6 +6,7 @@ import io.delta.kernel.data.FilteredColumnarBatch;
 import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.TableVersion;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,12 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.ArrayList;
 
 /**
  * Finds rows by reading the id column of every live file: a full scan. The reference a faster
- * finder (such as the vector index's id lookup) is checked against, and the fallback where no
- * index exists.
+ * finder (such as the vector index's id lookup) is checked against, and the fallback where no index
+ * exists.
  */
 public final class ScanningRowFinder implements RowFinder {
 
@@ -37,15 +37,16 @@ public final class ScanningRowFinder implements RowFinder {
     String idColumn = table.columns().id();
     for (LiveFile file : snapshot.liveFiles().values()) {
       snapshot.readRows(
-          file,
-          List.of(idColumn),
-          batch -> collect(batch, file.path(), wanted, found));
+          file, List.of(idColumn), batch -> collect(batch, file.path(), wanted, found));
     }
     return found;
   }
 
   private static void collect(
-      FilteredColumnarBatch batch, String path, Set<String> wanted, Map<String, List<RowLocator>> found) {
+      FilteredColumnarBatch batch,
+      String path,
+      Set<String> wanted,
+      Map<String, List<RowLocator>> found) {
     ColumnarBatch data = batch.getData();
     ColumnVector id = data.getColumnVector(0);
     ColumnVector rowIndex = data.getColumnVector(1);
@@ -56,7 +57,9 @@ public final class ScanningRowFinder implements RowFinder {
         continue;
       }
       if (!id.isNullAt(i) && wanted.contains(id.getString(i))) {
-        found.computeIfAbsent(id.getString(i), k -> new ArrayList<>()).add(new RowLocator(path, rowIndex.getLong(i)));
+        found
+            .computeIfAbsent(id.getString(i), k -> new ArrayList<>())
+            .add(new RowLocator(path, rowIndex.getLong(i)));
       }
     }
   }

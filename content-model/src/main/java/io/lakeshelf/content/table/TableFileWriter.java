@@ -45,8 +45,11 @@ final class TableFileWriter {
     List<String> written = new ArrayList<>();
     if (!rows.isEmpty()) {
       ColumnarBatch batch = DocumentBatch.of(rows, snapshot.schema(), vectors);
-      writeData(txnState, KernelInternals.single(
-          new FilteredColumnarBatch(batch, Optional.empty())), actions, written);
+      writeData(
+          txnState,
+          KernelInternals.single(new FilteredColumnarBatch(batch, Optional.empty())),
+          actions,
+          written);
     }
     long removedAt = System.currentTimeMillis();
     for (Map.Entry<String, Set<Long>> e : byFile(replaced).entrySet()) {

@@ -10,7 +10,12 @@ import io.delta.kernel.utils.FileStatus;
 import io.lakeshelf.content.kernel.KernelInternals;
 import io.lakeshelf.content.storage.DataFileResolver;
 import io.lakeshelf.content.storage.StorageEngine;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,33 +23,32 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.io.FileNotFoundException;
-import java.net.URI;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
- * Deletes a table's own files and nothing else: the data files its log names (live ones, and
- * those its commits and checkpoints still list as added or removed), then the files of its
- * {@code _delta_log}, then, on a local disk, the directories this leaves empty up to the table's
- * root. A file the log does not name (another program's, a foreign directory beside the table or
- * inside it) survives, and so does every directory that still holds one.
+ * Deletes a table's own files and nothing else: the data files its log names (live ones, and those
+ * its commits and checkpoints still list as added or removed), then the files of its {@code
+ * _delta_log}, then, on a local disk, the directories this leaves empty up to the table's root. A
+ * file the log does not name (another program's, a foreign directory beside the table or inside it)
+ * survives, and so does every directory that still holds one.
  */
 public final class TablePurge {
 
   private static final Logger log = LoggerFactory.getLogger(TablePurge.class);
 
-  private static final StructType PATHS = new StructType()
-      .add("add", new StructType().add("path", StringType.STRING))
-      .add("remove", new StructType().add("path", StringType.STRING));
+  private static final StructType PATHS =
+      new StructType()
+          .add("add", new StructType().add("path", StringType.STRING))
+          .add("remove", new StructType().add("path", StringType.STRING));
 
   private TablePurge() {}
 
   /** What a purge deleted. */
   public record Purged(int dataFiles, int logFiles) {}
 
-  /** Deletes the files of the table at this snapshot's location (the snapshot is its latest version). */
+  /**
+   * Deletes the files of the table at this snapshot's location (the snapshot is its latest
+   * version).
+   */
   public static Purged purge(StorageEngine engine, TableSnapshot latest) throws IOException {
     FileIO fileIO = engine.fileIO();
     String root = latest.location();
@@ -62,18 +66,26 @@ public final class TablePurge {
       return new Purged(0, 0);
     }
     Set<String> named = new LinkedHashSet<>(latest.liveFiles().keySet());
-    List<FileStatus> commits = logFiles.stream().filter(f -> f.getPath().endsWith(".json")).toList();
-    List<FileStatus> checkpoints = logFiles.stream().filter(f -> f.getPath().endsWith(".parquet")).toList();
+    List<FileStatus> commits =
+        logFiles.stream().filter(f -> f.getPath().endsWith(".json")).toList();
+    List<FileStatus> checkpoints =
+        logFiles.stream().filter(f -> f.getPath().endsWith(".parquet")).toList();
     if (!commits.isEmpty()) {
-      try (CloseableIterator<ColumnarBatch> batches = engine.getJsonHandler()
-          .readJsonFiles(KernelInternals.iterator(commits.iterator()), PATHS, Optional.empty())) {
+      try (CloseableIterator<ColumnarBatch> batches =
+          engine
+              .getJsonHandler()
+              .readJsonFiles(
+                  KernelInternals.iterator(commits.iterator()), PATHS, Optional.empty())) {
         batches.forEachRemaining(b -> collect(b, named));
       }
     }
     if (!checkpoints.isEmpty()) {
-      try (CloseableIterator<ColumnarBatch> batches = engine.getParquetHandler()
-          .readParquetFiles(KernelInternals.iterator(checkpoints.iterator()), PATHS, Optional.empty())
-          .map(r -> r.getData())) {
+      try (CloseableIterator<ColumnarBatch> batches =
+          engine
+              .getParquetHandler()
+              .readParquetFiles(
+                  KernelInternals.iterator(checkpoints.iterator()), PATHS, Optional.empty())
+              .map(r -> r.getData())) {
         batches.forEachRemaining(b -> collect(b, named));
       }
     }
@@ -83,7 +95,8 @@ public final class TablePurge {
     for (String path : named) {
       URI uri = files.resolve(path);
       String rootLocation = DataFileResolver.storageLocation(files.root());
-      if (!DataFileResolver.storageLocation(uri.normalize()).startsWith(rootLocation.endsWith("/") ? rootLocation : rootLocation + "/")) {
+      if (!DataFileResolver.storageLocation(uri.normalize())
+          .startsWith(rootLocation.endsWith("/") ? rootLocation : rootLocation + "/")) {
         // An absolute path into another location (a shallow clone's source): not this table's file.
         log.info("Purge of {} keeps {}: it lies outside the table", root, uri);
         continue;
@@ -118,7 +131,8 @@ public final class TablePurge {
         }
       }
     }
-    log.info("Purged table {}: {} data files and {} log files deleted", root, dataFiles, deletedLog);
+    log.info(
+        "Purged table {}: {} data files and {} log files deleted", root, dataFiles, deletedLog);
     return new Purged(dataFiles, deletedLog);
   }
 

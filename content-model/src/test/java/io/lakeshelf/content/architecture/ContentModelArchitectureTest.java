@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The boundaries of content-model, checked on its compiled main classes: the bottom module knows
  * nothing above it (no Spring, no Lucene, no Lakeshelf module), and Delta Kernel's non-public
- * {@code internal} packages are used by one adapter only, so a Kernel upgrade that
- * moves them breaks one class.
+ * {@code internal} packages are used by one adapter only, so a Kernel upgrade that moves them
+ * breaks one class.
  */
 class ContentModelArchitectureTest {
 
@@ -31,7 +31,10 @@ class ContentModelArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "org.springframework..", "org.apache.lucene..", "io.lakeshelf.index..", "io.lakeshelf.api..")
+            "org.springframework..",
+            "org.apache.lucene..",
+            "io.lakeshelf.index..",
+            "io.lakeshelf.api..")
         .because("content-model is the bottom module: a plain library over Delta tables")
         .check(MAIN);
   }

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 /** The read plan of one row group, from made-up footers: no file is read. */
 class PageRangePlannerTest {
 
-  /** An offset index of pages of {@code rowsPerPage} rows and {@code pageSize} bytes from {@code offset}. */
+  /**
+   * An offset index of pages of {@code rowsPerPage} rows and {@code pageSize} bytes from {@code
+   * offset}.
+   */
   private static OffsetIndex pages(long offset, int pageSize, long rowsPerPage, long rowCount) {
     int n = (int) ((rowCount + rowsPerPage - 1) / rowsPerPage);
     return new OffsetIndex() {
@@ -42,8 +45,11 @@ class PageRangePlannerTest {
     };
   }
 
-  /** A chunk whose data pages start {@code dictionary} bytes after its start (its dictionary page). */
-  private static Chunk chunk(long start, int dictionary, int pageSize, long rowsPerPage, long rowCount) {
+  /**
+   * A chunk whose data pages start {@code dictionary} bytes after its start (its dictionary page).
+   */
+  private static Chunk chunk(
+      long start, int dictionary, int pageSize, long rowsPerPage, long rowCount) {
     OffsetIndex index = pages(start + dictionary, pageSize, rowsPerPage, rowCount);
     return new Chunk(start, dictionary + (long) index.getPageCount() * pageSize, index);
   }
@@ -68,7 +74,8 @@ class PageRangePlannerTest {
 
   @Test
   void singleHitReadsItsPageAndTheDictionary() {
-    Plan plan = PageRangePlanner.plan(rows(15), 0, 100, true, List.of(chunk(4, 100, 1000, 10, 100)));
+    Plan plan =
+        PageRangePlanner.plan(rows(15), 0, 100, true, List.of(chunk(4, 100, 1000, 10, 100)));
 
     assertThat(plan.kind()).isEqualTo(Kind.PAGES);
     assertThat(plan.rows()).containsExactly(15);
@@ -81,7 +88,8 @@ class PageRangePlannerTest {
 
   @Test
   void runOfAdjacentRowsNeedsNoNeighbour() {
-    Plan plan = PageRangePlanner.plan(rows(3, 4, 5), 0, 100, true, List.of(chunk(0, 0, 1000, 10, 100)));
+    Plan plan =
+        PageRangePlanner.plan(rows(3, 4, 5), 0, 100, true, List.of(chunk(0, 0, 1000, 10, 100)));
 
     assertThat(plan.rows()).containsExactly(3, 4, 5);
     assertThat(ranges(plan)).containsExactly(List.of(0L, 1000L));
@@ -89,14 +97,17 @@ class PageRangePlannerTest {
 
   @Test
   void rowsAreRelativeToTheRowGroup() {
-    Plan plan = PageRangePlanner.plan(rows(1003, 1004), 1000, 100, true, List.of(chunk(0, 0, 1000, 10, 100)));
+    Plan plan =
+        PageRangePlanner.plan(
+            rows(1003, 1004), 1000, 100, true, List.of(chunk(0, 0, 1000, 10, 100)));
 
     assertThat(plan.rows()).containsExactly(3, 4);
   }
 
   @Test
   void hitsAcrossPagesReadEachPageOnce() {
-    Plan plan = PageRangePlanner.plan(rows(5, 25), 0, 100, true, List.of(chunk(0, 0, 1000, 10, 100)));
+    Plan plan =
+        PageRangePlanner.plan(rows(5, 25), 0, 100, true, List.of(chunk(0, 0, 1000, 10, 100)));
 
     // 24 and 26 both lie in 25's page: the neighbour before is taken
     assertThat(plan.rows()).containsExactly(5, 24, 25);
@@ -107,7 +118,8 @@ class PageRangePlannerTest {
 
   @Test
   void lastHitAtTheStartOfALaterPageTakesTheNeighbourInItsPage() {
-    Plan plan = PageRangePlanner.plan(rows(5, 20), 0, 100, true, List.of(chunk(0, 0, 1000, 10, 100)));
+    Plan plan =
+        PageRangePlanner.plan(rows(5, 20), 0, 100, true, List.of(chunk(0, 0, 1000, 10, 100)));
 
     // 19 lies in page 1, 21 in 20's page 2: 21 costs no page read
     assertThat(plan.rows()).containsExactly(5, 20, 21);
@@ -128,14 +140,16 @@ class PageRangePlannerTest {
   @Test
   void neighbourBeforeIsTakenWhenTheRowAfterIsInTheNextPage() {
     // 29 ends page 2 (rows 20-29): 28 lies in its page, 30 in the next
-    Plan plan = PageRangePlanner.plan(rows(2, 29), 0, 100, true, List.of(chunk(0, 0, 1000, 10, 100)));
+    Plan plan =
+        PageRangePlanner.plan(rows(2, 29), 0, 100, true, List.of(chunk(0, 0, 1000, 10, 100)));
 
     assertThat(plan.rows()).containsExactly(2, 28, 29);
   }
 
   @Test
   void neighbourIsNotAddedWhenTheRowBeforeTheLastIsWanted() {
-    Plan plan = PageRangePlanner.plan(rows(2, 19, 20), 0, 100, true, List.of(chunk(0, 0, 1000, 10, 100)));
+    Plan plan =
+        PageRangePlanner.plan(rows(2, 19, 20), 0, 100, true, List.of(chunk(0, 0, 1000, 10, 100)));
 
     assertThat(plan.rows()).containsExactly(2, 19, 20);
   }
@@ -145,20 +159,23 @@ class PageRangePlannerTest {
     Chunk c = chunk(0, 0, 1000, 10, 100);
 
     assertThat(PageRangePlanner.plan(rows(0), 0, 100, true, List.of(c)).rows()).containsExactly(0);
-    assertThat(PageRangePlanner.plan(rows(99), 0, 100, true, List.of(c)).rows()).containsExactly(99);
+    assertThat(PageRangePlanner.plan(rows(99), 0, 100, true, List.of(c)).rows())
+        .containsExactly(99);
     // no row after the last: the neighbour before is taken, though it is in the same page
     Plan both = PageRangePlanner.plan(rows(0, 99), 0, 100, true, List.of(c));
     assertThat(both.rows()).containsExactly(0, 98, 99);
     assertThat(ranges(both)).containsExactly(List.of(0L, 10_000L));
     // last page is short: a row group of 95 rows
-    Plan shortLast = PageRangePlanner.plan(rows(0, 94), 0, 95, true, List.of(chunk(0, 0, 1000, 10, 95)));
+    Plan shortLast =
+        PageRangePlanner.plan(rows(0, 94), 0, 95, true, List.of(chunk(0, 0, 1000, 10, 95)));
     assertThat(shortLast.rows()).containsExactly(0, 93, 94);
   }
 
   @Test
   void dictionaryPageIsReadWithTheDataPages() {
     // chunk at 50_000: a dictionary page of 300 bytes, then pages of 1000 bytes
-    Plan plan = PageRangePlanner.plan(rows(95), 0, 100, true, List.of(chunk(50_000, 300, 1000, 10, 100)));
+    Plan plan =
+        PageRangePlanner.plan(rows(95), 0, 100, true, List.of(chunk(50_000, 300, 1000, 10, 100)));
 
     assertThat(plan.rows()).containsExactly(95);
     // dictionary [50_000, 50_300), page 9 [59_300, 60_300): one request over the gap
@@ -167,7 +184,8 @@ class PageRangePlannerTest {
 
   @Test
   void chunkWithoutDictionaryReadsOnlyItsPages() {
-    Plan plan = PageRangePlanner.plan(rows(55), 0, 100, true, List.of(chunk(50_000, 0, 1000, 10, 100)));
+    Plan plan =
+        PageRangePlanner.plan(rows(55), 0, 100, true, List.of(chunk(50_000, 0, 1000, 10, 100)));
 
     assertThat(ranges(plan)).containsExactly(List.of(55_000L, 56_000L));
   }
@@ -183,14 +201,21 @@ class PageRangePlannerTest {
 
   @Test
   void coalesceMergesOverlapsAndSmallGapsOnly() {
-    List<long[]> merged = PageRangePlanner.coalesce(List.of(
-        new long[] {5000, 6000}, new long[] {0, 1000}, new long[] {500, 1500},
-        new long[] {1500 + PageRangePlanner.MAX_GAP, 1600 + PageRangePlanner.MAX_GAP},
-        new long[] {1601 + 2 * PageRangePlanner.MAX_GAP, 1700 + 2 * PageRangePlanner.MAX_GAP}));
+    List<long[]> merged =
+        PageRangePlanner.coalesce(
+            List.of(
+                new long[] {5000, 6000},
+                new long[] {0, 1000},
+                new long[] {500, 1500},
+                new long[] {1500 + PageRangePlanner.MAX_GAP, 1600 + PageRangePlanner.MAX_GAP},
+                new long[] {
+                  1601 + 2 * PageRangePlanner.MAX_GAP, 1700 + 2 * PageRangePlanner.MAX_GAP
+                }));
 
-    assertThat(merged.stream().map(r -> List.of(r[0], r[1])).toList()).containsExactly(
-        List.of(0L, 1600 + PageRangePlanner.MAX_GAP),
-        List.of(1601 + 2 * PageRangePlanner.MAX_GAP, 1700 + 2 * PageRangePlanner.MAX_GAP));
+    assertThat(merged.stream().map(r -> List.of(r[0], r[1])).toList())
+        .containsExactly(
+            List.of(0L, 1600 + PageRangePlanner.MAX_GAP),
+            List.of(1601 + 2 * PageRangePlanner.MAX_GAP, 1700 + 2 * PageRangePlanner.MAX_GAP));
   }
 
   @Test

@@ -3,11 +3,11 @@ package io.lakeshelf.content.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeshelf.content.RowLocator;
-import io.lakeshelf.content.testing.KernelRows;
 import io.lakeshelf.content.storage.TableEngines;
 import io.lakeshelf.content.table.ContentColumns;
 import io.lakeshelf.content.table.ContentTable;
 import io.lakeshelf.content.table.TableSnapshot;
+import io.lakeshelf.content.testing.KernelRows;
 import io.lakeshelf.content.testing.RandomParquetTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,11 +52,15 @@ class RowReaderRandomLayoutsIT {
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void everyHitIsTheRowKernelReads(long seed) {
-    RandomParquetTable table = RandomParquetTable.write(dir.resolve("t" + seed), seed, 1 + (int) (seed % 3), 1500, true);
-    TableSnapshot snapshot = ContentTable.open(
-            TableEngines.local(), table.root().toString(),
-            new ContentColumns("id", null, null, null, null, null), List.of())
-        .latest();
+    RandomParquetTable table =
+        RandomParquetTable.write(dir.resolve("t" + seed), seed, 1 + (int) (seed % 3), 1500, true);
+    TableSnapshot snapshot =
+        ContentTable.open(
+                TableEngines.local(),
+                table.root().toString(),
+                new ContentColumns("id", null, null, null, null, null),
+                List.of())
+            .latest();
     List<String> all = snapshot.schema().fieldNames();
     Map<RowLocator, Map<String, Object>> expected = KernelRows.read(snapshot, all);
     assertThat(expected).hasSize(table.ids().size());
@@ -69,9 +73,10 @@ class RowReaderRandomLayoutsIT {
         List<RowLocator> hits = hits(random, locators, k, query % 2 == 1);
         List<String> columns = projection(random, all);
         RowReader reader = query % 3 == 2 ? reader(snapshot) : warm;
-        Map<RowLocator, Map<String, Object>> actual =
-            reader.read(hits, columns, path -> Map.of());
-        assertThat(actual.keySet()).as("rows found, %s", table).containsExactlyInAnyOrderElementsOf(hits);
+        Map<RowLocator, Map<String, Object>> actual = reader.read(hits, columns, path -> Map.of());
+        assertThat(actual.keySet())
+            .as("rows found, %s", table)
+            .containsExactlyInAnyOrderElementsOf(hits);
         for (RowLocator hit : hits) {
           Map<String, Object> want = new java.util.LinkedHashMap<>();
           columns.forEach(c -> want.put(c, expected.get(hit).get(c)));
@@ -84,11 +89,19 @@ class RowReaderRandomLayoutsIT {
   }
 
   private RowReader reader(TableSnapshot snapshot) {
-    return new RowReader(TableEngines.local(), snapshot.location(), snapshot.schema(),
-        snapshot.columnMappingMode(), snapshot.partitionColumns(), executor);
+    return new RowReader(
+        TableEngines.local(),
+        snapshot.location(),
+        snapshot.schema(),
+        snapshot.columnMappingMode(),
+        snapshot.partitionColumns(),
+        executor);
   }
 
-  /** k distinct rows: drawn at random, or as runs of neighbours in one file (the other hit's row next door). */
+  /**
+   * k distinct rows: drawn at random, or as runs of neighbours in one file (the other hit's row
+   * next door).
+   */
   private static List<RowLocator> hits(Random random, List<RowLocator> all, int k, boolean runs) {
     if (k >= all.size()) {
       return all;

@@ -28,25 +28,39 @@ class FileRowsTest {
 
   private TableSnapshot open(String fixture, String idColumn) {
     Path table = Fixtures.copy(fixture, dir);
-    return ContentTable.open(TableEngines.local(), table.toString(),
-        new ContentColumns(idColumn, null, null, null, null, null), List.of()).latest();
+    return ContentTable.open(
+            TableEngines.local(),
+            table.toString(),
+            new ContentColumns(idColumn, null, null, null, null, null),
+            List.of())
+        .latest();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"data-reader-primitives", "dv-with-columnmapping", "dv-partitioned-with-checkpoint"})
+  @ValueSource(
+      strings = {
+        "data-reader-primitives",
+        "dv-with-columnmapping",
+        "dv-partitioned-with-checkpoint"
+      })
   void scalarValuesAndDeletedRowsAsKernelReadsThem(String name) throws Exception {
     TableSnapshot snapshot = open("delta-golden/" + name, firstColumn(name));
     TableColumns schema = TableColumns.of(snapshot);
-    List<String> scalars = schema.byName().values().stream()
-        .filter(c -> c.type().isScalar()).map(TableColumns.Column::name).toList();
-    List<RowColumns.ValueColumn> values = scalars.stream().map(c -> new RowColumns.ValueColumn(c, null)).toList();
+    List<String> scalars =
+        schema.byName().values().stream()
+            .filter(c -> c.type().isScalar())
+            .map(TableColumns.Column::name)
+            .toList();
+    List<RowColumns.ValueColumn> values =
+        scalars.stream().map(c -> new RowColumns.ValueColumn(c, null)).toList();
     Map<RowLocator, Map<String, Object>> expected = KernelRows.read(snapshot, scalars);
     assertThat(expected).isNotEmpty();
 
     Map<RowLocator, Map<String, Object>> actual = new LinkedHashMap<>();
     long deleted = 0;
     for (LiveFile file : snapshot.liveFiles().values()) {
-      try (FileRows rows = FileRows.open(snapshot, file, new RowColumns(scalars.get(0), null, null, null, values))) {
+      try (FileRows rows =
+          FileRows.open(snapshot, file, new RowColumns(scalars.get(0), null, null, null, values))) {
         while (rows.next()) {
           if (rows.deleted()) {
             deleted++;
@@ -66,9 +80,12 @@ class FileRowsTest {
     }
     assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
     for (RowLocator l : expected.keySet()) {
-      assertThat(KernelRows.normalize(actual.get(l))).as(name + " " + l).isEqualTo(KernelRows.normalize(expected.get(l)));
+      assertThat(KernelRows.normalize(actual.get(l)))
+          .as(name + " " + l)
+          .isEqualTo(KernelRows.normalize(expected.get(l)));
     }
-    long deletedByLog = snapshot.liveFiles().values().stream().mapToLong(LiveFile::deletedRows).sum();
+    long deletedByLog =
+        snapshot.liveFiles().values().stream().mapToLong(LiveFile::deletedRows).sum();
     assertThat(deleted).isEqualTo(deletedByLog);
     if (name.startsWith("dv-")) {
       assertThat(deleted).as("the fixture has deletion vectors").isPositive();
@@ -78,11 +95,14 @@ class FileRowsTest {
   @Test
   void idsVectorsTextsAndMetadataKeysOfASparkTable() throws Exception {
     TableSnapshot snapshot = open("spark-content-table/table", "doc_id");
-    List<String> columns = List.of("doc_id", "body_embedding", "title", "body", "metadata", "published_at");
+    List<String> columns =
+        List.of("doc_id", "body_embedding", "title", "body", "metadata", "published_at");
     Map<RowLocator, Map<String, Object>> expected = KernelRows.read(snapshot, columns);
     assertThat(expected).isNotEmpty();
-    List<RowColumns.ValueColumn> values = List.of(
-        new RowColumns.ValueColumn("published_at", null), new RowColumns.ValueColumn("metadata", "tier"));
+    List<RowColumns.ValueColumn> values =
+        List.of(
+            new RowColumns.ValueColumn("published_at", null),
+            new RowColumns.ValueColumn("metadata", "tier"));
     RowColumns read = new RowColumns("doc_id", "body_embedding", "title", "body", values);
     int seen = 0;
     int tiers = 0;
@@ -111,12 +131,15 @@ class FileRowsTest {
             assertThat(floats).isEqualTo(vector);
             vectors++;
           }
-          assertThat(rows.values(0)).isEqualTo(row.get("published_at") == null ? List.of() : List.of(row.get("published_at")));
+          assertThat(rows.values(0))
+              .isEqualTo(
+                  row.get("published_at") == null ? List.of() : List.of(row.get("published_at")));
           @SuppressWarnings("unchecked")
           Map<Object, Object> metadata = (Map<Object, Object>) row.get("metadata");
           Object tier = metadata == null ? null : metadata.get("tier");
           tiers += tier == null ? 0 : 1;
-          assertThat(rows.values(1)).isEqualTo(tier == null ? List.of() : List.of(JsonValues.text(tier)));
+          assertThat(rows.values(1))
+              .isEqualTo(tier == null ? List.of() : List.of(JsonValues.text(tier)));
         }
       }
     }
@@ -130,7 +153,15 @@ class FileRowsTest {
     TableSnapshot snapshot = open("spark-content-table/table", "doc_id");
     TableColumns columns = TableColumns.of(snapshot);
     assertThat(columns.byName().keySet())
-        .containsExactly("doc_id", "title", "body", "lang", "images", "body_embedding", "metadata", "published_at");
+        .containsExactly(
+            "doc_id",
+            "title",
+            "body",
+            "lang",
+            "images",
+            "body_embedding",
+            "metadata",
+            "published_at");
     assertThat(columns.column("doc_id").orElseThrow().type()).isEqualTo(ColumnType.STRING);
     assertThat(columns.column("body_embedding").orElseThrow().type()).isEqualTo(ColumnType.ARRAY);
     assertThat(columns.column("metadata").orElseThrow().type()).isEqualTo(ColumnType.MAP);
@@ -142,6 +173,10 @@ class FileRowsTest {
   private static String firstColumn(String name) {
     io.delta.kernel.engine.Engine engine = TableEngines.local();
     Path table = Fixtures.root().resolve("delta-golden").resolve(name);
-    return io.delta.kernel.Table.forPath(engine, table.toString()).getLatestSnapshot(engine).getSchema().at(0).getName();
+    return io.delta.kernel.Table.forPath(engine, table.toString())
+        .getLatestSnapshot(engine)
+        .getSchema()
+        .at(0)
+        .getName();
   }
 }

@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 class LocalStackTableStorageIT extends TableStorageContractTest {
 
   @Container
-  static final LocalStackContainer LOCALSTACK = new LocalStackContainer("localstack/localstack:4.9").withServices("s3");
+  static final LocalStackContainer LOCALSTACK =
+      new LocalStackContainer("localstack/localstack:4.9").withServices("s3");
 
   private static final String BUCKET = "lakeshelf-contract";
   private final List<S3Client> clients = new ArrayList<>();
@@ -32,7 +33,12 @@ class LocalStackTableStorageIT extends TableStorageContractTest {
   }
 
   private static S3Settings settings() {
-    return new S3Settings(LOCALSTACK.getEndpoint(), LOCALSTACK.getRegion(), true, 16, java.time.Duration.ofSeconds(30));
+    return new S3Settings(
+        LOCALSTACK.getEndpoint(),
+        LOCALSTACK.getRegion(),
+        true,
+        16,
+        java.time.Duration.ofSeconds(30));
   }
 
   @AfterEach

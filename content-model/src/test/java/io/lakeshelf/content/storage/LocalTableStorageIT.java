@@ -15,8 +15,12 @@ class LocalTableStorageIT extends TableStorageContractTest {
 
   @Override
   protected StorageEngine engine(StorageRequestListener listener) {
-    return TableEngines.create(() -> {
-      throw new IllegalStateException("no S3 here");
-    }, listener, TableEngines.DEFAULT_TAIL_CACHE_BYTES, TableEngines.DEFAULT_TAIL_READ_SIZE);
+    return TableEngines.create(
+        () -> {
+          throw new IllegalStateException("no S3 here");
+        },
+        listener,
+        TableEngines.DEFAULT_TAIL_CACHE_BYTES,
+        TableEngines.DEFAULT_TAIL_READ_SIZE);
   }
 }

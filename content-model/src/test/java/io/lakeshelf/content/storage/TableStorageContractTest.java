@@ -38,15 +38,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every table store must do for Lakeshelf, in the manner of Lucene's {@code
- * BaseKnnVectorsFormatTestCase}: each store (local disk, an S3-protocol server started in
- * process, LocalStack) extends this class and passes the same tests.
+ * BaseKnnVectorsFormatTestCase}: each store (local disk, an S3-protocol server started in process,
+ * LocalStack) extends this class and passes the same tests.
  *
- * <p>The request-count tests pin the cost of the search join in requests, as Trino's
- * file-operation tests do: a change that adds a read fails here.
+ * <p>The request-count tests pin the cost of the search join in requests, as Trino's file-operation
+ * tests do: a change that adds a read fails here.
  */
 public abstract class TableStorageContractTest {
 
-  /** A location for a new table or file tree, unique to the test: {@code file:/...} or {@code s3://...}. */
+  /**
+   * A location for a new table or file tree, unique to the test: {@code file:/...} or {@code
+   * s3://...}.
+   */
   protected abstract String newLocation();
 
   /** An engine over this store, reporting its requests to the listener. */
@@ -72,22 +75,32 @@ public abstract class TableStorageContractTest {
     table.upsert(List.of(doc("a", 0, 0, 1, 0), doc("c", 0, 0, 0, 1)), new ScanningRowFinder(table));
 
     // A second engine sees the same table: nothing lives only in the first one's memory.
-    ContentTable reopened = ContentTable.open(
-        engine(StorageRequestListener.NONE), table.location(), ContentColumns.MANAGED, List.of(BODY_4D));
+    ContentTable reopened =
+        ContentTable.open(
+            engine(StorageRequestListener.NONE),
+            table.location(),
+            ContentColumns.MANAGED,
+            List.of(BODY_4D));
     TableSnapshot snapshot = reopened.latest();
     assertThat(snapshot.version()).isEqualTo(TableVersion.of(2));
     Map<String, Document> rows = liveDocuments(reopened, snapshot);
     assertThat(rows.keySet()).containsExactlyInAnyOrder("a", "b", "c");
     assertThat(rows.get("a").vectors().get("body")).containsExactly(0, 0, 1, 0);
     assertThat(rows.get("b").text()).isEqualTo("Text of b");
-    assertThat(rows.get("c").images()).singleElement()
+    assertThat(rows.get("c").images())
+        .singleElement()
         .satisfies(i -> assertThat(i.uri()).isEqualTo("s3://bucket/img/c.png"));
   }
 
   @Test
   void aLocationWithoutATableHasNone() {
-    assertThatThrownBy(() -> ContentTable.open(
-            engine(StorageRequestListener.NONE), newLocation(), ContentColumns.MANAGED, List.of(BODY_4D)))
+    assertThatThrownBy(
+            () ->
+                ContentTable.open(
+                    engine(StorageRequestListener.NONE),
+                    newLocation(),
+                    ContentColumns.MANAGED,
+                    List.of(BODY_4D)))
         .isInstanceOf(io.lakeshelf.content.table.MissingTableException.class);
   }
 
@@ -107,16 +120,23 @@ public abstract class TableStorageContractTest {
   void listingStartsAtTheGivenNameAndKeepsNameOrder() throws Exception {
     FileIO files = engine(StorageRequestListener.NONE).fileIO();
     String dir = child(newLocation(), "_delta_log");
-    for (String name : List.of("00000000000000000002.json", "00000000000000000000.json",
-        "00000000000000000001.json", "00000000000000000001.checkpoint.parquet")) {
+    for (String name :
+        List.of(
+            "00000000000000000002.json",
+            "00000000000000000000.json",
+            "00000000000000000001.json",
+            "00000000000000000001.checkpoint.parquet")) {
       files.newOutputFile(child(dir, name)).writeAtomically(lines(name), false);
     }
     List<String> names = new ArrayList<>();
     try (CloseableIterator<FileStatus> it = files.listFrom(child(dir, "00000000000000000001"))) {
       it.forEachRemaining(s -> names.add(s.getPath().substring(s.getPath().lastIndexOf('/') + 1)));
     }
-    assertThat(names).containsExactly(
-        "00000000000000000001.checkpoint.parquet", "00000000000000000001.json", "00000000000000000002.json");
+    assertThat(names)
+        .containsExactly(
+            "00000000000000000001.checkpoint.parquet",
+            "00000000000000000001.json",
+            "00000000000000000002.json");
     assertThat(files.getFileStatus(child(dir, "00000000000000000002.json")).getSize())
         .isEqualTo("00000000000000000002.json\n".length());
   }
@@ -124,7 +144,8 @@ public abstract class TableStorageContractTest {
   @Test
   void listingADirectoryWithNothingInItIsFileNotFound() {
     FileIO files = engine(StorageRequestListener.NONE).fileIO();
-    assertThatThrownBy(() -> files.listFrom(child(newLocation(), "_delta_log/00000000000000000000")))
+    assertThatThrownBy(
+            () -> files.listFrom(child(newLocation(), "_delta_log/00000000000000000000")))
         .isInstanceOf(FileNotFoundException.class);
     assertThatThrownBy(() -> files.getFileStatus(child(newLocation(), "nothing.json")))
         .isInstanceOf(FileNotFoundException.class);
@@ -154,8 +175,8 @@ public abstract class TableStorageContractTest {
   }
 
   /**
-   * Two writers (each its own engine and table handle, as two processes) upsert the same new ids
-   * at the same moment, round after round, then one deletes them: after every round each id has
+   * Two writers (each its own engine and table handle, as two processes) upsert the same new ids at
+   * the same moment, round after round, then one deletes them: after every round each id has
    * exactly one live row, holding one of the two writers' contents, and the delete leaves none.
    */
   @Test
@@ -164,7 +185,12 @@ public abstract class TableStorageContractTest {
     ContentTable.createManaged(engine(StorageRequestListener.NONE), location, List.of(BODY_4D));
     ContentTable[] writers = new ContentTable[2];
     for (int w = 0; w < writers.length; w++) {
-      writers[w] = ContentTable.open(engine(StorageRequestListener.NONE), location, ContentColumns.MANAGED, List.of(BODY_4D));
+      writers[w] =
+          ContentTable.open(
+              engine(StorageRequestListener.NONE),
+              location,
+              ContentColumns.MANAGED,
+              List.of(BODY_4D));
     }
     int rounds = 12;
     for (int round = 0; round < rounds; round++) {
@@ -172,20 +198,24 @@ public abstract class TableStorageContractTest {
       for (int i = 0; i < 5; i++) {
         ids.add("r" + round + "-" + i);
       }
-      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(writers.length);
+      java.util.concurrent.CyclicBarrier start =
+          new java.util.concurrent.CyclicBarrier(writers.length);
       List<CompletableFuture<Void>> runs = new ArrayList<>();
       for (int w = 0; w < writers.length; w++) {
         int writer = w;
         ContentTable table = writers[w];
-        runs.add(CompletableFuture.runAsync(() -> {
-          try {
-            List<Document> docs = ids.stream().map(id -> doc(id, 1, writer, 0, 1)).toList();
-            start.await();
-            table.upsert(docs, new ScanningRowFinder(table));
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }, executor));
+        runs.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    List<Document> docs = ids.stream().map(id -> doc(id, 1, writer, 0, 1)).toList();
+                    start.await();
+                    table.upsert(docs, new ScanningRowFinder(table));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                executor));
       }
       CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).join();
       Map<String, Long> rowsPerId = rowsPerId(writers[0]);
@@ -203,7 +233,9 @@ public abstract class TableStorageContractTest {
   private static Map<String, Long> rowsPerId(ContentTable table) throws Exception {
     TableSnapshot snapshot = table.latest();
     Map<String, Long> counts = new java.util.TreeMap<>();
-    for (var row : io.lakeshelf.content.testing.KernelRows.read(snapshot, List.of(ContentColumns.MANAGED.id())).values()) {
+    for (var row :
+        io.lakeshelf.content.testing.KernelRows.read(snapshot, List.of(ContentColumns.MANAGED.id()))
+            .values()) {
       counts.merge((String) row.get(ContentColumns.MANAGED.id()), 1L, Long::sum);
     }
     return counts;
@@ -219,21 +251,34 @@ public abstract class TableStorageContractTest {
     for (int w = 0; w < writers; w++) {
       int writer = w;
       // each writer is its own engine and table handle, as two processes would be
-      ContentTable table = ContentTable.open(
-          engine(StorageRequestListener.NONE), location, ContentColumns.MANAGED, List.of(BODY_4D));
-      runs.add(CompletableFuture.runAsync(() -> {
-        for (int b = 0; b < batches; b++) {
-          try {
-            table.upsert(List.of(doc("w" + writer + "-" + b, 1, writer, b, 1)), new ScanningRowFinder(table));
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }
-      }, executor));
+      ContentTable table =
+          ContentTable.open(
+              engine(StorageRequestListener.NONE),
+              location,
+              ContentColumns.MANAGED,
+              List.of(BODY_4D));
+      runs.add(
+          CompletableFuture.runAsync(
+              () -> {
+                for (int b = 0; b < batches; b++) {
+                  try {
+                    table.upsert(
+                        List.of(doc("w" + writer + "-" + b, 1, writer, b, 1)),
+                        new ScanningRowFinder(table));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }
+              },
+              executor));
     }
     CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).join();
-    ContentTable table = ContentTable.open(
-        engine(StorageRequestListener.NONE), location, ContentColumns.MANAGED, List.of(BODY_4D));
+    ContentTable table =
+        ContentTable.open(
+            engine(StorageRequestListener.NONE),
+            location,
+            ContentColumns.MANAGED,
+            List.of(BODY_4D));
     TableSnapshot snapshot = table.latest();
     assertThat(snapshot.version()).isEqualTo(TableVersion.of(writers * batches));
     assertThat(liveDocuments(table, snapshot)).hasSize(writers * batches);
@@ -247,7 +292,9 @@ public abstract class TableStorageContractTest {
     Random random = new Random(42);
     int files = 3;
     for (int f = 0; f < files; f++) {
-      table.upsert(TestDocuments.randomDocs(random, "f" + f + "-", 4_000, BODY_4D), new ScanningRowFinder(table));
+      table.upsert(
+          TestDocuments.randomDocs(random, "f" + f + "-", 4_000, BODY_4D),
+          new ScanningRowFinder(table));
     }
     TableSnapshot snapshot = table.latest();
     assertThat(snapshot.liveFiles()).hasSize(files);
@@ -257,7 +304,8 @@ public abstract class TableStorageContractTest {
       hits.add(new RowLocator(f.path(), 3_001));
     }
     engine.tails().clear();
-    DocumentReader reader = new DocumentReader(snapshot, ContentColumns.MANAGED, List.of(BODY_4D), executor);
+    DocumentReader reader =
+        new DocumentReader(snapshot, ContentColumns.MANAGED, List.of(BODY_4D), executor);
 
     requests.reset();
     Map<RowLocator, Document> cold = reader.read(hits, Projection.ALL);
@@ -280,12 +328,15 @@ public abstract class TableStorageContractTest {
   void aJoinOfLargeVectorRowsStillCostsOneReadPerFileWarm() throws Exception {
     RequestCounter requests = new RequestCounter();
     StorageEngine engine = engine(requests);
-    io.lakeshelf.content.VectorSpec wide = new io.lakeshelf.content.VectorSpec(
-        "body", "body_embedding", 384, io.lakeshelf.content.Similarity.COSINE);
+    io.lakeshelf.content.VectorSpec wide =
+        new io.lakeshelf.content.VectorSpec(
+            "body", "body_embedding", 384, io.lakeshelf.content.Similarity.COSINE);
     ContentTable table = ContentTable.createManaged(engine, newLocation(), List.of(wide));
     Random random = new Random(7);
     for (int f = 0; f < 2; f++) {
-      table.upsert(TestDocuments.randomDocs(random, "w" + f + "-", 3_000, wide), new ScanningRowFinder(table));
+      table.upsert(
+          TestDocuments.randomDocs(random, "w" + f + "-", 3_000, wide),
+          new ScanningRowFinder(table));
     }
     TableSnapshot snapshot = table.latest();
     List<RowLocator> hits = new ArrayList<>();
@@ -293,7 +344,8 @@ public abstract class TableStorageContractTest {
       hits.add(new RowLocator(f.path(), 5));
       hits.add(new RowLocator(f.path(), 2_999));
     }
-    DocumentReader reader = new DocumentReader(snapshot, ContentColumns.MANAGED, List.of(wide), executor);
+    DocumentReader reader =
+        new DocumentReader(snapshot, ContentColumns.MANAGED, List.of(wide), executor);
     reader.read(hits, Projection.DEFAULT);
     requests.reset();
     Map<RowLocator, Document> warm = reader.read(hits, Projection.DEFAULT);
@@ -304,24 +356,38 @@ public abstract class TableStorageContractTest {
 
   private static Map<RowLocator, String> texts(Map<RowLocator, Document> rows) {
     Map<RowLocator, String> out = new java.util.HashMap<>();
-    rows.forEach((l, d) -> out.put(l, d.id() + "|" + d.text() + "|" + java.util.Arrays.toString(d.vectors().get("body"))));
+    rows.forEach(
+        (l, d) ->
+            out.put(
+                l,
+                d.id()
+                    + "|"
+                    + d.text()
+                    + "|"
+                    + java.util.Arrays.toString(d.vectors().get("body"))));
     return out;
   }
 
-  private Map<String, Document> liveDocuments(ContentTable table, TableSnapshot snapshot) throws Exception {
+  private Map<String, Document> liveDocuments(ContentTable table, TableSnapshot snapshot)
+      throws Exception {
     List<String> ids = new ArrayList<>();
     for (LiveFile f : snapshot.liveFiles().values()) {
-      snapshot.readRows(f, List.of("id"), b -> {
-        for (int i = 0; i < b.getData().getSize(); i++) {
-          if (b.getSelectionVector().isEmpty() || b.getSelectionVector().get().getBoolean(i)) {
-            ids.add(b.getData().getColumnVector(0).getString(i));
-          }
-        }
-      });
+      snapshot.readRows(
+          f,
+          List.of("id"),
+          b -> {
+            for (int i = 0; i < b.getData().getSize(); i++) {
+              if (b.getSelectionVector().isEmpty() || b.getSelectionVector().get().getBoolean(i)) {
+                ids.add(b.getData().getColumnVector(0).getString(i));
+              }
+            }
+          });
     }
-    List<RowLocator> locators = new ScanningRowFinder(table).find(ids, snapshot.version()).values().stream()
-        .flatMap(List::stream).toList();
-    DocumentReader reader = new DocumentReader(snapshot, ContentColumns.MANAGED, List.of(BODY_4D), executor);
+    List<RowLocator> locators =
+        new ScanningRowFinder(table)
+            .find(ids, snapshot.version()).values().stream().flatMap(List::stream).toList();
+    DocumentReader reader =
+        new DocumentReader(snapshot, ContentColumns.MANAGED, List.of(BODY_4D), executor);
     Map<String, Document> byId = new java.util.TreeMap<>();
     reader.read(locators, Projection.ALL).values().forEach(d -> byId.put(d.id(), d));
     return byId;

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakeshelf.content.Document;
 import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.TableVersion;
-import io.lakeshelf.content.rows.Projection;
 import io.lakeshelf.content.rows.DocumentReader;
+import io.lakeshelf.content.rows.Projection;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,9 @@ class ContentTableTest {
 
   private ContentTable create() {
     return ContentTable.createManaged(
-        io.lakeshelf.content.storage.TableEngines.local(), dir.resolve("t").toString(), List.of(BODY_4D));
+        io.lakeshelf.content.storage.TableEngines.local(),
+        dir.resolve("t").toString(),
+        List.of(BODY_4D));
   }
 
   private Map<String, Document> liveRows(ContentTable table) throws Exception {
@@ -33,22 +35,32 @@ class ContentTableTest {
     ScanningRowFinder finder = new ScanningRowFinder(table);
     // collect every id via a scan of the id column
     for (LiveFile f : snapshot.liveFiles().values()) {
-      snapshot.readRows(f, List.of("id"), b -> {
-        for (int i = 0; i < b.getData().getSize(); i++) {
-          if (b.getSelectionVector().isEmpty() || b.getSelectionVector().get().getBoolean(i)) {
-            ids.add(b.getData().getColumnVector(0).getString(i));
-          }
-        }
-      });
+      snapshot.readRows(
+          f,
+          List.of("id"),
+          b -> {
+            for (int i = 0; i < b.getData().getSize(); i++) {
+              if (b.getSelectionVector().isEmpty() || b.getSelectionVector().get().getBoolean(i)) {
+                ids.add(b.getData().getColumnVector(0).getString(i));
+              }
+            }
+          });
     }
     Map<String, RowLocator> locators = new java.util.HashMap<>();
-    finder.find(ids, snapshot.version()).forEach((id, rows) -> {
-      assertThat(rows).as("live rows of %s", id).hasSize(1);
-      locators.put(id, rows.get(0));
-    });
+    finder
+        .find(ids, snapshot.version())
+        .forEach(
+            (id, rows) -> {
+              assertThat(rows).as("live rows of %s", id).hasSize(1);
+              locators.put(id, rows.get(0));
+            });
     assertThat(locators).hasSize(ids.size());
-    DocumentReader reader = new DocumentReader(snapshot, ContentColumns.MANAGED,
-        List.of(BODY_4D), Executors.newVirtualThreadPerTaskExecutor());
+    DocumentReader reader =
+        new DocumentReader(
+            snapshot,
+            ContentColumns.MANAGED,
+            List.of(BODY_4D),
+            Executors.newVirtualThreadPerTaskExecutor());
     Map<RowLocator, Document> rows = reader.read(List.copyOf(locators.values()), Projection.ALL);
     Map<String, Document> byId = new java.util.TreeMap<>();
     rows.values().forEach(d -> byId.put(d.id(), d));
@@ -68,9 +80,10 @@ class ContentTableTest {
   @Test
   void upsertWritesOneCommitAndRowsReadBackWholly() throws Exception {
     ContentTable table = create();
-    CommitResult r = table.upsert(
-        List.of(doc("a", 1, 0, 0, 0), doc("b", 0, 1, 0, 0), doc("c", 0, 0, 1, 0)),
-        new ScanningRowFinder(table));
+    CommitResult r =
+        table.upsert(
+            List.of(doc("a", 1, 0, 0, 0), doc("b", 0, 1, 0, 0), doc("c", 0, 0, 1, 0)),
+            new ScanningRowFinder(table));
     assertThat(r.version()).isEqualTo(TableVersion.of(1));
     assertThat(r.rows()).isEqualTo(3);
     Map<String, Document> rows = liveRows(table);
@@ -78,11 +91,14 @@ class ContentTableTest {
     Document a = rows.get("a");
     assertThat(a.title()).isEqualTo("Title a");
     assertThat(a.text()).isEqualTo("Text of a");
-    assertThat(a.images()).singleElement().satisfies(img -> {
-      assertThat(img.uri()).isEqualTo("s3://bucket/img/a.png");
-      assertThat(img.sizeBytes()).isEqualTo(1234L);
-      assertThat(img.checksumAlgorithm()).isEqualTo("SHA-256");
-    });
+    assertThat(a.images())
+        .singleElement()
+        .satisfies(
+            img -> {
+              assertThat(img.uri()).isEqualTo("s3://bucket/img/a.png");
+              assertThat(img.sizeBytes()).isEqualTo(1234L);
+              assertThat(img.checksumAlgorithm()).isEqualTo("SHA-256");
+            });
     assertThat(a.metadata()).containsEntry("source", "test");
     assertThat(a.vectors().get("body")).containsExactly(1, 0, 0, 0);
     assertThat(a.ingestedAt()).isNotNull();
@@ -93,8 +109,12 @@ class ContentTableTest {
     ContentTable table = create();
     ScanningRowFinder finder = new ScanningRowFinder(table);
     table.upsert(List.of(doc("a", 1, 0, 0, 0), doc("b", 0, 1, 0, 0)), finder);
-    CommitResult r = table.upsert(List.of(new Document("a", "New", null, null,
-        Map.of("body", new float[] {0, 0, 0, 1}), null, null)), finder);
+    CommitResult r =
+        table.upsert(
+            List.of(
+                new Document(
+                    "a", "New", null, null, Map.of("body", new float[] {0, 0, 0, 1}), null, null)),
+            finder);
     assertThat(r.version()).isEqualTo(TableVersion.of(2));
     Map<String, Document> rows = liveRows(table);
     assertThat(rows.keySet()).containsExactly("a", "b");
@@ -126,12 +146,14 @@ class ContentTableTest {
     for (String writer : List.of("w1", "w2")) {
       // Each writer has its own table handle and engine, as two processes would.
       ContentTable own = create();
-      writers.add(pool.submit(() -> {
-        for (int b = 0; b < batches; b++) {
-          own.upsert(List.of(doc(writer + "-" + b, 1, b, 0, 0)), (ids, v) -> Map.of());
-        }
-        return null;
-      }));
+      writers.add(
+          pool.submit(
+              () -> {
+                for (int b = 0; b < batches; b++) {
+                  own.upsert(List.of(doc(writer + "-" + b, 1, b, 0, 0)), (ids, v) -> Map.of());
+                }
+                return null;
+              }));
     }
     for (var w : writers) {
       w.get();
@@ -145,8 +167,12 @@ class ContentTableTest {
   @Test
   void duplicateIdsInABatchAreRefusedBeforeAnythingIsWritten() {
     ContentTable table = create();
-    assertThatThrownBy(() -> table.upsert(List.of(doc("a", 1, 0, 0, 0), doc("a", 0, 1, 0, 0)),
-        new ScanningRowFinder(table))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                table.upsert(
+                    List.of(doc("a", 1, 0, 0, 0), doc("a", 0, 1, 0, 0)),
+                    new ScanningRowFinder(table)))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(table.latest().version()).isEqualTo(TableVersion.of(0));
   }
 
@@ -155,10 +181,12 @@ class ContentTableTest {
     ContentTable table = create();
     ScanningRowFinder finder = new ScanningRowFinder(table);
     table.upsert(List.of(doc("a", 1, 0, 0, 0)), finder);
-    table.setWriteListener((v, files) -> {
-      throw new IllegalStateException("dies before commit");
-    });
-    assertThatThrownBy(() -> table.upsert(List.of(doc("a", 0, 1, 0, 0), doc("b", 0, 0, 1, 0)), finder))
+    table.setWriteListener(
+        (v, files) -> {
+          throw new IllegalStateException("dies before commit");
+        });
+    assertThatThrownBy(
+            () -> table.upsert(List.of(doc("a", 0, 1, 0, 0), doc("b", 0, 0, 1, 0)), finder))
         .hasMessageContaining("dies before commit");
     assertThat(table.latest().version()).isEqualTo(TableVersion.of(1));
     Map<String, Document> rows = liveRows(table);

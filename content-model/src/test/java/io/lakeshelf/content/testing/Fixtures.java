@@ -9,9 +9,9 @@ import java.util.stream.Stream;
 
 /**
  * The shared fixtures ({@code ../shared/fixtures} beside the project, or the directory the system
- * property {@value #PROPERTY} names), copied into a temporary directory before a test touches
- * them: the originals are read-only. A test that needs them fails, rather than skips, when they
- * are missing: a build that cannot check Spark's rows must not pass.
+ * property {@value #PROPERTY} names), copied into a temporary directory before a test touches them:
+ * the originals are read-only. A test that needs them fails, rather than skips, when they are
+ * missing: a build that cannot check Spark's rows must not pass.
  */
 public final class Fixtures {
 
@@ -40,10 +40,14 @@ public final class Fixtures {
         "no shared/fixtures above "
             + Path.of("").toAbsolutePath()
             + ": the tests read Lakeshelf's shared fixtures from ../shared beside the project"
-            + " (or -D" + PROPERTY + "=DIR); see the README, Contributing");
+            + " (or -D"
+            + PROPERTY
+            + "=DIR); see the README, Contributing");
   }
 
-  /** Copies the fixture at {@code relative} (e.g. {@code delta-golden/checkpoint}) into {@code dir}. */
+  /**
+   * Copies the fixture at {@code relative} (e.g. {@code delta-golden/checkpoint}) into {@code dir}.
+   */
   public static Path copy(String relative, Path dir) {
     Path source = root().resolve(relative);
     Path target = dir.resolve(source.getFileName().toString());

@@ -19,27 +19,36 @@ public final class KernelRows {
   private KernelRows() {}
 
   /** Every live row, keyed by its locator, each column as {@link KernelValues} gives it. */
-  public static Map<RowLocator, Map<String, Object>> read(TableSnapshot snapshot, List<String> columns) {
+  public static Map<RowLocator, Map<String, Object>> read(
+      TableSnapshot snapshot, List<String> columns) {
     StructType schema = snapshot.schema();
     Map<RowLocator, Map<String, Object>> rows = new LinkedHashMap<>();
     try {
       for (LiveFile file : snapshot.liveFiles().values()) {
-        snapshot.readRows(file, columns, batch -> {
-          ColumnarBatch data = batch.getData();
-          ColumnVector rowIndex = data.getColumnVector(columns.size());
-          for (int i = 0; i < data.getSize(); i++) {
-            if (batch.getSelectionVector().isPresent()
-                && (batch.getSelectionVector().get().isNullAt(i) || !batch.getSelectionVector().get().getBoolean(i))) {
-              continue;
-            }
-            Map<String, Object> row = new LinkedHashMap<>();
-            for (int c = 0; c < columns.size(); c++) {
-              row.put(columns.get(c), KernelValues.value(
-                  data.getColumnVector(c), i, schema.at(schema.indexOf(columns.get(c))).getDataType()));
-            }
-            rows.put(new RowLocator(file.path(), rowIndex.getLong(i)), row);
-          }
-        });
+        snapshot.readRows(
+            file,
+            columns,
+            batch -> {
+              ColumnarBatch data = batch.getData();
+              ColumnVector rowIndex = data.getColumnVector(columns.size());
+              for (int i = 0; i < data.getSize(); i++) {
+                if (batch.getSelectionVector().isPresent()
+                    && (batch.getSelectionVector().get().isNullAt(i)
+                        || !batch.getSelectionVector().get().getBoolean(i))) {
+                  continue;
+                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int c = 0; c < columns.size(); c++) {
+                  row.put(
+                      columns.get(c),
+                      KernelValues.value(
+                          data.getColumnVector(c),
+                          i,
+                          schema.at(schema.indexOf(columns.get(c))).getDataType()));
+                }
+                rows.put(new RowLocator(file.path(), rowIndex.getLong(i)), row);
+              }
+            });
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -50,7 +50,8 @@ public final class KernelValues {
     if (type instanceof DecimalType) return v.getDecimal(row);
     if (type instanceof DateType) return LocalDate.ofEpochDay(v.getInt(row));
     if (type instanceof TimestampType) return micros(v.getLong(row));
-    if (type instanceof TimestampNTZType) return LocalDateTime.ofInstant(micros(v.getLong(row)), ZoneOffset.UTC);
+    if (type instanceof TimestampNTZType)
+      return LocalDateTime.ofInstant(micros(v.getLong(row)), ZoneOffset.UTC);
     if (type instanceof StructType struct) {
       Map<String, Object> out = new LinkedHashMap<>();
       for (int i = 0; i < struct.length(); i++) {
@@ -70,7 +71,8 @@ public final class KernelValues {
       MapValue m = v.getMap(row);
       Map<Object, Object> out = new LinkedHashMap<>();
       for (int i = 0; i < m.getSize(); i++) {
-        out.put(value(m.getKeys(), i, map.getKeyType()), value(m.getValues(), i, map.getValueType()));
+        out.put(
+            value(m.getKeys(), i, map.getKeyType()), value(m.getValues(), i, map.getValueType()));
       }
       return out;
     }
@@ -78,6 +80,7 @@ public final class KernelValues {
   }
 
   private static Instant micros(long micros) {
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 }

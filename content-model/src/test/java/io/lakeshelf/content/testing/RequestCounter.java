@@ -20,11 +20,12 @@ public final class RequestCounter implements StorageRequestListener {
   /** The requests made since the last reset, by operation (operations with none left out). */
   public Map<StorageOperation, Long> snapshot() {
     Map<StorageOperation, Long> out = new EnumMap<>(StorageOperation.class);
-    counts.forEach((op, n) -> {
-      if (n.get() > 0) {
-        out.put(op, n.get());
-      }
-    });
+    counts.forEach(
+        (op, n) -> {
+          if (n.get() > 0) {
+            out.put(op, n.get());
+          }
+        });
     return out;
   }
 

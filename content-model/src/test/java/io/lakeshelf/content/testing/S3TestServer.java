@@ -14,9 +14,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * on a random loopback port, checking AWS signatures. S3Proxy honours ranged GETs, start-after and
  * {@code If-None-Match: *} with exactly one winner per race, which the commit tests rely on.
  *
- * <p>Starting one sets the AWS SDK's credential system properties ({@code aws.accessKeyId},
- * {@code aws.secretAccessKey}) to this server's keys, so code that takes credentials from the
- * default chain, as Lakeshelf does, signs for it.
+ * <p>Starting one sets the AWS SDK's credential system properties ({@code aws.accessKeyId}, {@code
+ * aws.secretAccessKey}) to this server's keys, so code that takes credentials from the default
+ * chain, as Lakeshelf does, signs for it.
  */
 public final class S3TestServer implements AutoCloseable {
 
@@ -35,7 +35,10 @@ public final class S3TestServer implements AutoCloseable {
     return start(new TransientNio2BlobStore());
   }
 
-  /** A server keeping its objects in files under {@code dir}, for data larger than the heap should hold. */
+  /**
+   * A server keeping its objects in files under {@code dir}, for data larger than the heap should
+   * hold.
+   */
   public static S3TestServer start(java.nio.file.Path dir) {
     return start(new org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore(dir.toString()));
   }
@@ -44,11 +47,12 @@ public final class S3TestServer implements AutoCloseable {
     System.setProperty("aws.accessKeyId", ACCESS_KEY);
     System.setProperty("aws.secretAccessKey", SECRET_KEY);
     try {
-      S3Proxy proxy = S3Proxy.builder()
-          .blobStore(store)
-          .endpoint(URI.create("http://127.0.0.1:0"))
-          .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-          .build();
+      S3Proxy proxy =
+          S3Proxy.builder()
+              .blobStore(store)
+              .endpoint(URI.create("http://127.0.0.1:0"))
+              .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+              .build();
       proxy.start();
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (!"STARTED".equals(proxy.getState())) {
@@ -92,7 +96,8 @@ public final class S3TestServer implements AutoCloseable {
     try (S3Client s3 = client(StorageRequestListener.NONE);
         var files = java.nio.file.Files.walk(dir)) {
       for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
-        String key = prefix + "/" + dir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+        String key =
+            prefix + "/" + dir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
         s3.putObject(b -> b.bucket(bucket).key(key), f);
       }
     } catch (java.io.IOException e) {

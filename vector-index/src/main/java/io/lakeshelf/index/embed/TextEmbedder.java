@@ -29,15 +29,15 @@ public interface TextEmbedder extends AutoCloseable {
   int dimensions();
 
   /**
-   * Whether every vector comes L2-normalized (unit length), so that the dot product of two is
-   * their cosine similarity.
+   * Whether every vector comes L2-normalized (unit length), so that the dot product of two is their
+   * cosine similarity.
    */
   boolean normalized();
 
   /**
    * One vector per text, in the order of {@code texts}; an empty list gives an empty array. The
-   * texts are embedded as one batch, or as batches the implementation chooses: callers that want
-   * to bound the work of one call split the list themselves, as {@link EmbeddingService} does.
+   * texts are embedded as one batch, or as batches the implementation chooses: callers that want to
+   * bound the work of one call split the list themselves, as {@link EmbeddingService} does.
    *
    * @throws NullPointerException if {@code texts} or one of its texts is null
    * @throws EmbeddingException if the model fails

@@ -74,9 +74,15 @@ final class WordPieceTokenizer {
     require(normalizer.path("type").asText(), "BertNormalizer", "normalizer");
     require(root.path("pre_tokenizer").path("type").asText(), "BertPreTokenizer", "pre_tokenizer");
     require(model.path("type").asText(), "WordPiece", "model");
-    require(String.valueOf(normalizer.path("lowercase").asBoolean()), "true", "normalizer.lowercase");
-    require(model.path("continuing_subword_prefix").asText(), PREFIX, "model.continuing_subword_prefix");
-    require(model.path("max_input_chars_per_word").asText(), String.valueOf(MAX_WORD_CHARS),
+    require(
+        String.valueOf(normalizer.path("lowercase").asBoolean()), "true", "normalizer.lowercase");
+    require(
+        model.path("continuing_subword_prefix").asText(),
+        PREFIX,
+        "model.continuing_subword_prefix");
+    require(
+        model.path("max_input_chars_per_word").asText(),
+        String.valueOf(MAX_WORD_CHARS),
         "model.max_input_chars_per_word");
     Map<String, Integer> vocabulary = new HashMap<>();
     for (Map.Entry<String, JsonNode> e : model.path("vocab").properties()) {
@@ -161,7 +167,9 @@ final class WordPieceTokenizer {
     return null;
   }
 
-  /** Normalizes a chunk of text without white space, splits it into words, and those into pieces. */
+  /**
+   * Normalizes a chunk of text without white space, splits it into words, and those into pieces.
+   */
   private void flush(StringBuilder chunk, List<String> out, int limit) {
     if (chunk.isEmpty()) {
       return;
@@ -188,7 +196,8 @@ final class WordPieceTokenizer {
   private static String normalize(String s) {
     String decomposed = Normalizer.normalize(s, Normalizer.Form.NFD);
     StringBuilder b = new StringBuilder(decomposed.length());
-    decomposed.codePoints()
+    decomposed
+        .codePoints()
         .filter(c -> Character.getType(c) != Character.NON_SPACING_MARK)
         .map(Character::toLowerCase)
         .forEach(b::appendCodePoint);
@@ -210,7 +219,8 @@ final class WordPieceTokenizer {
       int end = word.length();
       String match = null;
       while (end > start) {
-        String candidate = start == 0 ? word.substring(0, end) : PREFIX + word.substring(start, end);
+        String candidate =
+            start == 0 ? word.substring(0, end) : PREFIX + word.substring(start, end);
         if (vocabulary.containsKey(candidate)) {
           match = candidate;
           break;
@@ -238,8 +248,12 @@ final class WordPieceTokenizer {
       return false;
     }
     return switch (Character.getType(c)) {
-      case Character.CONTROL, Character.FORMAT, Character.UNASSIGNED, Character.PRIVATE_USE,
-          Character.SURROGATE -> true;
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.UNASSIGNED,
+          Character.PRIVATE_USE,
+          Character.SURROGATE ->
+          true;
       default -> false;
     };
   }
@@ -251,14 +265,21 @@ final class WordPieceTokenizer {
 
   /** ASCII punctuation (which includes symbols such as $ + < = > ^ ` | ~) and Unicode P*. */
   private static boolean isPunctuation(int c) {
-    if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)) {
+    if ((c >= 33 && c <= 47)
+        || (c >= 58 && c <= 64)
+        || (c >= 91 && c <= 96)
+        || (c >= 123 && c <= 126)) {
       return true;
     }
     return switch (Character.getType(c)) {
-      case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION,
-          Character.START_PUNCTUATION, Character.END_PUNCTUATION,
-          Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
-          Character.OTHER_PUNCTUATION -> true;
+      case Character.CONNECTOR_PUNCTUATION,
+          Character.DASH_PUNCTUATION,
+          Character.START_PUNCTUATION,
+          Character.END_PUNCTUATION,
+          Character.INITIAL_QUOTE_PUNCTUATION,
+          Character.FINAL_QUOTE_PUNCTUATION,
+          Character.OTHER_PUNCTUATION ->
+          true;
       default -> false;
     };
   }

@@ -8,5 +8,10 @@ package io.lakeshelf.index.filter;
  * UTC).
  */
 public enum FieldType {
-  KEYWORD, BOOLEAN, LONG, DOUBLE, DATE, TIMESTAMP
+  KEYWORD,
+  BOOLEAN,
+  LONG,
+  DOUBLE,
+  DATE,
+  TIMESTAMP
 }

@@ -10,8 +10,8 @@ import java.util.Objects;
  *
  * <p>Semantics: a comparison ({@code eq}, {@code ne}, ranges, {@code in}) matches only rows that
  * have the field: {@code ne "x"} does not match rows without the field. {@code not} is the
- * complement among all rows, so {@code not eq "x"} does. Ranges apply to numbers, dates,
- * timestamps and (lexicographically, by UTF-8 bytes) strings.
+ * complement among all rows, so {@code not eq "x"} does. Ranges apply to numbers, dates, timestamps
+ * and (lexicographically, by UTF-8 bytes) strings.
  */
 public sealed interface Filter {
 
@@ -19,7 +19,14 @@ public sealed interface Filter {
   int depth();
 
   /** Comparison operators. */
-  enum Op { EQ, NE, GT, GTE, LT, LTE }
+  enum Op {
+    EQ,
+    NE,
+    GT,
+    GTE,
+    LT,
+    LTE
+  }
 
   record Compare(String field, Op op, Object value) implements Filter {
     public Compare {

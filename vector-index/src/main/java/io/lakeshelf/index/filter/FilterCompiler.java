@@ -49,7 +49,12 @@ public final class FilterCompiler {
   /** The query for a filter at most {@code maxDepth} deep. */
   public Query compile(Filter filter, int maxDepth) {
     if (filter.depth() > maxDepth) {
-      throw invalid("the filter nests " + filter.depth() + " levels deep; at most " + maxDepth + " are allowed");
+      throw invalid(
+          "the filter nests "
+              + filter.depth()
+              + " levels deep; at most "
+              + maxDepth
+              + " are allowed");
     }
     return compile(filter);
   }
@@ -73,16 +78,19 @@ public final class FilterCompiler {
         b.setMinimumNumberShouldMatch(1);
         yield b.build();
       }
-      case Filter.Not not -> new BooleanQuery.Builder()
-          .add(allRows, BooleanClause.Occur.FILTER)
-          .add(compile(not.filter()), BooleanClause.Occur.MUST_NOT)
-          .build();
+      case Filter.Not not ->
+          new BooleanQuery.Builder()
+              .add(allRows, BooleanClause.Occur.FILTER)
+              .add(compile(not.filter()), BooleanClause.Occur.MUST_NOT)
+              .build();
       case Filter.Exists exists -> {
         Query has = new FieldExistsQuery(field(exists.field()).indexField());
-        yield exists.exists() ? has : new BooleanQuery.Builder()
-            .add(allRows, BooleanClause.Occur.FILTER)
-            .add(has, BooleanClause.Occur.MUST_NOT)
-            .build();
+        yield exists.exists()
+            ? has
+            : new BooleanQuery.Builder()
+                .add(allRows, BooleanClause.Occur.FILTER)
+                .add(has, BooleanClause.Occur.MUST_NOT)
+                .build();
       }
       case Filter.In in -> {
         FilterField f = field(in.field());
@@ -101,8 +109,12 @@ public final class FilterCompiler {
   private FilterField field(String name) {
     FilterField f = fields.get(name);
     if (f == null) {
-      throw new FilterException(FilterException.Code.FIELD_NOT_FILTERABLE,
-          "'" + name + "' is not filterable; filterable fields: " + fields.keySet().stream().sorted().toList());
+      throw new FilterException(
+          FilterException.Code.FIELD_NOT_FILTERABLE,
+          "'"
+              + name
+              + "' is not filterable; filterable fields: "
+              + fields.keySet().stream().sorted().toList());
     }
     return f;
   }
@@ -115,8 +127,11 @@ public final class FilterCompiler {
         values.forEach(v -> terms.add(new BytesRef(keyword(f, v))));
         yield KeywordField.newSetQuery(field, terms);
       }
-      case LONG, DATE, TIMESTAMP -> LongField.newSetQuery(field, values.stream().mapToLong(v -> longValue(f, v)).toArray());
-      case DOUBLE -> DoubleField.newSetQuery(field, values.stream().mapToDouble(v -> doubleValue(f, v)).toArray());
+      case LONG, DATE, TIMESTAMP ->
+          LongField.newSetQuery(field, values.stream().mapToLong(v -> longValue(f, v)).toArray());
+      case DOUBLE ->
+          DoubleField.newSetQuery(
+              field, values.stream().mapToDouble(v -> doubleValue(f, v)).toArray());
     };
   }
 
@@ -147,9 +162,15 @@ public final class FilterCompiler {
         long v = longValue(f, value);
         return switch (op) {
           case EQ -> LongField.newExactQuery(field, v);
-          case GT -> v == Long.MAX_VALUE ? new MatchNoDocsQuery() : LongField.newRangeQuery(field, v + 1, Long.MAX_VALUE);
+          case GT ->
+              v == Long.MAX_VALUE
+                  ? new MatchNoDocsQuery()
+                  : LongField.newRangeQuery(field, v + 1, Long.MAX_VALUE);
           case GTE -> LongField.newRangeQuery(field, v, Long.MAX_VALUE);
-          case LT -> v == Long.MIN_VALUE ? new MatchNoDocsQuery() : LongField.newRangeQuery(field, Long.MIN_VALUE, v - 1);
+          case LT ->
+              v == Long.MIN_VALUE
+                  ? new MatchNoDocsQuery()
+                  : LongField.newRangeQuery(field, Long.MIN_VALUE, v - 1);
           case LTE -> LongField.newRangeQuery(field, Long.MIN_VALUE, v);
           case NE -> throw new AssertionError();
         };
@@ -182,11 +203,16 @@ public final class FilterCompiler {
     throw invalid("'" + f.name() + "' is a string; " + describe(value) + " is not");
   }
 
-  /** A value as the index holds a long, date (epoch days) or timestamp (epoch microseconds) field. */
+  /**
+   * A value as the index holds a long, date (epoch days) or timestamp (epoch microseconds) field.
+   */
   static long longValue(FilterField f, Object value) {
     switch (f.type()) {
       case LONG -> {
-        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+        if (value instanceof Long
+            || value instanceof Integer
+            || value instanceof Short
+            || value instanceof Byte) {
           return ((Number) value).longValue();
         }
         if (value instanceof BigInteger b && b.bitLength() < 64) {
@@ -215,10 +241,18 @@ public final class FilterCompiler {
       case TIMESTAMP -> {
         if (value instanceof String s) {
           try {
-            Instant t = s.length() == 10 ? LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC) : Instant.parse(s);
+            Instant t =
+                s.length() == 10
+                    ? LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC)
+                    : Instant.parse(s);
             return ChronoUnit.MICROS.between(Instant.EPOCH, t);
           } catch (DateTimeParseException | ArithmeticException e) {
-            throw invalid("'" + f.name() + "' is a timestamp; '" + s + "' is not an ISO-8601 instant such as 2024-01-01T00:00:00Z");
+            throw invalid(
+                "'"
+                    + f.name()
+                    + "' is a timestamp; '"
+                    + s
+                    + "' is not an ISO-8601 instant such as 2024-01-01T00:00:00Z");
           }
         }
         throw invalid("'" + f.name() + "' is a timestamp; " + describe(value) + " is not");

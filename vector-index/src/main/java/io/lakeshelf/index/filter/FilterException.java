@@ -16,7 +16,9 @@ public final class FilterException extends IndexException {
   private final Code code;
 
   public FilterException(Code code, String message) {
-    super(code == Code.FIELD_NOT_FILTERABLE ? Reason.FIELD_NOT_FILTERABLE : Reason.INVALID_FILTER, message);
+    super(
+        code == Code.FIELD_NOT_FILTERABLE ? Reason.FIELD_NOT_FILTERABLE : Reason.INVALID_FILTER,
+        message);
     this.code = code;
   }
 

@@ -38,23 +38,39 @@ public record FilterField(String name, String column, String metadataKey, FieldT
    * @throws FilterException {@code FIELD_NOT_FILTERABLE} for a name that is not a top-level scalar
    *     column nor a key of the metadata map
    */
-  public static Map<String, FilterField> resolve(List<String> names, TableColumns schema, String metadataColumn) {
+  public static Map<String, FilterField> resolve(
+      List<String> names, TableColumns schema, String metadataColumn) {
     Map<String, FilterField> out = new LinkedHashMap<>();
     for (String name : names) {
       if (name.startsWith("metadata.") && name.length() > "metadata.".length()) {
         if (metadataColumn == null || !schema.has(metadataColumn)) {
-          throw new FilterException(FilterException.Code.FIELD_NOT_FILTERABLE,
+          throw new FilterException(
+              FilterException.Code.FIELD_NOT_FILTERABLE,
               "'" + name + "': the table has no metadata column");
         }
-        out.put(name, new FilterField(name, metadataColumn, name.substring("metadata.".length()), FieldType.KEYWORD));
+        out.put(
+            name,
+            new FilterField(
+                name, metadataColumn, name.substring("metadata.".length()), FieldType.KEYWORD));
         continue;
       }
-      TableColumns.Column column = schema.column(name).orElseThrow(() ->
-          new FilterException(FilterException.Code.FIELD_NOT_FILTERABLE, "the table has no column '" + name + "'"));
+      TableColumns.Column column =
+          schema
+              .column(name)
+              .orElseThrow(
+                  () ->
+                      new FilterException(
+                          FilterException.Code.FIELD_NOT_FILTERABLE,
+                          "the table has no column '" + name + "'"));
       FieldType type = typeOf(column.type());
       if (type == null) {
-        throw new FilterException(FilterException.Code.FIELD_NOT_FILTERABLE, "column '" + name + "' is of type "
-            + column.typeName() + "; only strings, numbers, booleans, dates and timestamps filter");
+        throw new FilterException(
+            FilterException.Code.FIELD_NOT_FILTERABLE,
+            "column '"
+                + name
+                + "' is of type "
+                + column.typeName()
+                + "; only strings, numbers, booleans, dates and timestamps filter");
       }
       out.put(name, new FilterField(name, name, null, type));
     }

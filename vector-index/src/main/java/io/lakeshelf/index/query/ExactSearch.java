@@ -35,12 +35,19 @@ public final class ExactSearch {
    * @param filter restricts the rows, or null
    */
   public static TopDocs top(
-      IndexSearcher searcher, VectorSimilarityFunction similarity, float[] target, Query filter, int n)
+      IndexSearcher searcher,
+      VectorSimilarityFunction similarity,
+      float[] target,
+      Query filter,
+      int n)
       throws IOException {
-    PriorityQueue<ScoreDoc> best = new PriorityQueue<>(
-        Comparator.<ScoreDoc>comparingDouble(sd -> sd.score).thenComparing(sd -> -sd.doc));
-    Weight weight = filter == null ? null : searcher.createWeight(
-        searcher.rewrite(filter), ScoreMode.COMPLETE_NO_SCORES, 1);
+    PriorityQueue<ScoreDoc> best =
+        new PriorityQueue<>(
+            Comparator.<ScoreDoc>comparingDouble(sd -> sd.score).thenComparing(sd -> -sd.doc));
+    Weight weight =
+        filter == null
+            ? null
+            : searcher.createWeight(searcher.rewrite(filter), ScoreMode.COMPLETE_NO_SCORES, 1);
     for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
       FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexSchema.F_VECTOR);
       if (values == null) {

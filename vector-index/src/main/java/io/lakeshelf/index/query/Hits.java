@@ -23,7 +23,8 @@ final class Hits {
   }
 
   /** The hits of {@code top}, in order, leaving out those scoring below {@code minScore}. */
-  static List<SearchHit> of(IndexSearcher searcher, TopDocs top, Score score, float minScore) throws IOException {
+  static List<SearchHit> of(IndexSearcher searcher, TopDocs top, Score score, float minScore)
+      throws IOException {
     StoredFields stored = searcher.getIndexReader().storedFields();
     List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
     for (ScoreDoc sd : top.scoreDocs) {

@@ -19,10 +19,10 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 
 /**
- * The queries of one searcher (one published state of an index): each {@link SearchMode} run by
- * its own class ({@link VectorSearch}, {@link KeywordSearch}, the two fused by {@link
- * RankFusion}), delete-by-filter matching and lookup by id ({@link RowLookup}), with filters
- * compiled against the filterable fields that state was built with.
+ * The queries of one searcher (one published state of an index): each {@link SearchMode} run by its
+ * own class ({@link VectorSearch}, {@link KeywordSearch}, the two fused by {@link RankFusion}),
+ * delete-by-filter matching and lookup by id ({@link RowLookup}), with filters compiled against the
+ * filterable fields that state was built with.
  */
 public final class IndexSearch {
 
@@ -51,14 +51,27 @@ public final class IndexSearch {
     VectorSearch vectors = new VectorSearch(searcher, spec, quantization);
     KeywordSearch keywords = new KeywordSearch(searcher, queryAnalyzer);
     return switch (query.mode()) {
-      case VECTOR -> vectors.hits(
-          query.vector(), filter, query.k(), query.candidates(), query.exact(), query.minScore());
+      case VECTOR ->
+          vectors.hits(
+              query.vector(),
+              filter,
+              query.k(),
+              query.candidates(),
+              query.exact(),
+              query.minScore());
       case KEYWORD -> keywords.hits(query.text(), filter, query.k(), query.minScore());
-      case HYBRID -> RankFusion.fuse(
-          vectors.hits(query.vector(), filter, query.candidates(), query.candidates(), query.exact(),
-              Float.NEGATIVE_INFINITY),
-          keywords.hits(query.text(), filter, query.candidates(), Float.NEGATIVE_INFINITY),
-          query.k(), query.minScore());
+      case HYBRID ->
+          RankFusion.fuse(
+              vectors.hits(
+                  query.vector(),
+                  filter,
+                  query.candidates(),
+                  query.candidates(),
+                  query.exact(),
+                  Float.NEGATIVE_INFINITY),
+              keywords.hits(query.text(), filter, query.candidates(), Float.NEGATIVE_INFINITY),
+              query.k(),
+              query.minScore());
     };
   }
 

@@ -64,8 +64,12 @@ public final class KeywordSearch {
       while (tokens.incrementToken() && terms.size() < MAX_TERMS) {
         String t = term.toString();
         terms.add(t);
-        boolean joined = wordEnd >= 0 && offset.startOffset() > wordEnd
-            && text.substring(wordEnd, offset.startOffset()).chars().noneMatch(Character::isWhitespace);
+        boolean joined =
+            wordEnd >= 0
+                && offset.startOffset() > wordEnd
+                && text.substring(wordEnd, offset.startOffset())
+                    .chars()
+                    .noneMatch(Character::isWhitespace);
         if (!joined) {
           if (word.size() > 1 && phrases.size() < MAX_PHRASES) {
             phrases.add(word);
@@ -86,18 +90,24 @@ public final class KeywordSearch {
     BooleanQuery.Builder match = new BooleanQuery.Builder();
     for (String t : terms) {
       match.add(new TermQuery(new Term(IndexSchema.F_TEXT, t)), BooleanClause.Occur.SHOULD);
-      match.add(new BoostQuery(new TermQuery(new Term(IndexSchema.F_TITLE, t)), IndexQuery.TITLE_BOOST),
+      match.add(
+          new BoostQuery(new TermQuery(new Term(IndexSchema.F_TITLE, t)), IndexQuery.TITLE_BOOST),
           BooleanClause.Occur.SHOULD);
     }
     for (List<String> phrase : phrases) {
       for (String field : List.of(IndexSchema.F_TEXT, IndexSchema.F_TITLE)) {
-        match.add(new BoostQuery(new PhraseQuery(field, phrase.toArray(String[]::new)), PHRASE_BOOST),
+        match.add(
+            new BoostQuery(new PhraseQuery(field, phrase.toArray(String[]::new)), PHRASE_BOOST),
             BooleanClause.Occur.SHOULD);
       }
     }
     Query q = match.build();
     if (filter != null) {
-      q = new BooleanQuery.Builder().add(q, BooleanClause.Occur.MUST).add(filter, BooleanClause.Occur.FILTER).build();
+      q =
+          new BooleanQuery.Builder()
+              .add(q, BooleanClause.Occur.MUST)
+              .add(filter, BooleanClause.Occur.FILTER)
+              .build();
     }
     TopDocs top = searcher.search(q, n);
     return Hits.of(searcher, top, score -> score, minScore);

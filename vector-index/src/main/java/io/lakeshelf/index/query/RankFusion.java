@@ -16,12 +16,13 @@ public final class RankFusion {
   private RankFusion() {}
 
   /**
-   * The {@code k} best rows of both lists, scoring at least {@code minScore}. Equal scores mean
-   * the lists disagree (one row first in one, another first in the other): the keyword list's
-   * order decides, as exact terms are the more specific evidence, then the smaller id, so the order
-   * is deterministic.
+   * The {@code k} best rows of both lists, scoring at least {@code minScore}. Equal scores mean the
+   * lists disagree (one row first in one, another first in the other): the keyword list's order
+   * decides, as exact terms are the more specific evidence, then the smaller id, so the order is
+   * deterministic.
    */
-  public static List<SearchHit> fuse(List<SearchHit> vector, List<SearchHit> keyword, int k, float minScore) {
+  public static List<SearchHit> fuse(
+      List<SearchHit> vector, List<SearchHit> keyword, int k, float minScore) {
     Map<RowLocator, Float> scores = new HashMap<>();
     Map<RowLocator, SearchHit> hits = new HashMap<>();
     Map<RowLocator, Integer> keywordRank = new HashMap<>();
@@ -37,9 +38,11 @@ public final class RankFusion {
     }
     return scores.entrySet().stream()
         .filter(e -> e.getValue() >= minScore)
-        .sorted(Map.Entry.<RowLocator, Float>comparingByValue().reversed()
-            .thenComparing(e -> keywordRank.getOrDefault(e.getKey(), Integer.MAX_VALUE))
-            .thenComparing(e -> hits.get(e.getKey()).id()))
+        .sorted(
+            Map.Entry.<RowLocator, Float>comparingByValue()
+                .reversed()
+                .thenComparing(e -> keywordRank.getOrDefault(e.getKey(), Integer.MAX_VALUE))
+                .thenComparing(e -> hits.get(e.getKey()).id()))
         .limit(k)
         .map(e -> new SearchHit(hits.get(e.getKey()).id(), e.getValue(), e.getKey()))
         .toList();

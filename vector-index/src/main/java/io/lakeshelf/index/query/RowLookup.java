@@ -49,7 +49,9 @@ public final class RowLookup {
     Map<String, List<RowLocator>> found = new HashMap<>();
     for (ScoreDoc sd : docs.scoreDocs) {
       Document d = stored.document(sd.doc);
-      found.computeIfAbsent(d.get(IndexSchema.F_ID), k -> new ArrayList<>()).add(IndexSchema.locator(d));
+      found
+          .computeIfAbsent(d.get(IndexSchema.F_ID), k -> new ArrayList<>())
+          .add(IndexSchema.locator(d));
     }
     return found;
   }

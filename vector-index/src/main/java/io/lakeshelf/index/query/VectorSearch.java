@@ -19,8 +19,8 @@ import org.apache.lucene.search.TopDocs;
 /**
  * The nearest rows to a vector: an HNSW walk restricted by the filter (Lucene falls back to exact
  * scoring of the matching rows when the filter is selective), or brute force ({@link ExactSearch})
- * when asked. On a quantized index, candidates are oversampled and rescored with the
- * full-precision vectors. Scores are the spec's similarity.
+ * when asked. On a quantized index, candidates are oversampled and rescored with the full-precision
+ * vectors. Scores are the spec's similarity.
  */
 public final class VectorSearch {
 
@@ -41,7 +41,8 @@ public final class VectorSearch {
    * @param candidates HNSW candidates explored (at least {@code n} times the oversampling)
    * @param exact score every row instead of walking the graph
    */
-  public List<SearchHit> hits(float[] vector, Query filter, int n, int candidates, boolean exact, float minScore)
+  public List<SearchHit> hits(
+      float[] vector, Query filter, int n, int candidates, boolean exact, float minScore)
       throws IOException {
     spec.check(vector);
     float[] target = vector;
@@ -54,7 +55,9 @@ public final class VectorSearch {
     }
     TopDocs top;
     if (exact) {
-      top = ExactSearch.top(searcher, IndexSchema.luceneSimilarity(spec.similarity()), target, filter, n);
+      top =
+          ExactSearch.top(
+              searcher, IndexSchema.luceneSimilarity(spec.similarity()), target, filter, n);
     } else {
       int explore = Math.max(candidates, n * quantization.oversample());
       Query knn = new KnnFloatVectorQuery(IndexSchema.F_VECTOR, target, explore, filter);
@@ -63,11 +66,14 @@ public final class VectorSearch {
         // vectors, or none the filter allows), which the search rewrites to MatchNoDocsQuery.
         knn = searcher.rewrite(knn);
         if (!(knn instanceof MatchNoDocsQuery)) {
-          knn = RescoreTopNQuery.createFullPrecisionRescorerQuery(knn, target, IndexSchema.F_VECTOR, n);
+          knn =
+              RescoreTopNQuery.createFullPrecisionRescorerQuery(
+                  knn, target, IndexSchema.F_VECTOR, n);
         }
       }
       top = searcher.search(knn, n);
     }
-    return Hits.of(searcher, top, score -> VectorMath.toSimilarity(spec.similarity(), score), minScore);
+    return Hits.of(
+        searcher, top, score -> VectorMath.toSimilarity(spec.similarity(), score), minScore);
   }
 }

@@ -2,6 +2,7 @@ package io.lakeshelf.index.schema;
 
 import io.lakeshelf.index.filter.FilterField;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -12,7 +13,6 @@ import org.apache.lucene.document.DoubleField;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KeywordField;
 import org.apache.lucene.document.LongField;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Puts a row's filterable values into its index document, typed as {@link
@@ -29,7 +29,10 @@ public final class FilterValues {
   /** Lucene's longest indexed term, in UTF-8 bytes. */
   private static final int MAX_KEYWORD_BYTES = 32766;
 
-  /** A keyword value, or nothing for one longer than a term may be (it cannot be matched exactly anyway). */
+  /**
+   * A keyword value, or nothing for one longer than a term may be (it cannot be matched exactly
+   * anyway).
+   */
   private static void keyword(Document d, String name, String value) {
     if (value.length() * 3 <= MAX_KEYWORD_BYTES
         || value.getBytes(StandardCharsets.UTF_8).length <= MAX_KEYWORD_BYTES) {
@@ -60,16 +63,22 @@ public final class FilterValues {
       case LONG -> d.add(new LongField(name, ((Number) v).longValue(), Field.Store.NO));
       case DOUBLE -> {
         // a float as the decimal it prints as, so that a filter's 0.1 equals a stored 0.1f
-        double x = v instanceof Float fl ? Double.parseDouble(Float.toString(fl))
-            : v instanceof Double db ? db
-            : v instanceof BigDecimal dec ? dec.doubleValue()
-            : Double.NaN;
+        double x =
+            v instanceof Float fl
+                ? Double.parseDouble(Float.toString(fl))
+                : v instanceof Double db
+                    ? db
+                    : v instanceof BigDecimal dec ? dec.doubleValue() : Double.NaN;
         if (!Double.isNaN(x)) {
           d.add(new DoubleField(name, x, Field.Store.NO));
         }
       }
-      case DATE -> d.add(new LongField(name, v instanceof LocalDate date ? date.toEpochDay() : ((Number) v).longValue(),
-          Field.Store.NO));
+      case DATE ->
+          d.add(
+              new LongField(
+                  name,
+                  v instanceof LocalDate date ? date.toEpochDay() : ((Number) v).longValue(),
+                  Field.Store.NO));
       case TIMESTAMP -> d.add(new LongField(name, micros(v), Field.Store.NO));
       default -> throw new AssertionError(f.type());
     }

@@ -36,31 +36,32 @@ import org.apache.lucene.util.Bits;
  *
  * <h2>On-disk layout</h2>
  *
- * A plain Lucene index (the default codec; the vector field's format is Lucene's HNSW format or, per
- * {@link io.lakeshelf.index.IndexOptions#quantization()}, its scalar-quantized HNSW format, both
- * found by name when read) in its own directory, with two kinds of documents:
+ * A plain Lucene index (the default codec; the vector field's format is Lucene's HNSW format or,
+ * per {@link io.lakeshelf.index.IndexOptions#quantization()}, its scalar-quantized HNSW format,
+ * both found by name when read) in its own directory, with two kinds of documents:
  *
  * <ul>
  *   <li><b>row</b>: one per live table row (with a non-null id). {@code id} (string, indexed and
  *       stored), {@code file} (the data file's path as the Delta log names it, indexed and stored),
- *       {@code row} (the row's index within that file: a long point, stored) and {@code vector}
- *       (an HNSW vector field, present when the row has a usable vector; for cosine the vector is
+ *       {@code row} (the row's index within that file: a long point, stored) and {@code vector} (an
+ *       HNSW vector field, present when the row has a usable vector; for cosine the vector is
  *       normalized and compared by dot product), {@code title} and {@code text} (analyzed, not
  *       stored: rows are joined back from the table) and {@code f.<name>} per filterable field
- *       (keyword, long or double, with doc values; see {@link io.lakeshelf.index.filter.FieldType}).
+ *       (keyword, long or double, with doc values; see {@link
+ *       io.lakeshelf.index.filter.FieldType}).
  *   <li><b>file</b>: one per indexed data file. {@code kind=file}, {@code marker} (the path,
  *       indexed and stored), {@code file} (the path, so that deleting a file's rows deletes its
- *       marker too), {@code dv} (stored: the key of the deletion vector applied, empty if none)
- *       and {@code noId} (numeric doc values, present when not zero: the file's live rows with a
- *       null id, which have no row document).
+ *       marker too), {@code dv} (stored: the key of the deletion vector applied, empty if none) and
+ *       {@code noId} (numeric doc values, present when not zero: the file's live rows with a null
+ *       id, which have no row document).
  * </ul>
  *
  * Ids are the id column's values as text ({@link io.lakeshelf.content.rows.JsonValues#text}): a
  * string as it is, an integer as its decimal digits. {@link #countSkipped} counts the row documents
  * without a vector plus the markers' {@code noId}: exact whatever statistics the log holds.
  *
- * Each Lucene commit carries the {@link io.lakeshelf.index.IndexManifest} in its user data, so the
- * table version an index reflects changes atomically with its content. A process killed at any
+ * <p>Each Lucene commit carries the {@link io.lakeshelf.index.IndexManifest} in its user data, so
+ * the table version an index reflects changes atomically with its content. A process killed at any
  * moment leaves the last commit intact; on open the index resumes from it and {@link
  * io.lakeshelf.index.VectorIndex#syncTo} catches up with the table. An index that is missing,
  * unreadable, of another format or built for another vector specification is discarded and rebuilt
@@ -99,7 +100,8 @@ public final class IndexSchema {
   }
 
   /** A row's document, without its texts and filter values; {@code vector} may be null. */
-  public static Document rowDocument(String id, String file, long row, float[] vector, Similarity similarity) {
+  public static Document rowDocument(
+      String id, String file, long row, float[] vector, Similarity similarity) {
     Document d = new Document();
     d.add(new StringField(F_ID, id, Field.Store.YES));
     d.add(new StringField(F_FILE, file, Field.Store.YES));

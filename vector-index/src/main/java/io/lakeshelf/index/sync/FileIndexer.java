@@ -33,7 +33,10 @@ final class FileIndexer {
   private final List<FilterField> filterFields;
 
   FileIndexer(
-      IndexWriter writer, VectorSpec spec, TableSnapshot snapshot, ContentColumns columns,
+      IndexWriter writer,
+      VectorSpec spec,
+      TableSnapshot snapshot,
+      ContentColumns columns,
       List<FilterField> filterFields) {
     this.writer = writer;
     this.spec = spec;
@@ -46,15 +49,16 @@ final class FileIndexer {
    * Indexes a new file's live rows and writes its marker.
    *
    * @param rowsAdded counts the row documents added, once the file is read
-   * @param rowsSkipped counts the live rows not searchable by vector: those without a usable
-   *     vector as they are read, those with a null id once the file is read
+   * @param rowsSkipped counts the live rows not searchable by vector: those without a usable vector
+   *     as they are read, those with a null id once the file is read
    */
   void index(LiveFile file, AtomicLong rowsAdded, AtomicLong rowsSkipped) throws IOException {
     List<RowColumns.ValueColumn> values = new ArrayList<>(filterFields.size());
     for (FilterField f : filterFields) {
       values.add(new RowColumns.ValueColumn(f.column(), f.metadataKey()));
     }
-    RowColumns read = new RowColumns(columns.id(), spec.column(), columns.title(), columns.text(), values);
+    RowColumns read =
+        new RowColumns(columns.id(), spec.column(), columns.title(), columns.text(), values);
     List<Document> docs = new ArrayList<>();
     long noIds = 0;
     try (FileRows rows = FileRows.open(snapshot, file, read)) {
@@ -107,9 +111,11 @@ final class FileIndexer {
       }
     }
     if (!masked.isEmpty()) {
-      writer.deleteDocuments(IndexSchema.rowsOf(file.path(), masked.stream().mapToLong(Long::longValue).toArray()));
+      writer.deleteDocuments(
+          IndexSchema.rowsOf(file.path(), masked.stream().mapToLong(Long::longValue).toArray()));
     }
-    writer.updateDocument(IndexSchema.markerTerm(file.path()), IndexSchema.marker(file.path(), dvKey(file), noIds));
+    writer.updateDocument(
+        IndexSchema.markerTerm(file.path()), IndexSchema.marker(file.path(), dvKey(file), noIds));
     return noIds;
   }
 

@@ -52,7 +52,9 @@ public final class IndexSync {
    */
   public record Outcome(SyncPlan plan, IndexManifest after, long rowsAdded, long rowsSkipped) {}
 
-  /** @param path the index's location, for messages */
+  /**
+   * @param path the index's location, for messages
+   */
   public IndexSync(IndexWriter writer, VectorSpec spec, IndexOptions options, Path path) {
     this.writer = writer;
     this.spec = spec;
@@ -67,12 +69,20 @@ public final class IndexSync {
    * @throws TableUnreadableException when the filterable fields do not resolve against the table
    */
   public Outcome apply(
-      IndexManifest before, Map<String, String> indexed, TableSnapshot snapshot, ContentColumns columns,
-      Executor executor, SyncProgress progress) throws IOException {
+      IndexManifest before,
+      Map<String, String> indexed,
+      TableSnapshot snapshot,
+      ContentColumns columns,
+      Executor executor,
+      SyncProgress progress)
+      throws IOException {
     List<FilterField> filterFields;
     try {
-      filterFields = List.copyOf(
-          FilterField.resolve(options.filterable(), TableColumns.of(snapshot), columns.metadata()).values());
+      filterFields =
+          List.copyOf(
+              FilterField.resolve(
+                      options.filterable(), TableColumns.of(snapshot), columns.metadata())
+                  .values());
     } catch (FilterException e) {
       throw new TableUnreadableException("cannot filter on the table: " + e.getMessage());
     }
@@ -81,7 +91,10 @@ public final class IndexSync {
     live.values().forEach(f -> liveKeys.put(f.path(), f.deletionVectorKey()));
     SyncPlan plan = SyncPlan.of(before, indexed, snapshot.tableId(), filterFields, liveKeys);
     if (plan.fieldsChanged()) {
-      log.warn("Filterable fields of {} changed type or column: rebuilding index {}", snapshot.location(), path);
+      log.warn(
+          "Filterable fields of {} changed type or column: rebuilding index {}",
+          snapshot.location(),
+          path);
     }
     if (plan.rebuild()) {
       log.warn(

@@ -3,17 +3,17 @@ package io.lakeshelf.index.sync;
 import io.lakeshelf.index.IndexManifest;
 import io.lakeshelf.index.filter.FilterField;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Collections;
 
 /**
  * What a sync does, computed from the index's state and the snapshot's live files alone: which
- * files to drop, which to read and index, which files' deletion vectors changed (their newly
- * masked rows are deleted), and whether to start from scratch. Pure: no I/O, no Lucene.
+ * files to drop, which to read and index, which files' deletion vectors changed (their newly masked
+ * rows are deleted), and whether to start from scratch. Pure: no I/O, no Lucene.
  *
  * <p>An index is rebuilt when the table was replaced (a new table id under the same location) or
  * when the filterable fields resolve to other types or columns than the index was built with. A
@@ -24,8 +24,8 @@ import java.util.Collections;
  * @param fieldsChanged the filterable fields changed since the index reflected a table version
  * @param removed indexed files no longer live
  * @param added live files the index does not hold, in log order
- * @param deletionVectorChanged indexed live files with another deletion vector than indexed, in
- *     log order
+ * @param deletionVectorChanged indexed live files with another deletion vector than indexed, in log
+ *     order
  * @param indexedAfter the files the index holds after the sync with their deletion vector keys
  *     (empty for none): every live file
  */
@@ -60,10 +60,14 @@ public record SyncPlan(
    *     none)
    */
   public static SyncPlan of(
-      IndexManifest before, Map<String, String> indexed, String tableId, List<FilterField> fields,
+      IndexManifest before,
+      Map<String, String> indexed,
+      String tableId,
+      List<FilterField> fields,
       Map<String, String> live) {
     boolean replaced = !before.tableId().isEmpty() && !before.tableId().equals(tableId);
-    boolean fieldsChanged = !before.tableVersion().isNone() && !fields.equals(before.filterFields());
+    boolean fieldsChanged =
+        !before.tableVersion().isNone() && !fields.equals(before.filterFields());
     Map<String, String> files = replaced || fieldsChanged ? Map.of() : indexed;
     List<String> removed = new ArrayList<>();
     for (String file : files.keySet()) {

@@ -10,9 +10,9 @@ import io.lakeshelf.content.architecture.PackageInfoRule;
 import org.junit.jupiter.api.Test;
 
 /**
- * The boundaries of vector-index, checked on its compiled main classes: a plain library (no
- * Spring, nothing of the service), which sees tables only through content-model's own types: no
- * Delta Kernel, Parquet or Hadoop type crosses into it.
+ * The boundaries of vector-index, checked on its compiled main classes: a plain library (no Spring,
+ * nothing of the service), which sees tables only through content-model's own types: no Delta
+ * Kernel, Parquet or Hadoop type crosses into it.
  */
 class VectorIndexArchitectureTest {
 

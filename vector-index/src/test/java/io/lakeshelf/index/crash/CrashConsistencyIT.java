@@ -59,8 +59,8 @@ import org.junit.jupiter.api.io.TempDir;
  * at their true locations.
  *
  * <p>Every wait on the child is bounded by {@link #WAIT}; the child is killed in a finally block
- * whatever happens. No assertion depends on how fast anything runs: the random delays only move
- * the moment of a kill. The tests' own timeouts are a backstop; a long soak ({@code
+ * whatever happens. No assertion depends on how fast anything runs: the random delays only move the
+ * moment of a kill. The tests' own timeouts are a backstop; a long soak ({@code
  * -Dlakeshelf.crash.extraRounds}) needs {@code -Djunit.jupiter.execution.timeout.mode=disabled}.
  */
 class CrashConsistencyIT {
@@ -87,8 +87,10 @@ class CrashConsistencyIT {
     Path data = dir.resolve("data");
     long firstVersion;
     List<String> written = new ArrayList<>();
-    try (Child child = Child.start(dir, "kill-before-commit", "kill-before-commit", data.toString())) {
-      firstVersion = Long.parseLong(child.expectLine("committed ").substring("committed ".length()));
+    try (Child child =
+        Child.start(dir, "kill-before-commit", "kill-before-commit", data.toString())) {
+      firstVersion =
+          Long.parseLong(child.expectLine("committed ").substring("committed ".length()));
       int status = child.awaitExit();
       assertThat(status).as("exit status of %s", child).isEqualTo(CrashingWriter.HALT_STATUS);
       for (String line : child.remainingLines()) {
@@ -120,7 +122,8 @@ class CrashConsistencyIT {
     assertThat(new ScanningRowFinder(table).find(rows.keySet(), snapshot.version()))
         .isEqualTo(locators(rows));
 
-    // The halted write did write its files: they are on disk, and the table does not reference them.
+    // The halted write did write its files: they are on disk, and the table does not reference
+    // them.
     Path tableDir = CrashingWriter.tableDir(data);
     Set<Path> live =
         snapshot.liveFiles().keySet().stream()
@@ -216,7 +219,8 @@ class CrashConsistencyIT {
         assertThat(reopenedAt).as(what).isLessThanOrEqualTo(tableVersion);
         SyncResult sync = sync(index, table);
         System.out.printf(
-            "%s: table at %s, index reopened at %s, sync %s%n", what, tableVersion, reopenedAt, sync);
+            "%s: table at %s, index reopened at %s, sync %s%n",
+            what, tableVersion, reopenedAt, sync);
         assertThat(sync.rebuilt()).as(what + ": the index was rebuilt, not resumed").isFalse();
         assertIndexMatchesTable(what, index, table, CrashingWriter.allIds(), random);
       }
@@ -274,7 +278,8 @@ class CrashConsistencyIT {
   }
 
   /** A live row as the table holds it: the parts these tests check. */
-  private record LiveRow(String id, String title, String text, float[] vector, RowLocator locator) {}
+  private record LiveRow(
+      String id, String title, String text, float[] vector, RowLocator locator) {}
 
   /**
    * Every live row of the snapshot, read with Delta Kernel (deletion vectors applied), failing on
@@ -349,7 +354,9 @@ class CrashConsistencyIT {
     return (p.isAbsolute() ? p : tableDir.resolve(p)).toAbsolutePath().normalize();
   }
 
-  /** A {@link CrashingWriter} in a child JVM, its stdout read line by line, its stderr in a file. */
+  /**
+   * A {@link CrashingWriter} in a child JVM, its stdout read line by line, its stderr in a file.
+   */
   private static final class Child implements AutoCloseable {
 
     private static final String EOF = new String("<end of output>");
@@ -447,7 +454,9 @@ class CrashConsistencyIT {
     private String stderrTail() {
       try {
         String all = Files.readString(stderr, StandardCharsets.UTF_8);
-        return "\n--- stderr of " + name + " (tail) ---\n"
+        return "\n--- stderr of "
+            + name
+            + " (tail) ---\n"
             + all.substring(Math.max(0, all.length() - 6000));
       } catch (IOException e) {
         return "\n(no stderr: " + e + ")";

@@ -19,19 +19,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The body of a child JVM that {@link CrashConsistencyIT} kills. It writes to a real table with
- * a real index beside it, the way the service does (upsert with the index as row finder, then
- * sync), and reports on stdout what a parent needs to know:
+ * The body of a child JVM that {@link CrashConsistencyIT} kills. It writes to a real table with a
+ * real index beside it, the way the service does (upsert with the index as row finder, then sync),
+ * and reports on stdout what a parent needs to know:
  *
  * <ul>
  *   <li>{@code kill-before-commit <dataDir>}: commits {@link #firstBatch()}, prints {@code
  *       committed <version>}, then writes {@link #secondBatch()} and, once its data files are
  *       written and before its Delta commit, prints {@code written <path>} for each of them and
  *       halts the JVM with {@link #HALT_STATUS} (no shutdown hooks, no finally blocks, no flush).
- *   <li>{@code ingest-forever <dataDir> <seed>}: upserts batches of {@value #BATCH} documents
- *       over a cyclic id space of {@value #ID_SPACE} ids (so that most batches replace rows of
- *       earlier ones), with a delete of a few ids every few batches; after each commit it syncs
- *       the index and prints {@code committed <version>}. It never stops on its own.
+ *   <li>{@code ingest-forever <dataDir> <seed>}: upserts batches of {@value #BATCH} documents over
+ *       a cyclic id space of {@value #ID_SPACE} ids (so that most batches replace rows of earlier
+ *       ones), with a delete of a few ids every few batches; after each commit it syncs the index
+ *       and prints {@code committed <version>}. It never stops on its own.
  * </ul>
  *
  * Every line is flushed as soon as it is printed, so a line the parent read was true when printed.
@@ -87,7 +87,9 @@ public final class CrashingWriter {
   /** Opens (creating if need be) the managed table of a data directory, as the child does. */
   public static ContentTable openTable(Path dataDir) {
     return ContentTable.createManaged(
-        io.lakeshelf.content.storage.TableEngines.local(), tableDir(dataDir).toString(), List.of(SPEC));
+        io.lakeshelf.content.storage.TableEngines.local(),
+        tableDir(dataDir).toString(),
+        List.of(SPEC));
   }
 
   /** The 50 documents {@code k0..k49} that the first, committed batch writes. */

@@ -53,8 +53,10 @@ public final class CorpusEmbeddings {
     float[][] vectors = Arrays.copyOf(cached, n);
     List<String> missing = passages.subList(cached.length, n).stream().map(Passage::text).toList();
     int cores = Runtime.getRuntime().availableProcessors();
-    try (EmbeddingService service = new EmbeddingService(
-        SharedModel.get(), new EmbeddingOptions(16, cores, 2 * cores, Duration.ofMinutes(10)))) {
+    try (EmbeddingService service =
+        new EmbeddingService(
+            SharedModel.get(),
+            new EmbeddingOptions(16, cores, 2 * cores, Duration.ofMinutes(10)))) {
       float[][] fresh = service.embedAll(missing);
       EMBEDDED.addAndGet(fresh.length);
       System.arraycopy(fresh, 0, vectors, cached.length, fresh.length);
@@ -62,8 +64,13 @@ public final class CorpusEmbeddings {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while embedding the corpus", e);
     }
-    System.out.printf(Locale.ROOT, "embedded %,d corpus passages in %.1f s (%d threads); cached in %s%n",
-        missing.size(), (System.nanoTime() - start) / 1e9, cores, file);
+    System.out.printf(
+        Locale.ROOT,
+        "embedded %,d corpus passages in %.1f s (%d threads); cached in %s%n",
+        missing.size(),
+        (System.nanoTime() - start) / 1e9,
+        cores,
+        file);
     write(file, vectors);
     return vectors;
   }
@@ -81,15 +88,18 @@ public final class CorpusEmbeddings {
       return new float[0][];
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer buf =
+          ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
       byte[] magic = new byte[MAGIC.length];
       buf.get(magic);
       byte[] key = new byte[buf.getInt()];
       buf.get(key);
       int dims = buf.getInt();
       int count = buf.getInt();
-      if (!Arrays.equals(magic, MAGIC) || !KEY.equals(new String(key, StandardCharsets.UTF_8))
-          || dims != MiniLmEmbedder.DIMENSIONS || buf.remaining() != (long) count * dims * Float.BYTES) {
+      if (!Arrays.equals(magic, MAGIC)
+          || !KEY.equals(new String(key, StandardCharsets.UTF_8))
+          || dims != MiniLmEmbedder.DIMENSIONS
+          || buf.remaining() != (long) count * dims * Float.BYTES) {
         return new float[0][];
       }
       float[][] vectors = new float[Math.min(n, count)][dims];
@@ -106,14 +116,18 @@ public final class CorpusEmbeddings {
   private static void write(Path file, float[][] vectors) {
     byte[] key = KEY.getBytes(StandardCharsets.UTF_8);
     int dims = MiniLmEmbedder.DIMENSIONS;
-    ByteBuffer header = ByteBuffer.allocate(MAGIC.length + 12 + key.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer header =
+        ByteBuffer.allocate(MAGIC.length + 12 + key.length).order(ByteOrder.LITTLE_ENDIAN);
     header.put(MAGIC).putInt(key.length).put(key).putInt(dims).putInt(vectors.length).flip();
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+      Path tmp =
+          Files.createTempFile(
+              file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.write(header);
-        ByteBuffer body = ByteBuffer.allocate(dims * Float.BYTES * 1024).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer body =
+            ByteBuffer.allocate(dims * Float.BYTES * 1024).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] v : vectors) {
           if (body.remaining() < dims * Float.BYTES) {
             ch.write(body.flip());

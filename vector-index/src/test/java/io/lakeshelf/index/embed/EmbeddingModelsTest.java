@@ -33,10 +33,12 @@ class EmbeddingModelsTest {
     AtomicInteger loads = new AtomicInteger();
     ExecutorService callers = Executors.newFixedThreadPool(6);
     try (EmbeddingModels models = new EmbeddingModels()) {
-      models.register("all-minilm-l6-v2", () -> {
-        loads.incrementAndGet();
-        return MiniLmEmbedder.load();
-      });
+      models.register(
+          "all-minilm-l6-v2",
+          () -> {
+            loads.incrementAndGet();
+            return MiniLmEmbedder.load();
+          });
       List<Future<TextEmbedder>> got = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         got.add(callers.submit(() -> models.get("all-minilm-l6-v2")));
@@ -87,12 +89,14 @@ class EmbeddingModelsTest {
   void aFailedLoadIsTriedAgainByTheNextCaller() {
     AtomicInteger attempts = new AtomicInteger();
     try (EmbeddingModels models = new EmbeddingModels()) {
-      models.register("flaky", () -> {
-        if (attempts.incrementAndGet() == 1) {
-          throw new IllegalStateException("disk not mounted yet");
-        }
-        return new PrefixOfBundled("flaky");
-      });
+      models.register(
+          "flaky",
+          () -> {
+            if (attempts.incrementAndGet() == 1) {
+              throw new IllegalStateException("disk not mounted yet");
+            }
+            return new PrefixOfBundled("flaky");
+          });
       assertThatThrownBy(() -> models.get("flaky"))
           .isInstanceOf(EmbeddingException.class)
           .hasMessageContaining("disk not mounted yet");
@@ -106,8 +110,10 @@ class EmbeddingModelsTest {
     EmbeddingModels models = EmbeddingModels.withBuiltIns();
     TextEmbedder model = models.get("all-minilm-l6-v2");
     models.close();
-    assertThatThrownBy(() -> model.embed(List.of("after close"))).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> models.get("all-minilm-l6-v2")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> model.embed(List.of("after close")))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> models.get("all-minilm-l6-v2"))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   /** Another model for the registry: the bundled one's first 64 dimensions, under another name. */

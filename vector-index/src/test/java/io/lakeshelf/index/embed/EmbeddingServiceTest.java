@@ -44,7 +44,8 @@ class EmbeddingServiceTest {
   @Test
   void embedAllGivesEachTextItsVectorInOrder() throws Exception {
     List<String> texts = texts("order", 23);
-    try (EmbeddingService service = new EmbeddingService(model, new EmbeddingOptions(4, 2, 2, Duration.ofSeconds(30)))) {
+    try (EmbeddingService service =
+        new EmbeddingService(model, new EmbeddingOptions(4, 2, 2, Duration.ofSeconds(30)))) {
       float[][] vectors = service.embedAll(texts);
       assertSameVectors(vectors, model.embed(texts));
       assertThat(service.embed(texts.get(5))).containsExactly(vectors[5]);
@@ -57,7 +58,8 @@ class EmbeddingServiceTest {
   void concurrentCallersGetTheSameVectorsAsSequentialOnes() throws Exception {
     GatedEmbedder gated = new GatedEmbedder(model);
     gated.openForGood();
-    try (EmbeddingService service = new EmbeddingService(gated, new EmbeddingOptions(3, 2, 1, Duration.ofMinutes(1)))) {
+    try (EmbeddingService service =
+        new EmbeddingService(gated, new EmbeddingOptions(3, 2, 1, Duration.ofMinutes(1)))) {
       List<List<String>> inputs = new ArrayList<>();
       List<Future<float[][]>> results = new ArrayList<>();
       for (int c = 0; c < 8; c++) {
@@ -78,7 +80,8 @@ class EmbeddingServiceTest {
   void aCallerFindingThePoolFullWaitsForRoomAndIsRejectedWhenNoneComes() throws Exception {
     GatedEmbedder gated = new GatedEmbedder(model);
     // One thread and one queued batch: two batches of all callers in flight at most.
-    try (EmbeddingService service = new EmbeddingService(gated, new EmbeddingOptions(1, 1, 1, Duration.ofMillis(200)))) {
+    try (EmbeddingService service =
+        new EmbeddingService(gated, new EmbeddingOptions(1, 1, 1, Duration.ofMillis(200)))) {
       Future<float[]> running = callers.submit(() -> service.embed("the running one"));
       gated.awaitWaiting(1);
       Future<float[]> queued = callers.submit(() -> service.embed("the queued one"));
@@ -90,8 +93,10 @@ class EmbeddingServiceTest {
       assertThat(service.batchesInFlight()).isEqualTo(2);
 
       gated.openForGood();
-      assertThat(dot(running.get(), model.embed(List.of("the running one"))[0])).isGreaterThan(0.9999);
-      assertThat(dot(queued.get(), model.embed(List.of("the queued one"))[0])).isGreaterThan(0.9999);
+      assertThat(dot(running.get(), model.embed(List.of("the running one"))[0]))
+          .isGreaterThan(0.9999);
+      assertThat(dot(queued.get(), model.embed(List.of("the queued one"))[0]))
+          .isGreaterThan(0.9999);
       // Room again: the next caller gets through.
       assertThat(service.embed("after the rush")).hasSize(384);
       assertThat(service.batchesInFlight()).isZero();
@@ -103,7 +108,8 @@ class EmbeddingServiceTest {
     GatedEmbedder gated = new GatedEmbedder(model);
     gated.openForGood();
     // 40 batches through room for 3 at a time: the caller waits for its own batches to finish.
-    try (EmbeddingService service = new EmbeddingService(gated, new EmbeddingOptions(1, 1, 2, Duration.ofSeconds(30)))) {
+    try (EmbeddingService service =
+        new EmbeddingService(gated, new EmbeddingOptions(1, 1, 2, Duration.ofSeconds(30)))) {
       List<String> texts = texts("large", 40);
       assertSameVectors(service.embedAll(texts), model.embed(texts));
       assertThat(gated.calls()).isEqualTo(40);
@@ -114,18 +120,21 @@ class EmbeddingServiceTest {
   void closingFailsQueuedCallsLetsRunningOnesFinishAndRefusesNewOnes() throws Exception {
     Set<Thread> threadsBefore = poolThreads();
     GatedEmbedder gated = new GatedEmbedder(model);
-    EmbeddingService service = new EmbeddingService(gated, new EmbeddingOptions(1, 1, 1, Duration.ofSeconds(30)));
+    EmbeddingService service =
+        new EmbeddingService(gated, new EmbeddingOptions(1, 1, 1, Duration.ofSeconds(30)));
     Future<float[]> running = callers.submit(() -> service.embed("running at close"));
     gated.awaitWaiting(1);
     Future<float[]> queued = callers.submit(() -> service.embed("queued at close"));
     awaitInFlight(service, 2);
-    Future<float[]> waitingForRoom = callers.submit(() -> service.embed("waiting for room at close"));
+    Future<float[]> waitingForRoom =
+        callers.submit(() -> service.embed("waiting for room at close"));
 
     Future<?> closing = callers.submit(service::close);
     // The queued and the waiting caller are told at once, while the running batch still runs.
     assertThatThrownBy(queued::get).hasCauseInstanceOf(IllegalStateException.class);
     assertThatThrownBy(waitingForRoom::get).hasCauseInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> service.embed("after close")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> service.embed("after close"))
+        .isInstanceOf(IllegalStateException.class);
     assertThat(closing.isDone()).isFalse();
 
     gated.openForGood();
@@ -144,18 +153,33 @@ class EmbeddingServiceTest {
 
   @Test
   void aFailingModelFailsTheCallAndFreesTheRoom() throws Exception {
-    TextEmbedder failing = new TextEmbedder() {
-      @Override public String name() { return "failing"; }
-      @Override public int dimensions() { return 384; }
-      @Override public boolean normalized() { return true; }
-      @Override public float[][] embed(List<String> texts) {
-        if (texts.contains("bad")) {
-          throw new EmbeddingException("cannot embed 'bad'");
-        }
-        return model.embed(texts);
-      }
-    };
-    try (EmbeddingService service = new EmbeddingService(failing, new EmbeddingOptions(2, 1, 0, Duration.ofSeconds(30)))) {
+    TextEmbedder failing =
+        new TextEmbedder() {
+          @Override
+          public String name() {
+            return "failing";
+          }
+
+          @Override
+          public int dimensions() {
+            return 384;
+          }
+
+          @Override
+          public boolean normalized() {
+            return true;
+          }
+
+          @Override
+          public float[][] embed(List<String> texts) {
+            if (texts.contains("bad")) {
+              throw new EmbeddingException("cannot embed 'bad'");
+            }
+            return model.embed(texts);
+          }
+        };
+    try (EmbeddingService service =
+        new EmbeddingService(failing, new EmbeddingOptions(2, 1, 0, Duration.ofSeconds(30)))) {
       assertThatThrownBy(() -> service.embedAll(List.of("fine", "also fine", "bad", "fine again")))
           .isInstanceOf(EmbeddingException.class)
           .hasMessageContaining("cannot embed 'bad'");
@@ -168,13 +192,30 @@ class EmbeddingServiceTest {
 
   @Test
   void aModelReturningVectorsOfTheWrongLengthIsCaught() throws Exception {
-    TextEmbedder wrong = new TextEmbedder() {
-      @Override public String name() { return "wrong"; }
-      @Override public int dimensions() { return 768; }
-      @Override public boolean normalized() { return true; }
-      @Override public float[][] embed(List<String> texts) { return model.embed(texts); }
-    };
-    try (EmbeddingService service = new EmbeddingService(wrong, new EmbeddingOptions(2, 1, 0, Duration.ofSeconds(30)))) {
+    TextEmbedder wrong =
+        new TextEmbedder() {
+          @Override
+          public String name() {
+            return "wrong";
+          }
+
+          @Override
+          public int dimensions() {
+            return 768;
+          }
+
+          @Override
+          public boolean normalized() {
+            return true;
+          }
+
+          @Override
+          public float[][] embed(List<String> texts) {
+            return model.embed(texts);
+          }
+        };
+    try (EmbeddingService service =
+        new EmbeddingService(wrong, new EmbeddingOptions(2, 1, 0, Duration.ofSeconds(30)))) {
       assertThatThrownBy(() -> service.embed("x"))
           .isInstanceOf(EmbeddingException.class)
           .hasMessageContaining("384 dimensions, not 768");
@@ -183,14 +224,20 @@ class EmbeddingServiceTest {
 
   @Test
   void optionsCheckTheirArguments() {
-    assertThatThrownBy(() -> new EmbeddingOptions(0, 1, 0, Duration.ZERO)).hasMessageContaining("batchSize");
-    assertThatThrownBy(() -> new EmbeddingOptions(2000, 1, 0, Duration.ZERO)).hasMessageContaining("batchSize");
-    assertThatThrownBy(() -> new EmbeddingOptions(1, 0, 0, Duration.ZERO)).hasMessageContaining("threads");
-    assertThatThrownBy(() -> new EmbeddingOptions(1, 1, -1, Duration.ZERO)).hasMessageContaining("queueCapacity");
-    assertThatThrownBy(() -> new EmbeddingOptions(1, 1, 0, Duration.ofSeconds(-1))).hasMessageContaining("admissionTimeout");
+    assertThatThrownBy(() -> new EmbeddingOptions(0, 1, 0, Duration.ZERO))
+        .hasMessageContaining("batchSize");
+    assertThatThrownBy(() -> new EmbeddingOptions(2000, 1, 0, Duration.ZERO))
+        .hasMessageContaining("batchSize");
+    assertThatThrownBy(() -> new EmbeddingOptions(1, 0, 0, Duration.ZERO))
+        .hasMessageContaining("threads");
+    assertThatThrownBy(() -> new EmbeddingOptions(1, 1, -1, Duration.ZERO))
+        .hasMessageContaining("queueCapacity");
+    assertThatThrownBy(() -> new EmbeddingOptions(1, 1, 0, Duration.ofSeconds(-1)))
+        .hasMessageContaining("admissionTimeout");
     EmbeddingOptions defaults = EmbeddingOptions.defaults();
     assertThat(defaults.threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
-    assertThat(defaults.maxBatchesInFlight()).isEqualTo(defaults.threads() + defaults.queueCapacity());
+    assertThat(defaults.maxBatchesInFlight())
+        .isEqualTo(defaults.threads() + defaults.queueCapacity());
   }
 
   /** Waits until exactly {@code n} batches are in flight. */
@@ -198,7 +245,8 @@ class EmbeddingServiceTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (service.batchesInFlight() != n) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected " + n + " batches in flight, there are " + service.batchesInFlight());
+        throw new AssertionError(
+            "expected " + n + " batches in flight, there are " + service.batchesInFlight());
       }
       Thread.sleep(5);
     }

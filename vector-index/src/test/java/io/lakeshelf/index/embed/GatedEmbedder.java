@@ -51,7 +51,8 @@ final class GatedEmbedder implements TextEmbedder {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (waiting.get() < n) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected " + n + " calls at the gate, there are " + waiting.get());
+        throw new AssertionError(
+            "expected " + n + " calls at the gate, there are " + waiting.get());
       }
       Thread.sleep(5);
     }

@@ -14,12 +14,14 @@ class MiniLmEmbedderTest {
 
   private final MiniLmEmbedder model = SharedModel.get();
 
-  private static final List<String> TEXTS = List.of(
-      "The cat sat on the mat.",
-      "Chlorophyll absorbs light energy.",
-      "",
-      "Descale the Brewmaster XR-4471 every 300 cups, or sooner when the amber indicator blinks.",
-      "Berlin");
+  private static final List<String> TEXTS =
+      List.of(
+          "The cat sat on the mat.",
+          "Chlorophyll absorbs light energy.",
+          "",
+          "Descale the Brewmaster XR-4471 every 300 cups, or sooner when the amber indicator"
+              + " blinks.",
+          "Berlin");
 
   @Test
   void describesItself() {
@@ -55,14 +57,20 @@ class MiniLmEmbedderTest {
     // More than one run of the model, and texts of very different lengths padded together.
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < MiniLmEmbedder.MAX_BATCH + 6; i++) {
-      texts.add(i % 3 == 0 ? "short " + i : "a somewhat longer passage about topic number " + i
-          + ", with a few more words to pad it out to a different length than the others");
+      texts.add(
+          i % 3 == 0
+              ? "short " + i
+              : "a somewhat longer passage about topic number "
+                  + i
+                  + ", with a few more words to pad it out to a different length than the others");
     }
     float[][] batch = model.embed(texts);
     for (int i = 0; i < texts.size(); i++) {
       float[] single = model.embed(List.of(texts.get(i)))[0];
       for (int d = 0; d < single.length; d++) {
-        assertThat(batch[i][d]).as("text %d dimension %d", i, d).isCloseTo(single[d], within(1e-5f));
+        assertThat(batch[i][d])
+            .as("text %d dimension %d", i, d)
+            .isCloseTo(single[d], within(1e-5f));
       }
     }
   }
@@ -90,22 +98,26 @@ class MiniLmEmbedderTest {
     assertThat(dot(v[0], v[1])).isGreaterThan(0.9999);
     assertThat(dot(v[0], v[2])).isGreaterThan(0.9999);
     // Below the limit the end does matter.
-    float[][] shortOnes = model.embed(List.of(start + tailA.substring(0, 60), start + tailB.substring(0, 48)));
+    float[][] shortOnes =
+        model.embed(List.of(start + tailA.substring(0, 60), start + tailB.substring(0, 48)));
     assertThat(dot(shortOnes[0], shortOnes[1])).isLessThan(0.95);
   }
 
   @Test
   void similarMeaningsAreCloserThanUnrelatedOnes() {
-    float[][] v = model.embed(List.of(
-        "How do I reset my router to factory settings?",
-        "Restoring the network box to its defaults: hold the reset button for ten seconds.",
-        "The Black Death killed a third of Europe's population."));
+    float[][] v =
+        model.embed(
+            List.of(
+                "How do I reset my router to factory settings?",
+                "Restoring the network box to its defaults: hold the reset button for ten seconds.",
+                "The Black Death killed a third of Europe's population."));
     assertThat(dot(v[0], v[1])).isGreaterThan(dot(v[0], v[2]) + 0.2);
   }
 
   @Test
   void rejectsNullTexts() {
-    assertThatThrownBy(() -> model.embed(Arrays.asList("a", null))).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> model.embed(Arrays.asList("a", null)))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -114,6 +126,7 @@ class MiniLmEmbedderTest {
     assertThat(own.embed(List.of("still open"))).hasNumberOfRows(1);
     own.close();
     own.close(); // idempotent
-    assertThatThrownBy(() -> own.embed(List.of("closed"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> own.embed(List.of("closed")))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -12,15 +12,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The small question-answering corpus of the repository, {@code
- * src/e2e/resources/rag-corpus}: 44 short factual passages on many topics ({@code
- * passages.jsonl}) and 12 questions each answered by exactly one of them without sharing a content
- * word with it ({@code questions.jsonl}), so that keyword search cannot find the answers and
- * vector search must.
+ * The small question-answering corpus of the repository, {@code src/e2e/resources/rag-corpus}: 44
+ * short factual passages on many topics ({@code passages.jsonl}) and 12 questions each answered by
+ * exactly one of them without sharing a content word with it ({@code questions.jsonl}), so that
+ * keyword search cannot find the answers and vector search must.
  *
- * <p>It also holds the opposite case, {@link #PRODUCT_CODE}: searched for alone, the code's
- * passage is not the nearest by vector ({@link #PRODUCT_CODE_DECOY}, a list of look-alike codes,
- * is) while keyword search finds it at once.
+ * <p>It also holds the opposite case, {@link #PRODUCT_CODE}: searched for alone, the code's passage
+ * is not the nearest by vector ({@link #PRODUCT_CODE_DECOY}, a list of look-alike codes, is) while
+ * keyword search finds it at once.
  */
 public final class RagCorpus {
 
@@ -59,12 +58,16 @@ public final class RagCorpus {
         return candidate;
       }
     }
-    throw new IllegalStateException("no src/e2e/resources/rag-corpus above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "no src/e2e/resources/rag-corpus above " + Path.of("").toAbsolutePath());
   }
 
   public static List<Passage> passages() {
     return read("passages.jsonl").stream()
-        .map(j -> new Passage(j.path("id").asText(), j.path("title").asText(), j.path("text").asText()))
+        .map(
+            j ->
+                new Passage(
+                    j.path("id").asText(), j.path("title").asText(), j.path("text").asText()))
         .toList();
   }
 

@@ -95,9 +95,13 @@ class RagCorpusTest {
         .isEqualTo(RagCorpus.PRODUCT_CODE_PASSAGE);
   }
 
-  /** BM25 over the passages' text, terms of {@code query} OR-ed, as Lucene's standard analyzer splits them. */
+  /**
+   * BM25 over the passages' text, terms of {@code query} OR-ed, as Lucene's standard analyzer
+   * splits them.
+   */
   private static List<String> byKeyword(String query) throws Exception {
-    try (Directory dir = new ByteBuffersDirectory(); StandardAnalyzer analyzer = new StandardAnalyzer()) {
+    try (Directory dir = new ByteBuffersDirectory();
+        StandardAnalyzer analyzer = new StandardAnalyzer()) {
       try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(analyzer))) {
         for (Passage p : passages) {
           Document d = new Document();
@@ -109,7 +113,9 @@ class RagCorpusTest {
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
         BooleanQuery.Builder q = new BooleanQuery.Builder();
         try (var tokens = analyzer.tokenStream("text", query)) {
-          var term = tokens.addAttribute(org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
+          var term =
+              tokens.addAttribute(
+                  org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
           tokens.reset();
           while (tokens.incrementToken()) {
             q.add(new TermQuery(new Term("text", term.toString())), BooleanClause.Occur.SHOULD);
@@ -126,12 +132,15 @@ class RagCorpusTest {
     }
   }
 
-  private static final Set<String> STOP_WORDS = Set.of((
-      "a an the and or of to in on at by for from with into up down out off over under about after"
-      + " before how why what which who when where is are was were be been do does did have has had"
-      + " can could would should will may might it its this that these those i me my we our us you"
-      + " your he she they them their there here so as if than then not no only own same such just"
-      + " also both each few more most other some any all am").split(" "));
+  private static final Set<String> STOP_WORDS =
+      Set.of(
+          ("a an the and or of to in on at by for from with into up down out off over under about"
+               + " after before how why what which who when where is are was were be been do does"
+               + " did have has had can could would should will may might it its this that these"
+               + " those i me my we our us you your he she they them their there here so as if than"
+               + " then not no only own same such just also both each few more most other some any"
+               + " all am")
+              .split(" "));
 
   /** Lower-cased words less stop words, crudely stemmed (plural, -ed, -ing, -ly, -er, -y). */
   private static Set<String> contentStems(String text) {

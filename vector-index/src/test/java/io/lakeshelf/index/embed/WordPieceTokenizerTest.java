@@ -20,8 +20,10 @@ class WordPieceTokenizerTest {
 
   @BeforeAll
   static void load() throws Exception {
-    try (InputStream in = WordPieceTokenizerTest.class.getClassLoader()
-        .getResourceAsStream(MiniLmEmbedder.TOKENIZER_RESOURCE)) {
+    try (InputStream in =
+        WordPieceTokenizerTest.class
+            .getClassLoader()
+            .getResourceAsStream(MiniLmEmbedder.TOKENIZER_RESOURCE)) {
       tokenizer = WordPieceTokenizer.fromTokenizerJson(in);
     }
   }
@@ -34,9 +36,10 @@ class WordPieceTokenizerTest {
   void givesTheReferenceIdsForPunctuationCodesAndNumbers() {
     assertThat(ids("Hello, World!")).containsExactly(101, 7592, 1010, 2088, 999, 102);
     // the, x, ##r, -, 44, ##7, ##1, des, ##cal, ##er, costs, $, 12, ., 50, .
-    assertThat(ids("The XR-4471 descaler costs $12.50.")).containsExactly(
-        101, 1996, 1060, 2099, 1011, 4008, 2581, 2487, 4078, 9289, 2121, 5366, 1002, 2260, 1012,
-        2753, 1012, 102);
+    assertThat(ids("The XR-4471 descaler costs $12.50."))
+        .containsExactly(
+            101, 1996, 1060, 2099, 1011, 4008, 2581, 2487, 4078, 9289, 2121, 5366, 1002, 2260, 1012,
+            2753, 1012, 102);
   }
 
   @Test
@@ -74,18 +77,23 @@ class WordPieceTokenizerTest {
     assertThat(ids).hasSize(8);
     assertThat(ids[0]).isEqualTo(101);
     assertThat(ids[7]).isEqualTo(102);
-    assertThat(tokenizer.pieces(text, 6)).containsExactly("word", "word", "word", "word", "word", "word");
+    assertThat(tokenizer.pieces(text, 6))
+        .containsExactly("word", "word", "word", "word", "word", "word");
     // A multi-piece word cut by the limit keeps its first pieces.
     assertThat(tokenizer.pieces("descaler", 2)).containsExactly("des", "##cal");
   }
 
   @Test
   void refusesATokenizerOfAnotherKind() {
-    String json = """
+    String json =
+        """
         {"normalizer": {"type": "NFC"}, "pre_tokenizer": {"type": "Whitespace"},
-         "model": {"type": "BPE", "vocab": {}}}""";
-    assertThatThrownBy(() -> WordPieceTokenizer.fromTokenizerJson(
-            new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))))
+         "model": {"type": "BPE", "vocab": {}}}\
+        """;
+    assertThatThrownBy(
+            () ->
+                WordPieceTokenizer.fromTokenizerJson(
+                    new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("normalizer");
   }

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 class SyncPlanTest {
 
   private static final IndexManifest EMPTY =
-      IndexManifest.empty(new VectorSpec("v", "v_embedding", 3, Similarity.COSINE), IndexOptions.DEFAULT);
-  private static final List<FilterField> LANG = List.of(new FilterField("lang", "lang", null, FieldType.KEYWORD));
+      IndexManifest.empty(
+          new VectorSpec("v", "v_embedding", 3, Similarity.COSINE), IndexOptions.DEFAULT);
+  private static final List<FilterField> LANG =
+      List.of(new FilterField("lang", "lang", null, FieldType.KEYWORD));
   private static final IndexManifest AT_3 = EMPTY.at(TableVersion.of(3), "table-1", LANG);
 
   /** Live files in the given order: path, deletion vector key (null for none), path, key, ... */
@@ -38,7 +40,8 @@ class SyncPlanTest {
 
   @Test
   void aFirstSyncAddsEveryLiveFileInLogOrder() {
-    SyncPlan plan = SyncPlan.of(EMPTY, Map.of(), "table-1", LANG, live("c", null, "a", "dv1", "b", null));
+    SyncPlan plan =
+        SyncPlan.of(EMPTY, Map.of(), "table-1", LANG, live("c", null, "a", "dv1", "b", null));
     assertThat(plan.rebuild()).isFalse();
     assertThat(plan.added()).containsExactly("c", "a", "b");
     assertThat(plan.removed()).isEmpty();
@@ -48,8 +51,13 @@ class SyncPlanTest {
 
   @Test
   void filesNoLongerLiveAreRemovedAndNewOnesAdded() {
-    SyncPlan plan = SyncPlan.of(AT_3, indexed("a", "", "b", "", "c", "dv1"), "table-1", LANG,
-        live("b", null, "d", null, "e", "dv9"));
+    SyncPlan plan =
+        SyncPlan.of(
+            AT_3,
+            indexed("a", "", "b", "", "c", "dv1"),
+            "table-1",
+            LANG,
+            live("b", null, "d", null, "e", "dv9"));
     assertThat(plan.rebuild()).isFalse();
     assertThat(plan.removed()).containsExactlyInAnyOrder("a", "c");
     assertThat(plan.added()).containsExactly("d", "e");
@@ -59,8 +67,13 @@ class SyncPlanTest {
 
   @Test
   void aNewDeletionVectorOnAnIndexedFileIsAChangeNotAnAddition() {
-    SyncPlan plan = SyncPlan.of(AT_3, indexed("a", "", "b", "dv1", "c", "dv2"), "table-1", LANG,
-        live("a", "dv3", "b", "dv1", "c", "dv4"));
+    SyncPlan plan =
+        SyncPlan.of(
+            AT_3,
+            indexed("a", "", "b", "dv1", "c", "dv2"),
+            "table-1",
+            LANG,
+            live("a", "dv3", "b", "dv1", "c", "dv4"));
     assertThat(plan.deletionVectorChanged()).containsExactly("a", "c");
     assertThat(plan.added()).isEmpty();
     assertThat(plan.removed()).isEmpty();
@@ -80,7 +93,9 @@ class SyncPlanTest {
 
   @Test
   void unchangedFilesPlanNothing() {
-    SyncPlan plan = SyncPlan.of(AT_3, indexed("a", "", "b", "dv1"), "table-1", LANG, live("a", null, "b", "dv1"));
+    SyncPlan plan =
+        SyncPlan.of(
+            AT_3, indexed("a", "", "b", "dv1"), "table-1", LANG, live("a", null, "b", "dv1"));
     assertThat(plan.rebuild()).isFalse();
     assertThat(plan.added()).isEmpty();
     assertThat(plan.removed()).isEmpty();
@@ -89,7 +104,9 @@ class SyncPlanTest {
 
   @Test
   void aReplacedTableIsRebuiltFromEveryLiveFile() {
-    SyncPlan plan = SyncPlan.of(AT_3, indexed("a", "", "b", "dv1"), "table-2", LANG, live("a", null, "c", null));
+    SyncPlan plan =
+        SyncPlan.of(
+            AT_3, indexed("a", "", "b", "dv1"), "table-2", LANG, live("a", null, "c", null));
     assertThat(plan.replaced()).isTrue();
     assertThat(plan.fieldsChanged()).isFalse();
     assertThat(plan.rebuild()).isTrue();
