@@ -248,14 +248,7 @@ public final class VectorIndex implements Closeable {
       log.info(
           "Index {}: skipped {} rows with no {} vector", path, done.rowsSkipped(), spec.name());
     }
-    return new SyncResult(
-        before.tableVersion(),
-        after.tableVersion(),
-        done.plan().added().size(),
-        done.plan().removed().size(),
-        done.rowsAdded(),
-        done.rowsSkipped(),
-        done.plan().rebuild() || before.tableVersion().isNone());
+    return done.result(before);
   }
 
   /**

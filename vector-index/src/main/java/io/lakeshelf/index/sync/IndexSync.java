@@ -8,6 +8,7 @@ import io.lakeshelf.content.table.TableSnapshot;
 import io.lakeshelf.index.IndexManifest;
 import io.lakeshelf.index.IndexOptions;
 import io.lakeshelf.index.SyncProgress;
+import io.lakeshelf.index.SyncResult;
 import io.lakeshelf.index.TableUnreadableException;
 import io.lakeshelf.index.filter.FilterException;
 import io.lakeshelf.index.filter.FilterField;
@@ -50,7 +51,20 @@ public final class IndexSync {
    * @param rowsAdded row documents added
    * @param rowsSkipped live rows of the added files not searchable by vector
    */
-  public record Outcome(SyncPlan plan, IndexManifest after, long rowsAdded, long rowsSkipped) {}
+  public record Outcome(SyncPlan plan, IndexManifest after, long rowsAdded, long rowsSkipped) {
+
+    /** What the sync did, from the state {@code before} it. */
+    public SyncResult result(IndexManifest before) {
+      return new SyncResult(
+          before.tableVersion(),
+          after.tableVersion(),
+          plan.added().size(),
+          plan.removed().size(),
+          rowsAdded,
+          rowsSkipped,
+          plan.rebuild() || before.tableVersion().isNone());
+    }
+  }
 
   /**
    * @param path the index's location, for messages
