@@ -173,6 +173,12 @@ class ReindexIT {
         job = awaitJob(s, id, "running");
       } while (job.get("rowsDone").asLong() == 0);
     }
+    // A graceful stop stops the job before the service closes: once stopped, nothing of the
+    // reindex is left under the data directory and the job is recorded as failed.
+    assertThat(generations(dataDir)).containsExactly("g0");
+    assertThat(Files.readString(dataDir.resolve("jobs").resolve(id + ".json")))
+        .contains("\"failed\"")
+        .contains("stopped");
     try (RunningService s = RunningService.start(dataDir)) {
       JsonNode job = s.get("/v1/admin/jobs/" + id).json();
       assertThat(job.get("state").asString()).isEqualTo("failed");

@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -35,11 +36,19 @@ import tools.jackson.databind.json.JsonMapper;
  * Reindex jobs: each rebuilds a collection's indexes from its table beside the serving ones, which
  * keep serving until the new ones are complete; then the switch is atomic. One job per collection
  * at a time. A job reports rows done of rows total while it runs, can be cancelled, and a job a
- * restart interrupts is marked failed on the next start (its half-built index is discarded).
+ * restart interrupts is marked failed on the next start (its half-built index is discarded). On a
+ * graceful stop ({@link #close}) a running job is stopped, its half-built index deleted and the job
+ * marked failed the same way, before the service closes its collections: nothing writes under the
+ * data directory once the service has stopped.
  */
-public final class ReindexJobs {
+public final class ReindexJobs implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ReindexJobs.class);
+  private static final String STOPPED =
+      "the service stopped while the job ran; the previous index kept serving";
+
+  /** How long a stop waits for a running job to end and remove what it wrote. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
   private final CollectionRegistry registry;
   private final Path dir;
@@ -48,6 +57,7 @@ public final class ReindexJobs {
   private final double rowsPerSecond;
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
+  private volatile boolean stopping;
 
   /**
    * @param rowsPerSecond the most rows a job reads per second, to bound its load; 0 for no limit
@@ -83,7 +93,7 @@ public final class ReindexJobs {
                     job.rowsTotal(),
                     job.tableVersion(),
                     Instant.now(),
-                    "the service stopped while the job ran; the previous index kept serving");
+                    STOPPED);
             save(job);
             log.warn(
                 "Reindex job {} of collection {} was interrupted by a restart: marked failed",
@@ -251,7 +261,7 @@ public final class ReindexJobs {
             c.table().columns(),
             c.buildExecutor(),
             (files, filesTotal, rows) -> {
-              if (cancelled.containsKey(id)) {
+              if (cancelled.containsKey(id) || stopping) {
                 throw new CancellationException("cancelled");
               }
               done.set(offset + rows);
@@ -296,6 +306,18 @@ public final class ReindexJobs {
           c.indexedVersion());
     } catch (CancellationException e) {
       Job j = jobs.get(id);
+      if (stopping && !cancelled.containsKey(id)) {
+        update(
+            j.with(
+                JobState.FAILED,
+                done.get(),
+                j.rowsTotal(),
+                j.tableVersion(),
+                Instant.now(),
+                STOPPED));
+        log.info("Reindex job {} of {} stopped with the service; marked failed", id, c.name());
+        return;
+      }
       update(
           j.with(
               JobState.CANCELLED,
@@ -307,13 +329,31 @@ public final class ReindexJobs {
       log.info("Reindex job {} of {} cancelled; the previous index keeps serving", id, c.name());
     } catch (Exception e) {
       Job j = jobs.get(id);
-      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      // a stop interrupts the job wherever it is, which may surface as any failure
+      String reason = stopping ? STOPPED : e.getMessage() == null ? e.toString() : e.getMessage();
       update(
           j.with(
               JobState.FAILED, done.get(), j.rowsTotal(), j.tableVersion(), Instant.now(), reason));
       log.error("Reindex job {} of {} failed; the previous index keeps serving", id, c.name(), e);
     } finally {
       cancelled.remove(id);
+    }
+  }
+
+  /**
+   * Stops the running job (its half-built index is deleted, the job marked failed) and waits up to
+   * {@link #STOP_WAIT} for it to end; queued jobs do not start.
+   */
+  @Override
+  public void close() {
+    stopping = true;
+    runner.shutdownNow();
+    try {
+      if (!runner.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("A reindex job did not stop within {}; the next start marks it failed", STOP_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
