@@ -354,7 +354,7 @@ public final class VectorIndex implements Closeable {
               spec,
               options.quantization(),
               queryAnalyzer,
-              generation.manifest().filterFieldsByName());
+              generation.manifest());
     }
 
     public TableVersion version() {

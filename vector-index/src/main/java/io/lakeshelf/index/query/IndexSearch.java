@@ -2,13 +2,13 @@ package io.lakeshelf.index.query;
 
 import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.index.IndexManifest;
 import io.lakeshelf.index.IndexQuery;
 import io.lakeshelf.index.Quantization;
 import io.lakeshelf.index.SearchHit;
 import io.lakeshelf.index.SearchMode;
 import io.lakeshelf.index.filter.Filter;
 import io.lakeshelf.index.filter.FilterCompiler;
-import io.lakeshelf.index.filter.FilterField;
 import io.lakeshelf.index.schema.IndexSchema;
 import java.io.IOException;
 import java.util.Collection;
@@ -30,19 +30,19 @@ public final class IndexSearch {
   private final VectorSpec spec;
   private final Quantization quantization;
   private final Analyzer queryAnalyzer;
-  private final Map<String, FilterField> filterFields;
+  private final IndexManifest manifest;
 
   public IndexSearch(
       IndexSearcher searcher,
       VectorSpec spec,
       Quantization quantization,
       Analyzer queryAnalyzer,
-      Map<String, FilterField> filterFields) {
+      IndexManifest manifest) {
     this.searcher = searcher;
     this.spec = spec;
     this.quantization = quantization;
     this.queryAnalyzer = queryAnalyzer;
-    this.filterFields = Map.copyOf(filterFields);
+    this.manifest = manifest;
   }
 
   /** A search of any mode, with an optional filter, best first. */
@@ -86,6 +86,7 @@ public final class IndexSearch {
   }
 
   private Query compile(Filter filter, int maxDepth) {
-    return new FilterCompiler(filterFields, IndexSchema.ALL_ROWS).compile(filter, maxDepth);
+    return new FilterCompiler(manifest.filterFieldsByName(), IndexSchema.ALL_ROWS)
+        .compile(filter, maxDepth);
   }
 }
