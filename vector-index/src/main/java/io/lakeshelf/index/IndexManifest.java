@@ -41,7 +41,10 @@ public record IndexManifest(
     IndexOptions options,
     List<FilterField> filterFields) {
 
-  /** The layout version; an index of another format is rebuilt. */
+  /**
+   * The layout version; an index of another format is rebuilt. 3: metadata indexed by value type
+   * under {@code m.*} (2 held declared metadata keys as keywords).
+   */
   public static final int FORMAT = 3;
 
   private static final String K_FORMAT = "lakeshelf.format";

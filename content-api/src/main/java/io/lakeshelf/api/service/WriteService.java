@@ -104,15 +104,27 @@ public class WriteService {
     return written;
   }
 
-  /** Deletes, in one commit, the documents of {@code ids}, or those {@code filter} matches. */
-  public Written deleteMany(String name, List<String> ids, JsonNode filter, boolean refresh)
+  /**
+   * Deletes, in one commit, the documents of {@code ids}, those {@code filter} matches, or with
+   * {@code all} every document.
+   */
+  public Written deleteMany(
+      String name, List<String> ids, JsonNode filter, Boolean all, boolean refresh)
       throws IOException, InterruptedException {
     ServedCollection c = writable(name);
-    if (ids == null && filter == null) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST, "send 'ids' (a list of ids) or 'filter'");
+    int given = (ids == null ? 0 : 1) + (filter == null ? 0 : 1) + (all == null ? 0 : 1);
+    if (given != 1) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "send one of 'ids' (a list of ids), 'filter' or 'all' (true)"
+              + (given > 1 ? ", not several" : ""));
     }
-    if (filter != null && ids != null) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST, "send 'ids' or 'filter', not both");
+    if (all != null) {
+      if (!all) {
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST, "'all' must be true (or left out for 'ids' or 'filter')");
+      }
+      return commit(c, () -> c.table().deleteAll(), refresh, false);
     }
     if (filter != null) {
       return deleteMatching(c, filter, refresh);

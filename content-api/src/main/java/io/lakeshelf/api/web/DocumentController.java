@@ -102,7 +102,9 @@ public class DocumentController {
     return new WriteResponses.Deleted(w.tableVersion(), w.rows(), w.searchable());
   }
 
-  @Operation(operationId = "deleteDocuments", summary = "Delete documents by ids in one commit")
+  @Operation(
+      operationId = "deleteDocuments",
+      summary = "Delete documents by ids, by filter or all of them, in one commit")
   @PostMapping("/delete")
   public WriteResponses.Deleted deleteMany(
       @PathVariable String name,
@@ -114,6 +116,7 @@ public class DocumentController {
             name,
             request == null ? null : request.ids(),
             request == null ? null : request.filter(),
+            request == null ? null : request.all(),
             refresh);
     return new WriteResponses.Deleted(w.tableVersion(), w.rows(), w.searchable());
   }

@@ -205,6 +205,56 @@ public final class ContentTable {
   }
 
   /**
+   * Deletes every row, in one commit that removes every live data file (like {@code TRUNCATE}: no
+   * file is rewritten). A write that commits in between is not undone: after a lost race the delete
+   * reads the winner's version and removes what is live then.
+   *
+   * @return the commit, with the live rows it deleted; not committed when the table had none
+   */
+  public CommitResult deleteAll() throws IOException {
+    RuntimeException last = null;
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      TableSnapshot snapshot = latest();
+      if (snapshot.liveFiles().isEmpty()) {
+        return new CommitResult(snapshot.version(), 0, false);
+      }
+      List<Row> actions = new ArrayList<>();
+      long rows = 0;
+      long removedAt = System.currentTimeMillis();
+      for (LiveFile file : snapshot.liveFiles().values()) {
+        actions.add(KernelInternals.removeAction(file.scanFileRow(), true, removedAt));
+        rows += Math.max(0, file.numRecords() - file.deletedRows());
+      }
+      try {
+        Transaction txn = transaction(snapshot);
+        listener.beforeCommit(snapshot.version(), List.of());
+        TransactionCommitResult result =
+            txn.commit(
+                engine,
+                CloseableIterable.inMemoryIterable(KernelInternals.iterator(actions.iterator())));
+        runPostCommitHooks(result);
+        return new CommitResult(
+            TableVersion.of(result.getVersion()), (int) Math.min(Integer.MAX_VALUE, rows), true);
+      } catch (ConcurrentWriteException | MaxCommitRetryLimitReachedException e) {
+        if (!CommitFailures.lostRace(e)) {
+          throw CommitFailures.failure(e);
+        }
+        last = e;
+        log.info(
+            "Delete of every row of {} lost a race on version {} (attempt {} of {})",
+            location,
+            snapshot.version(),
+            attempt,
+            MAX_ATTEMPTS);
+        CommitFailures.backOff(attempt);
+      }
+    }
+    throw new WriteConflictException(
+        "gave up deleting every row of " + location + " after " + MAX_ATTEMPTS + " conflicts",
+        last);
+  }
+
+  /**
    * Writes with the id lookup redone after every lost race. Kernel is told not to retry a commit by
    * itself: its conflict check sees only the files a transaction removes, so two writers inserting
    * the same new id would both win. Here a write that loses a race reads the winner's version,

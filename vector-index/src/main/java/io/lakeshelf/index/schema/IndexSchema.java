@@ -46,9 +46,12 @@ import org.apache.lucene.util.Bits;
  *       {@code row} (the row's index within that file: a long point, stored) and {@code vector} (an
  *       HNSW vector field, present when the row has a usable vector; for cosine the vector is
  *       normalized and compared by dot product), {@code title} and {@code text} (analyzed, not
- *       stored: rows are joined back from the table) and {@code f.<name>} per filterable field
- *       (keyword, long or double, with doc values; see {@link
- *       io.lakeshelf.index.filter.FieldType}).
+ *       stored: rows are joined back from the table), {@code f.<name>} per filterable column
+ *       (keyword, long or double, with doc values; see {@link io.lakeshelf.index.filter.FieldType})
+ *       and the row's metadata by the JSON type of each value: {@code m.keys} (every key, for
+ *       {@code exists}), {@code m.s.<key>} (strings), {@code m.b.<key>} (booleans), {@code
+ *       m.l.<key>} (integers, long points) and {@code m.d.<key>} (floating-point numbers, double
+ *       points); see {@link FilterValues#addMetadata}.
  *   <li><b>file</b>: one per indexed data file. {@code kind=file}, {@code marker} (the path,
  *       indexed and stored), {@code file} (the path, so that deleting a file's rows deletes its
  *       marker too), {@code dv} (stored: the key of the deletion vector applied, empty if none) and
