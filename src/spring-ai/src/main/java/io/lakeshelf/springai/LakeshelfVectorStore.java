@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.document.DocumentMetadata;
 import org.springframework.ai.embedding.EmbeddingModel;
@@ -81,6 +83,7 @@ public class LakeshelfVectorStore extends AbstractObservationVectorStore
   public static final String PROVIDER = "lakeshelf";
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final Log log = LogFactory.getLog(LakeshelfVectorStore.class);
 
   private final LakeshelfApiClient client;
   private final String collectionName;
@@ -131,7 +134,19 @@ public class LakeshelfVectorStore extends AbstractObservationVectorStore
       for (int i = from; i < to; i++) {
         batch.add(toJson(documents.get(i), embeddings.get(i)));
       }
-      client.upsert(collectionName, batch);
+      JsonNode answer = client.upsert(collectionName, batch);
+      if (answer.path("searchable").isBoolean() && !answer.path("searchable").booleanValue()) {
+        // Committed (the answer is 200), but the index could not take it at once (a full disk,
+        // say): the collection's sync indexes it later. Searches may miss it until then.
+        log.warn(
+            "Lakeshelf committed "
+                + batch.size()
+                + " documents to '"
+                + collectionName
+                + "' at table version "
+                + answer.path("tableVersion").asString("?")
+                + " but they are not searchable yet; the index will catch up");
+      }
     }
   }
 

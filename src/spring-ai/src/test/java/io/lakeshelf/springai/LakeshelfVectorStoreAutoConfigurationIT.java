@@ -22,6 +22,7 @@ import org.springframework.ai.embedding.TokenCountBatchingStrategy;
 import org.springframework.ai.vectorstore.SearchRequest;
 import org.springframework.ai.vectorstore.VectorStore;
 import org.springframework.ai.vectorstore.observation.DefaultVectorStoreObservationConvention;
+import org.springframework.ai.vectorstore.observation.VectorStoreObservationConvention;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -220,6 +221,36 @@ class LakeshelfVectorStoreAutoConfigurationIT {
     BatchingStrategy batchingStrategy() {
       return BATCHING;
     }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnConvention {
+    @Bean
+    VectorStoreObservationConvention convention() {
+      return new DefaultVectorStoreObservationConvention("lakeshelf.test.operation");
+    }
+  }
+
+  @Test
+  void anObservationConventionBeanIsUsed() {
+    runner
+        .withUserConfiguration(EmbeddingAndObservations.class, OwnConvention.class)
+        .withPropertyValues(
+            url(),
+            "spring.ai.vectorstore.lakeshelf.api-key=" + KEY,
+            "spring.ai.vectorstore.lakeshelf.collection-name=conventions",
+            "spring.ai.vectorstore.lakeshelf.initialize-schema=true")
+        .run(
+            context -> {
+              context
+                  .getBean(VectorStore.class)
+                  .similaritySearch(SearchRequest.builder().query("anything").build());
+              TestObservationRegistryAssert.assertThat(
+                      context.getBean(TestObservationRegistry.class))
+                  .hasObservationWithNameEqualTo("lakeshelf.test.operation")
+                  .that()
+                  .hasContextualNameEqualTo("lakeshelf query");
+            });
   }
 
   @Test
