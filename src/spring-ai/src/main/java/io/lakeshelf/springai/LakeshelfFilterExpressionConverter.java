@@ -49,6 +49,12 @@ import tools.jackson.databind.node.ObjectNode;
  *       <td>{@code {"and":[..]}}, {@code {"or":[..]}}, {@code {"not":..}}</td><td>by its parts</td></tr>
  * </table>
  *
+ * <p>A range on a boolean ({@code draft > false}) becomes the booleans it admits ({@code
+ * {"field":..,"in":[true]}}), {@code false} ordered before {@code true} as in {@code
+ * SimpleVectorStore}: Lakeshelf itself refuses ranges on booleans. Strings order by their UTF-8
+ * bytes in Lakeshelf and by UTF-16 units in Java, which differ only between characters beyond
+ * U+FFFF and those from U+E000 to U+FFFF.
+ *
  * <p>Chains of one operator ({@code a && b && c}) become one {@code and} list, so that they do not
  * nest deeper than the server's filter depth limit. {@code in} and {@code nin} with an empty list
  * match nothing and everything, as in {@code SimpleVectorStore}. Where the types of a document's
@@ -105,10 +111,10 @@ public final class LakeshelfFilterExpressionConverter implements FilterExpressio
       case NOT -> not(operand(e.left()));
       case EQ -> comparison(e, "eq");
       case NE -> not(comparison(e, "eq"));
-      case GT -> comparison(e, "gt");
-      case GTE -> comparison(e, "gte");
-      case LT -> orMissing(e, comparison(e, "lt"));
-      case LTE -> orMissing(e, comparison(e, "lte"));
+      case GT -> range(e, "gt");
+      case GTE -> range(e, "gte");
+      case LT -> orMissing(e, range(e, "lt"));
+      case LTE -> orMissing(e, range(e, "lte"));
       case IN -> in(e);
       case NIN -> not(in(e));
       case ISNULL -> exists(field(e), false);
@@ -134,6 +140,26 @@ public final class LakeshelfFilterExpressionConverter implements FilterExpressio
     return node;
   }
 
+  /**
+   * A range. Lakeshelf compares booleans with {@code eq}, {@code ne} and {@code in} only (a range
+   * is 400); {@code SimpleVectorStore} orders {@code false} before {@code true}, so a range on a
+   * boolean becomes the set of booleans it admits.
+   */
+  private ObjectNode range(Filter.Expression e, String op) {
+    if (!(rightValue(e) instanceof Boolean bound)) {
+      return comparison(e, op);
+    }
+    List<Boolean> admitted =
+        switch (op) {
+          case "gt" -> bound ? List.of() : List.of(true);
+          case "gte" -> bound ? List.of(true) : List.of(false, true);
+          case "lt" -> bound ? List.of(false) : List.of();
+          case "lte" -> bound ? List.of(false, true) : List.of(false);
+          default -> throw new IllegalArgumentException(op);
+        };
+    return in(field(e), admitted);
+  }
+
   private ObjectNode orMissing(Filter.Expression e, ObjectNode comparison) {
     ArrayNode parts = NODES.arrayNode();
     parts.add(comparison);
@@ -147,7 +173,10 @@ public final class LakeshelfFilterExpressionConverter implements FilterExpressio
       throw new IllegalArgumentException(
           "'" + e.type() + "' needs a list of values, not " + describe(value));
     }
-    String field = field(e);
+    return in(field(e), list);
+  }
+
+  private static ObjectNode in(String field, List<?> list) {
     if (list.isEmpty()) {
       // Nothing is in an empty list: a filter no row matches (has the field and has it not).
       ArrayNode parts = NODES.arrayNode();

@@ -75,6 +75,22 @@ class LakeshelfFilterExpressionConverterTest {
   }
 
   @Test
+  void rangesOnBooleansBecomeTheBooleansTheyAdmitFalseBeforeTrue() {
+    String nothing =
+        "{'and':[{'field':'metadata.b','exists':true},{'field':'metadata.b','exists':false}]}";
+    String missing = "{'field':'metadata.b','exists':false}";
+    assertConverts("b > false", "{'field':'metadata.b','in':[true]}");
+    assertConverts("b > true", nothing);
+    assertConverts("b >= false", "{'field':'metadata.b','in':[false,true]}");
+    assertConverts("b >= true", "{'field':'metadata.b','in':[true]}");
+    assertConverts("b < true", "{'or':[{'field':'metadata.b','in':[false]}," + missing + "]}");
+    assertConverts("b < false", "{'or':[" + nothing + "," + missing + "]}");
+    assertConverts(
+        "b <= true", "{'or':[{'field':'metadata.b','in':[false,true]}," + missing + "]}");
+    assertConverts("b <= false", "{'or':[{'field':'metadata.b','in':[false]}," + missing + "]}");
+  }
+
+  @Test
   void inAndNotIn() {
     assertConverts("country in ['BG', 'NL']", "{'field':'metadata.country','in':['BG','NL']}");
     assertConverts(

@@ -185,6 +185,10 @@ class LakeshelfVectorStoreSearchIT {
         "draft == true",
         "draft != true",
         "draft == false",
+        "draft > false",
+        "draft >= true",
+        "draft < true",
+        "draft <= false",
         "NOT (country == 'BG')",
         "NOT (year > 2020)",
         "NOT (year < 2021)",
@@ -339,7 +343,7 @@ class LakeshelfVectorStoreSearchIT {
     Map<String, Object> metadata = new HashMap<>();
     metadata.put("s", "text");
     metadata.put("i", 42);
-    metadata.put("l", 12_345_678_901L);
+    metadata.put("big", 12_345_678_901L);
     metadata.put("d", 1.0);
     metadata.put("f", 0.1f);
     metadata.put("b", true);
@@ -354,7 +358,7 @@ class LakeshelfVectorStoreSearchIT {
     assertThat(hit.getMetadata())
         .containsEntry("s", "text")
         .containsEntry("i", 42)
-        .containsEntry("l", 12_345_678_901L)
+        .containsEntry("big", 12_345_678_901L)
         .containsEntry("d", 1.0)
         .containsEntry("f", 0.1)
         .containsEntry("b", true)
@@ -373,7 +377,7 @@ class LakeshelfVectorStoreSearchIT {
         .hasSize(1);
     assertThat(
             typed.similaritySearch(
-                all("a typed document").filterExpression("l > 12345678900").build()))
+                all("a typed document").filterExpression("big > 12345678900L").build()))
         .hasSize(1);
 
     assertThatThrownBy(
