@@ -85,14 +85,12 @@ final class MetadataJson {
   static Metadata fromJson(JsonNode json) {
     Map<String, Object> values = new LinkedHashMap<>();
     if (json != null && json.isObject()) {
-      json.fields()
-          .forEachRemaining(
-              e -> {
-                Object v = value(e.getValue());
-                if (v != null) {
-                  values.put(e.getKey(), v);
-                }
-              });
+      for (Map.Entry<String, JsonNode> e : json.properties()) {
+        Object v = value(e.getValue());
+        if (v != null) {
+          values.put(e.getKey(), v);
+        }
+      }
     }
     return Metadata.from(values);
   }

@@ -4,6 +4,8 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.lakeshelf.api.LakeshelfApplication;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -25,13 +27,17 @@ final class RunningLakeshelf implements AutoCloseable {
     this.context = context;
   }
 
-  static RunningLakeshelf start(Path dataDir) {
+  /**
+   * @param properties more settings, such as {@code --lakeshelf.security.api-keys[0].name=...}
+   */
+  static RunningLakeshelf start(Path dataDir, String... properties) {
+    List<String> args = new ArrayList<>();
+    args.add("--server.port=0");
+    args.add("--lakeshelf.data-dir=" + dataDir);
+    args.add("--lakeshelf.index.sync-interval=200ms");
+    args.addAll(List.of(properties));
     return new RunningLakeshelf(
-        new SpringApplicationBuilder(LakeshelfApplication.class)
-            .run(
-                "--server.port=0",
-                "--lakeshelf.data-dir=" + dataDir,
-                "--lakeshelf.index.sync-interval=200ms"));
+        new SpringApplicationBuilder(LakeshelfApplication.class).run(args.toArray(String[]::new)));
   }
 
   /** The embedding model, loaded once for all test classes of the run. */
