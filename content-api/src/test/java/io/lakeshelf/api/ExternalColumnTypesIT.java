@@ -127,7 +127,7 @@ class ExternalColumnTypesIT {
   }
 
   @Test
-  void integerIdsServeAsTheirDecimalStringsWithMetadataRenderedAsText() throws Exception {
+  void integerIdsServeAsTheirDecimalStringsWithMetadataKeepingItsType() throws Exception {
     Answer created =
         service.send(
             "PUT",
@@ -156,26 +156,34 @@ class ExternalColumnTypesIT {
     JsonNode doc = d.json();
     assertThat(doc.get("id").asString()).isEqualTo("10");
     assertThat(doc.get("title").asString()).isEqualTo("Title d0");
-    assertThat(doc.get("metadata").get("pages").isString()).isTrue();
-    assertThat(doc.get("metadata").get("pages").asString()).isEqualTo("3");
+    // a map<string, integer> serves its values as JSON integers (before typed metadata: "3")
+    assertThat(doc.get("metadata").get("pages").isIntegralNumber()).isTrue();
+    assertThat(doc.get("metadata").get("pages").asLong()).isEqualTo(3);
     assertThat(doc.get("images").get(0).get("uri").asString()).isEqualTo("file:/img/d0.png");
     assertThat(doc.get("images").get(0).get("sizeBytes").asLong()).isEqualTo(10);
 
-    // The row without a vector is found by its id too, and a filter on a rendered value matches.
+    // The row without a vector is found by its id too, and a filter on the number matches (the
+    // string "3" does not: a value of another type never matches).
     assertThat(service.get("/v1/collections/by-long/documents/11").status()).isEqualTo(200);
     Answer hits =
         service.send(
             "POST",
             "/v1/collections/by-long/search",
             "{\"vector\": [1, 0, 0], \"k\": 5, \"filter\": {\"field\": \"metadata.pages\", \"eq\":"
-                + " \"3\"}}");
+                + " 3}}");
     assertThat(hits.status()).as(hits.body()).isEqualTo(200);
     List<String> ids = new ArrayList<>();
     hits.json().get("hits").forEach(h -> ids.add(h.get("id").asString()));
     assertThat(ids).containsExactly("10", "12");
-    assertThat(
-            hits.json().get("hits").get(0).get("document").get("metadata").get("pages").asString())
-        .isEqualTo("3");
+    assertThat(hits.json().get("hits").get(0).get("document").get("metadata").get("pages").asLong())
+        .isEqualTo(3);
+    Answer asText =
+        service.send(
+            "POST",
+            "/v1/collections/by-long/search",
+            "{\"vector\": [1, 0, 0], \"k\": 5, \"filter\": {\"field\": \"metadata.pages\", \"eq\":"
+                + " \"3\"}}");
+    assertThat(asText.json().get("hits")).isEmpty();
   }
 
   @Test

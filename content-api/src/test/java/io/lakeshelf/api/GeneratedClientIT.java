@@ -22,6 +22,7 @@ import io.lakeshelf.client.model.FilterValue;
 import io.lakeshelf.client.model.Hit;
 import io.lakeshelf.client.model.ImageInput;
 import io.lakeshelf.client.model.IngestRequest;
+import io.lakeshelf.client.model.MetadataValue;
 import io.lakeshelf.client.model.NotFilter;
 import io.lakeshelf.client.model.OrFilter;
 import io.lakeshelf.client.model.Problem;
@@ -98,13 +99,13 @@ class GeneratedClientIT {
                                           .checksum("9f86d0")
                                           .checksumAlgorithm("SHA-256")))
                               .vectors(Map.of("body", List.of(0.9f, 0.1f, 0.0f)))
-                              .metadata(Map.of("lang", "en")),
+                              .metadata(Map.of("lang", metadata("en"), "year", metadata(2024L))),
                           new DocumentInput()
                               .id("doc-2")
                               .title("Shelves")
                               .text("Shelves hold books.")
                               .vectors(Map.of("body", List.of(0.1f, 0.9f, 0.0f)))
-                              .metadata(Map.of("lang", "de")),
+                              .metadata(Map.of("lang", metadata("de"), "year", metadata(2019L))),
                           new DocumentInput()
                               .id("doc-3")
                               .title("Rivers")
@@ -142,6 +143,16 @@ class GeneratedClientIT {
       assertThat(
               ids(search.search("articles", vector().filter(field("metadata.lang").exists(false)))))
           .containsExactly("doc-3");
+      // Typed metadata: an undeclared integer key, compared as a number.
+      assertThat(
+              ids(
+                  search.search(
+                      "articles",
+                      vector()
+                          .filter(
+                              field("metadata.year")
+                                  .gte(new FilterValue(java.math.BigDecimal.valueOf(2020)))))))
+          .containsExactly("doc-1");
       assertThat(
               ids(
                   search.search(
@@ -287,6 +298,12 @@ class GeneratedClientIT {
     Filter exists(boolean exists) {
       return new Filter(f.exists(exists));
     }
+  }
+
+  private static MetadataValue metadata(Object v) {
+    MetadataValue m = new MetadataValue();
+    m.setActualInstance(v);
+    return m;
   }
 
   private static FilterValue value(String s) {

@@ -161,10 +161,14 @@ class RagSearchIT {
 
   @Test
   void badFiltersAnswer400WithTheirCodes() throws Exception {
-    Answer unknown =
-        search("{\"text\": \"x\", \"filter\": {\"field\": \"metadata.nope\", \"eq\": \"a\"}}");
+    // An undeclared column is not filterable; an undeclared metadata key is (and matches nothing).
+    Answer unknown = search("{\"text\": \"x\", \"filter\": {\"field\": \"nope\", \"eq\": \"a\"}}");
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.json().get("code").asString()).isEqualTo("FIELD_NOT_FILTERABLE");
+    Answer undeclaredKey =
+        search("{\"text\": \"x\", \"filter\": {\"field\": \"metadata.nope\", \"eq\": \"a\"}}");
+    assertThat(undeclaredKey.status()).isEqualTo(200);
+    assertThat(undeclaredKey.json().get("hits")).isEmpty();
     Answer wrongType = search("{\"text\": \"x\", \"filter\": {\"field\": \"title\", \"eq\": 3}}");
     assertThat(wrongType.json().get("code").asString()).isEqualTo("INVALID_FILTER");
     String deep = "{\"field\": \"title\", \"eq\": \"a\"}";

@@ -105,6 +105,88 @@ class SparkTableIT {
     }
   }
 
+  @Test
+  void anyColumnOfTheTableReturnsByNameAndFilters() throws Exception {
+    Path table = Fixtures.copy("spark-content-table/table", dir);
+    Path expected = Fixtures.root().resolve("spark-content-table/expected");
+    Map<String, JsonNode> sparkRows = new HashMap<>();
+    for (String line : Files.readAllLines(expected.resolve("live_rows.jsonl"))) {
+      JsonNode row = RunningService.JSON.readTree(line);
+      sparkRows.put(row.get("doc_id").asString(), row);
+    }
+    String collection =
+        externalCollection(table)
+            .replace("}}}", "}}, \"filterable\": [\"lang\", \"published_at\"]}");
+    try (RunningService s = RunningService.start(dir.resolve("data"))) {
+      Answer created = s.send("PUT", "/v1/collections/spark", collection);
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      waitUntilIndexed(s, "spark");
+      JsonNode q =
+          RunningService.JSON.readTree(
+              Files.readAllLines(expected.resolve("queries.jsonl")).get(0));
+
+      // lang (a partition column) and published_at (a timestamp) are no role: named in include,
+      // they come under document.columns with Spark's values; the roles named come as before.
+      Answer search =
+          s.send(
+              "POST",
+              "/v1/collections/spark/search",
+              "{\"vector\": "
+                  + q.get("vector")
+                  + ", \"k\": 10, \"include\": [\"title\", \"lang\", \"published_at\"],"
+                  + " \"filter\": {\"field\": \"lang\", \"eq\": \"fr\"}}");
+      assertThat(search.status()).as(search.body()).isEqualTo(200);
+      assertThat(search.json().get("hits")).hasSize(10);
+      for (JsonNode hit : search.json().get("hits")) {
+        JsonNode spark = sparkRows.get(hit.get("id").asString());
+        JsonNode document = hit.get("document");
+        assertThat(document.get("title").asString()).isEqualTo(spark.get("title").asString());
+        assertThat(document.has("text")).isFalse();
+        JsonNode columns = document.get("columns");
+        assertThat(columns.get("lang").asString())
+            .isEqualTo("fr")
+            .isEqualTo(spark.get("lang").asString());
+        assertThat(java.time.Instant.parse(columns.get("published_at").asString()))
+            .isEqualTo(java.time.Instant.parse(spark.get("published_at").asString()));
+        assertThat(columns.properties()).hasSize(2);
+      }
+      // A column that also holds a role, by its column name; the default has no columns.
+      Answer byColumn =
+          s.send(
+              "POST",
+              "/v1/collections/spark/search",
+              "{\"vector\": "
+                  + q.get("vector")
+                  + ", \"k\": 1, \"include\": [\"doc_id\", \"body\"]}");
+      JsonNode first = byColumn.json().get("hits").get(0);
+      assertThat(first.get("document").get("columns").get("doc_id").asString())
+          .isEqualTo(first.get("id").asString());
+      assertThat(first.get("document").get("columns").get("body").asString())
+          .isEqualTo(sparkRows.get(first.get("id").asString()).get("body").asString());
+      Answer plain =
+          s.send("POST", "/v1/collections/spark/search", "{\"vector\": " + q.get("vector") + "}");
+      assertThat(plain.json().get("hits").get(0).get("document").has("columns")).isFalse();
+
+      // Get by id takes column names too.
+      Answer doc = s.get("/v1/collections/spark/documents/doc-9?include=lang&include=published_at");
+      assertThat(doc.status()).as(doc.body()).isEqualTo(200);
+      assertThat(doc.json().get("columns").get("lang").asString()).isEqualTo("fr");
+      assertSameRow(doc.json(), sparkRows.get("doc-9"));
+
+      // A name that is neither a part nor a column: 400 naming it.
+      Answer unknown =
+          s.send(
+              "POST",
+              "/v1/collections/spark/search",
+              "{\"vector\": " + q.get("vector") + ", \"include\": [\"colour\"]}");
+      assertThat(unknown.status()).isEqualTo(400);
+      assertThat(unknown.json().get("code").asString()).isEqualTo("INVALID_REQUEST");
+      assertThat(unknown.json().get("detail").asString()).contains("'colour'");
+      assertThat(s.get("/v1/collections/spark/documents/doc-9?include=colour").status())
+          .isEqualTo(400);
+    }
+  }
+
   /** A Lakeshelf document equals Spark's JSON of the same row, role by role. */
   static void assertSameRow(JsonNode doc, JsonNode spark) {
     assertThat(spark).as("a hit that is not a live Spark row").isNotNull();

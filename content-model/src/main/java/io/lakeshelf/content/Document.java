@@ -9,12 +9,15 @@ import java.util.Objects;
 
 /**
  * One row of a content table: an id, optional title and text, image anchors, named vectors and
- * string metadata. Collections are copied and unmodifiable; vectors are shared, not copied, and
- * must not be changed after construction.
+ * metadata (JSON scalars by key: see {@link io.lakeshelf.content.table.TypedMetadata}). Collections
+ * are copied and unmodifiable; vectors are shared, not copied, and must not be changed after
+ * construction.
  *
  * @param id the row's identity, unique within a table; never blank
  * @param ingestedAt when Lakeshelf wrote the row, or null for rows not yet written or written by
  *     others
+ * @param columns table columns a read was asked for beside the roles ({@link
+ *     io.lakeshelf.content.rows.Projection#columns}), each value in its JSON form; empty otherwise
  */
 public record Document(
     String id,
@@ -22,8 +25,21 @@ public record Document(
     String text,
     List<ImageAnchor> images,
     Map<String, float[]> vectors,
-    Map<String, String> metadata,
-    Instant ingestedAt) {
+    Map<String, Object> metadata,
+    Instant ingestedAt,
+    Map<String, Object> columns) {
+
+  /** A document without extra columns. */
+  public Document(
+      String id,
+      String title,
+      String text,
+      List<ImageAnchor> images,
+      Map<String, float[]> vectors,
+      Map<String, Object> metadata,
+      Instant ingestedAt) {
+    this(id, title, text, images, vectors, metadata, ingestedAt, Map.of());
+  }
 
   /** The longest id accepted, in characters. */
   public static final int MAX_ID_LENGTH = 512;
@@ -41,16 +57,18 @@ public record Document(
         vectors == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(vectors));
     metadata =
         metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    columns =
+        columns == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(columns));
     for (Map.Entry<String, float[]> e : vectors.entrySet()) {
       Objects.requireNonNull(e.getKey(), "vector name");
     }
-    for (Map.Entry<String, String> e : metadata.entrySet()) {
+    for (Map.Entry<String, Object> e : metadata.entrySet()) {
       Objects.requireNonNull(e.getKey(), "metadata key");
     }
   }
 
   /** This document with the given ingest time. */
   public Document withIngestedAt(Instant time) {
-    return new Document(id, title, text, images, vectors, metadata, time);
+    return new Document(id, title, text, images, vectors, metadata, time, columns);
   }
 }

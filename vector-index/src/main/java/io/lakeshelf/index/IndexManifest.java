@@ -20,7 +20,7 @@ import java.util.Optional;
  * or neither.
  *
  * <pre>
- * lakeshelf.format        2
+ * lakeshelf.format        3
  * lakeshelf.tableVersion  the Delta version the index reflects, -1 before the first sync
  * lakeshelf.tableId       the Delta table id (metadata.id) it was built from, empty if none yet
  * lakeshelf.vector        the named vector
@@ -42,7 +42,7 @@ public record IndexManifest(
     List<FilterField> filterFields) {
 
   /** The layout version; an index of another format is rebuilt. */
-  public static final int FORMAT = 2;
+  public static final int FORMAT = 3;
 
   private static final String K_FORMAT = "lakeshelf.format";
   private static final String K_VERSION = "lakeshelf.tableVersion";

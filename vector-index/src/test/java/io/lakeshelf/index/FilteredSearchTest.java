@@ -155,7 +155,7 @@ class FilteredSearchTest {
     List<Document> docs = new ArrayList<>();
     for (int i = 0; i < ROWS; i++) {
       String id = String.format(Locale.ROOT, "d%04d", i);
-      Map<String, String> metadata = new LinkedHashMap<>();
+      Map<String, Object> metadata = new LinkedHashMap<>();
       metadata.put("group", RARE.contains(i) ? "rare" : "g" + (i % 9));
       metadata.put("rank", String.format(Locale.ROOT, "%04d", i));
       if (i % 3 == 0) {
@@ -166,7 +166,7 @@ class FilteredSearchTest {
     }
     // Rows without a vector: matched by filters and keyword search, never by vector search.
     for (int j = 0; j < ROWS_WITHOUT_VECTOR; j++) {
-      Map<String, String> metadata = new LinkedHashMap<>();
+      Map<String, Object> metadata = new LinkedHashMap<>();
       metadata.put("group", "g" + (j % 9));
       metadata.put("rank", String.format(Locale.ROOT, "%04d", 5000 + j));
       if (j % 2 == 0) {
@@ -191,7 +191,7 @@ class FilteredSearchTest {
   }
 
   private static Document doc(
-      String id, Map<String, String> metadata, String text, float[] vector) {
+      String id, Map<String, Object> metadata, String text, float[] vector) {
     Map<String, Object> fields = new HashMap<>();
     fields.put(GROUP, metadata.get("group"));
     fields.put(RANK, metadata.get("rank"));
@@ -626,7 +626,9 @@ class FilteredSearchTest {
     assertThat(spark.manifest().filterFieldsByName())
         .containsEntry(LANG, new FilterField(LANG, LANG, null, FieldType.KEYWORD))
         .containsEntry(PUBLISHED, new FilterField(PUBLISHED, PUBLISHED, null, FieldType.TIMESTAMP))
-        .containsEntry(TIER, new FilterField(TIER, "metadata", "tier", FieldType.KEYWORD));
+        .containsEntry(
+            FilterField.METADATA,
+            new FilterField(FilterField.METADATA, "metadata", null, FieldType.METADATA));
     Map<String, Filter> filters = sparkFilters();
     // The filters are not vacuous: each matches some rows but not all (but for the negations).
     for (Map.Entry<String, Filter> f : filters.entrySet()) {
@@ -723,17 +725,12 @@ class FilteredSearchTest {
   @Test
   void aFieldThatIsNotFilterableIsRefusedAsSuch() throws IOException {
     int depth = IndexQuery.DEFAULT_MAX_FILTER_DEPTH;
-    // A column of the table that was not declared filterable, one it does not have, an undeclared
-    // key.
+    // A column of the table that was not declared filterable, one it does not have. (Any metadata
+    // key filters, declared or not: TypedMetadataFilterTest.)
     assertRefused(
         cmp("body", Op.EQ, "x"), depth, FilterException.Code.FIELD_NOT_FILTERABLE, "'body'");
     assertRefused(
         cmp("nope", Op.EQ, "x"), depth, FilterException.Code.FIELD_NOT_FILTERABLE, "'nope'");
-    assertRefused(
-        new Exists("metadata.colour", true),
-        depth,
-        FilterException.Code.FIELD_NOT_FILTERABLE,
-        "'metadata.colour'");
     // Also when nested under a valid condition.
     assertRefused(
         new And(List.of(cmp(LANG, Op.EQ, "fr"), new Not(new In("doc_id", List.of("doc-1"))))),
@@ -754,7 +751,7 @@ class FilteredSearchTest {
         new In(PUBLISHED, List.of("2023-11-15T00:00:00Z", "soon")), depth, invalid, PUBLISHED);
     // A string field wants a string.
     assertRefused(cmp(LANG, Op.EQ, 5), depth, invalid, LANG);
-    assertRefused(new In(TIER, List.of("1", 2)), depth, invalid, TIER);
+    assertRefused(new In(LANG, List.of("fr", 2)), depth, invalid, LANG);
     // Empty lists.
     assertRefused(new In(LANG, List.of()), depth, invalid, "in");
     assertRefused(new And(List.of()), depth, invalid, "and");

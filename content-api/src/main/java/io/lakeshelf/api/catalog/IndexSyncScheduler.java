@@ -61,6 +61,12 @@ public final class IndexSyncScheduler implements SmartLifecycle {
           log.info("Collection {} syncs again", c.name());
         }
       } catch (Exception e) {
+        if (registry.find(c.name()).orElse(null) != c) {
+          // Replaced (a PUT that changed it) or deleted while this round held the old one, whose
+          // indexes are closed: nothing failed, the new one syncs in the next round.
+          log.debug("Collection {} changed while it synced: {}", c.name(), e.toString());
+          continue;
+        }
         String reason = String.valueOf(e.getMessage());
         if (!reason.equals(reportedFailures.put(c.name(), reason))) {
           log.error("Collection {} failed to sync: {}", c.name(), reason, e);

@@ -20,7 +20,12 @@ public record DocumentInput(
                 "each named vector of the collection; one with `embed` may be left out (made from"
                     + " the text)")
         Map<String, float[]> vectors,
-    Map<String, String> metadata) {
+    @Schema(
+            ref = "#/components/schemas/Metadata",
+            description =
+                "metadata by key; each value a string, an integer, a floating-point number or a"
+                    + " boolean, kept with its type")
+        Map<String, Object> metadata) {
 
   /** An image anchor as clients send it. */
   public record ImageInput(

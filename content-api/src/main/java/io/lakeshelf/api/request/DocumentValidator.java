@@ -9,6 +9,7 @@ import io.lakeshelf.content.DimensionMismatchException;
 import io.lakeshelf.content.Document;
 import io.lakeshelf.content.ImageAnchor;
 import io.lakeshelf.content.VectorSpec;
+import io.lakeshelf.content.table.TypedMetadata;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -210,19 +211,27 @@ public final class DocumentValidator {
           }
         }
       }
+      Map<String, Object> metadata = new LinkedHashMap<>();
       if (in.metadata() != null) {
-        for (Map.Entry<String, String> e : in.metadata().entrySet()) {
-          if (e.getValue() == null) {
+        for (Map.Entry<String, Object> e : in.metadata().entrySet()) {
+          try {
+            metadata.put(e.getKey(), TypedMetadata.normalize(e.getValue()));
+          } catch (IllegalArgumentException bad) {
             errors.add(
                 new FieldError(
-                    i, id, "metadata." + e.getKey(), "metadata values must be strings, not null"));
+                    i,
+                    id,
+                    "metadata." + e.getKey(),
+                    "metadata values must be strings, integers (64-bit), finite floating-point"
+                        + " numbers or booleans: "
+                        + bad.getMessage()));
           }
         }
       }
       if (errors.size() > before) {
         continue;
       }
-      docs.add(new Document(id, in.title(), in.text(), images, checked, in.metadata(), null));
+      docs.add(new Document(id, in.title(), in.text(), images, checked, metadata, null));
     }
     if (!errors.isEmpty()) {
       throw new ApiException(

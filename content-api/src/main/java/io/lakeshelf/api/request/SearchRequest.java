@@ -38,8 +38,14 @@ public record SearchRequest(
                 @Schema(
                     description =
                         "the parts of each row to return; default (absent or null): all but"
-                            + " vectors; an empty list: none, ids and scores only"),
-            schema = @Schema(allowableValues = {"title", "text", "images", "metadata", "vectors"}))
+                            + " vectors; an empty list: none, ids and scores only. Besides the"
+                            + " parts, any column of the table by name: its values come under"
+                            + " `document.columns`"),
+            schema =
+                @Schema(
+                    description =
+                        "a part (title, text, images, metadata, vectors) or a column name",
+                    examples = {"text", "metadata", "published_at"}))
         List<String> include,
     @Schema(description = "search the table as of this older version", minimum = "0")
         Long asOfVersion) {}

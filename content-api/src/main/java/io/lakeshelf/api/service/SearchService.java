@@ -103,6 +103,7 @@ public class SearchService {
     } catch (IllegalArgumentException e) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, "'include': " + e.getMessage());
     }
+    checkColumns(c, projection);
     VectorIndex index = c.index(request.using());
     int depth = properties.limits().maxFilterDepth();
     Filter filter =
@@ -239,6 +240,42 @@ public class SearchService {
    */
   public Optional<Found> find(String name, String id, Projection projection) {
     return find(registry.get(name), id, projection);
+  }
+
+  /**
+   * The projection of a get: every part, the vectors only when {@code include} names them, and the
+   * table columns it names beside the parts.
+   *
+   * @throws ApiException 400 {@code INVALID_REQUEST} for a name that is neither a part nor a column
+   */
+  public Projection getProjection(String name, List<String> include) {
+    if (include == null || include.isEmpty()) {
+      return Projection.DEFAULT;
+    }
+    Projection named;
+    try {
+      named = Projection.of(include);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "'include': " + e.getMessage());
+    }
+    Projection p =
+        (named.vectors() ? Projection.ALL : Projection.DEFAULT).withColumns(named.columns());
+    checkColumns(registry.get(name), p);
+    return p;
+  }
+
+  /** 400 {@code INVALID_REQUEST} naming a projected column the collection's table does not have. */
+  private static void checkColumns(ServedCollection c, Projection p) {
+    for (String column : p.columns()) {
+      if (!c.rows().hasColumn(column)) {
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST,
+            "'include': '"
+                + column
+                + "' is neither a part (title, text, images, metadata, vectors) nor a column of"
+                + " the table");
+      }
+    }
   }
 
   /** 404 {@code DOCUMENT_NOT_FOUND}. */

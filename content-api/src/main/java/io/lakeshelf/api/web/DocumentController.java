@@ -72,11 +72,15 @@ public class DocumentController {
   public Map<String, Object> get(
       @PathVariable String name,
       @PathVariable("id") @Parameter(description = ID_RULE) String routedId,
-      @RequestParam(required = false) List<String> include,
+      @RequestParam(required = false)
+          @Parameter(
+              description =
+                  "vectors, to return them too; any column of the table by name, to return it"
+                      + " under `columns`")
+          List<String> include,
       HttpServletRequest request) {
     String id = DocumentIds.fromPath(request);
-    Projection projection =
-        include != null && include.contains("vectors") ? Projection.ALL : Projection.DEFAULT;
+    Projection projection = reads.getProjection(name, include);
     SearchService.Found found =
         reads.find(name, id, projection).orElseThrow(() -> SearchService.notFound(name, id));
     Map<String, Object> json = new LinkedHashMap<>();

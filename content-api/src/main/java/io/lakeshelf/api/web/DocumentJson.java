@@ -7,9 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The JSON shape of a document: only the parts a projection asked for. Values are already text
- * rendered by {@link io.lakeshelf.content.rows.JsonValues} (ids, metadata values, image fields),
- * and so is the ingest time (an ISO-8601 instant in UTC).
+ * The JSON shape of a document: only the parts a projection asked for, and its extra columns under
+ * {@code columns}. Values are already in their JSON form by {@link
+ * io.lakeshelf.content.rows.JsonValues} (ids, metadata values with their types, image fields,
+ * columns), and the ingest time is rendered the same way (an ISO-8601 instant in UTC).
  */
 final class DocumentJson {
 
@@ -31,6 +32,9 @@ final class DocumentJson {
     }
     if (p.vectors()) {
       json.put("vectors", d.vectors());
+    }
+    if (!p.columns().isEmpty()) {
+      json.put("columns", d.columns());
     }
     if (d.ingestedAt() != null) {
       json.put("ingestedAt", JsonValues.text(d.ingestedAt()));

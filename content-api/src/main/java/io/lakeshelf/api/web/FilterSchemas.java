@@ -31,7 +31,8 @@ final class FilterSchemas {
         new JsonSchema()
             .description(
                 "A filter: a condition on one field, or `and`, `or`, `not` of filters. Only the"
-                    + " collection's `filterable` fields may be named (400 FIELD_NOT_FILTERABLE);"
+                    + " collection's `filterable` columns and metadata.<key> (any key) may be named"
+                    + " (400 FIELD_NOT_FILTERABLE);"
                     + " filters nest at most lakeshelf.limits.max-filter-depth (default 8) levels"
                     + " deep; anything else answers 400 INVALID_FILTER naming where in the filter"
                     + " it is. Examples: `{\"field\": \"metadata.lang\", \"eq\": \"en\"}`,"
@@ -48,8 +49,30 @@ final class FilterSchemas {
         type("string", "number", "boolean")
             .description(
                 "A value to compare with: a string, a finite number or a boolean. Dates are"
-                    + " yyyy-mm-dd, timestamps ISO-8601 instants; metadata values compare as"
-                    + " text."));
+                    + " yyyy-mm-dd, timestamps ISO-8601 instants. A metadata key's values compare"
+                    + " with a value of their own JSON type: numbers numerically (integers and"
+                    + " floating-point alike), strings by their UTF-8 bytes, booleans with eq, ne"
+                    + " and in; a value of another type does not match."));
+    Schema<Object> metadataValue =
+        new JsonSchema()
+            .description(
+                "A metadata value, kept with its JSON type: a string, an integer (64-bit), a"
+                    + " finite floating-point number (served with a fraction or an exponent, e.g."
+                    + " `1.0`) or a boolean.");
+    metadataValue.setOneOf(
+        List.of(
+            type("string"),
+            type("integer").format("int64"),
+            type("number").format("double"),
+            type("boolean")));
+    schemas.put("MetadataValue", metadataValue);
+    Schema<Object> metadata =
+        type("object")
+            .description(
+                "A document's metadata: values by key. Every key filters as `metadata.<key>`,"
+                    + " declared filterable or not.");
+    metadata.setAdditionalProperties(ref("MetadataValue"));
+    schemas.put("Metadata", metadata);
 
     Schema<Object> field =
         type("object")
@@ -61,7 +84,7 @@ final class FilterSchemas {
         type("string")
             .minLength(1)
             .maxLength(256)
-            .description("a filterable column, or metadata.<key>"));
+            .description("a filterable column, or metadata.<key> (any key)"));
     for (String op : COMPARISONS) {
       field.addProperty(
           op,

@@ -12,7 +12,6 @@ import io.lakeshelf.content.Similarity;
 import io.lakeshelf.content.VectorSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -255,9 +254,15 @@ class DocumentValidatorTest {
     images.add(null);
     images.add(new DocumentInput.ImageInput(" ", null, null, null, null));
     images.add(new DocumentInput.ImageInput("file:///y.png", null, -1L, null, null));
-    Map<String, String> metadata = new HashMap<>();
+    Map<String, Object> metadata = new java.util.LinkedHashMap<>();
     metadata.put("lang", "en");
     metadata.put("gone", null);
+    metadata.put("year", 2024);
+    metadata.put("score", 0.5);
+    metadata.put("draft", false);
+    metadata.put("nested", Map.of("a", 1));
+    metadata.put("list", List.of("a"));
+    metadata.put("huge", new java.math.BigInteger("9223372036854775808"));
     ApiException e =
         refusal(
             List.of(DENSE),
@@ -266,7 +271,14 @@ class DocumentValidatorTest {
                 "a", null, null, images, Map.of("dense", new float[] {1, 0}), metadata));
     assertThat(e.errors())
         .extracting(FieldError::field)
-        .containsExactly("images[1]", "images[2]", "images[3]", "metadata.gone");
+        .containsExactly(
+            "images[1]",
+            "images[2]",
+            "images[3]",
+            "metadata.gone",
+            "metadata.nested",
+            "metadata.list",
+            "metadata.huge");
     assertThat(e.errors().get(0).reason()).isEqualTo("an image must be an object");
   }
 

@@ -10,6 +10,7 @@ import io.lakeshelf.content.table.ContentColumns;
 import io.lakeshelf.content.table.ImageStruct;
 import io.lakeshelf.content.table.LiveFile;
 import io.lakeshelf.content.table.TableSnapshot;
+import io.lakeshelf.content.table.TypedMetadata;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ public final class DocumentReader {
   private final RowReader rows;
   private final ContentColumns columns;
   private final List<VectorSpec> vectors;
+  private final List<String> metadataColumns;
   private final Map<String, Map<String, String>> partitionValues = new ConcurrentHashMap<>();
 
   public DocumentReader(
@@ -43,6 +45,7 @@ public final class DocumentReader {
             executor);
     this.columns = columns;
     this.vectors = List.copyOf(vectors);
+    this.metadataColumns = TypedMetadata.columns(snapshot.schema(), columns.metadata());
     learnFiles(snapshot);
   }
 
@@ -67,11 +70,12 @@ public final class DocumentReader {
     addIf(wanted, p.title(), columns.title());
     addIf(wanted, p.text(), columns.text());
     addIf(wanted, p.images(), columns.images());
-    addIf(wanted, p.metadata(), columns.metadata());
+    metadataColumns.forEach(m -> addIf(wanted, p.metadata(), m));
     addIf(wanted, true, columns.ingestedAt());
     if (p.vectors()) {
       vectors.forEach(v -> addIf(wanted, true, v.column()));
     }
+    p.columns().forEach(c -> addIf(wanted, true, c));
     Map<RowLocator, Map<String, Object>> raw =
         rows.read(locators, wanted, path -> partitionValues.getOrDefault(path, Map.of()));
     Map<RowLocator, Document> out = new LinkedHashMap<>();
@@ -105,8 +109,9 @@ public final class DocumentReader {
         p.text() ? string(r.get(columns.text())) : null,
         p.images() ? images(r.get(columns.images())) : List.of(),
         vectorValues,
-        p.metadata() ? metadata(r.get(columns.metadata())) : null,
-        r.get(columns.ingestedAt()) instanceof Instant t ? t : null);
+        p.metadata() ? metadata(r) : null,
+        r.get(columns.ingestedAt()) instanceof Instant t ? t : null,
+        extraColumns(r, p));
   }
 
   /** A value as text, rendered as everywhere else ({@link JsonValues#text}). */
@@ -150,12 +155,32 @@ public final class DocumentReader {
     return out;
   }
 
-  private static Map<String, String> metadata(Object o) {
-    if (!(o instanceof Map<?, ?> m)) {
-      return null;
+  /** The projection's columns, by name in its order, each in its JSON form. */
+  private static Map<String, Object> extraColumns(Map<String, Object> r, Projection p) {
+    if (p.columns().isEmpty()) {
+      return Map.of();
     }
-    Map<String, String> out = new LinkedHashMap<>();
-    m.forEach((k, v) -> out.put(JsonValues.text(k), JsonValues.text(v)));
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String c : p.columns()) {
+      out.put(c, JsonValues.json(r.get(c)));
+    }
     return out;
+  }
+
+  /** Whether the table has this top-level column. */
+  public boolean hasColumn(String name) {
+    return rows.schema().indexOf(name) >= 0;
+  }
+
+  /** The row's metadata, or null when the table has none or every metadata map is null. */
+  private Map<String, Object> metadata(Map<String, Object> r) {
+    List<Object> maps = new ArrayList<>(metadataColumns.size());
+    boolean any = false;
+    for (String column : metadataColumns) {
+      Object m = r.get(column);
+      any |= m != null;
+      maps.add(m);
+    }
+    return any ? JsonValues.metadata(maps) : null;
   }
 }

@@ -88,6 +88,26 @@ public final class JsonValues {
   }
 
   /**
+   * One document's metadata from the maps {@link io.lakeshelf.content.table.TypedMetadata#columns}
+   * names, in that order (null for a row whose map is null): each value in its JSON form ({@link
+   * #json}); a key in several maps takes the value of the last.
+   */
+  public static Map<String, Object> metadata(List<?> maps) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Object map : maps) {
+      if (map instanceof Map<?, ?> m) {
+        m.forEach(
+            (k, v) -> {
+              if (k != null) {
+                out.put(text(k), json(v));
+              }
+            });
+      }
+    }
+    return out;
+  }
+
+  /**
    * The text form of a value (see the class comment): a scalar's text, or the JSON of an array, map
    * or struct; null for null.
    */

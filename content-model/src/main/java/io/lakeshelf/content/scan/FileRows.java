@@ -11,6 +11,7 @@ import io.delta.kernel.utils.CloseableIterator;
 import io.lakeshelf.content.rows.JsonValues;
 import io.lakeshelf.content.table.LiveFile;
 import io.lakeshelf.content.table.TableSnapshot;
+import io.lakeshelf.content.table.TypedMetadata;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Instant;
@@ -18,7 +19,9 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A cursor over every row of one live data file of a snapshot, in file order, rows a deletion
@@ -42,6 +45,7 @@ public final class FileRows implements Closeable {
   private final int textAt;
   private final int[] valueAt;
   private final List<RowColumns.ValueColumn> valueColumns;
+  private final int[] metadataAt;
   private final int rowIndexAt;
 
   private FilteredColumnarBatch batch;
@@ -57,6 +61,7 @@ public final class FileRows implements Closeable {
       int textAt,
       int[] valueAt,
       List<RowColumns.ValueColumn> valueColumns,
+      int[] metadataAt,
       int rowIndexAt) {
     this.batches = batches;
     this.vectorAt = vectorAt;
@@ -64,6 +69,7 @@ public final class FileRows implements Closeable {
     this.textAt = textAt;
     this.valueAt = valueAt;
     this.valueColumns = valueColumns;
+    this.metadataAt = metadataAt;
     this.rowIndexAt = rowIndexAt;
   }
 
@@ -93,6 +99,11 @@ public final class FileRows implements Closeable {
       }
       valueAt[k] = addColumn(read, column, schema);
     }
+    List<String> metadataColumns = TypedMetadata.columns(snapshot.schema(), columns.metadata());
+    int[] metadataAt = new int[metadataColumns.size()];
+    for (int k = 0; k < metadataAt.length; k++) {
+      metadataAt[k] = addColumn(read, metadataColumns.get(k), schema);
+    }
     int rowIndexAt = read.size();
     return new FileRows(
         snapshot.openRows(file, read),
@@ -101,6 +112,7 @@ public final class FileRows implements Closeable {
         textAt,
         valueAt,
         columns.values(),
+        metadataAt,
         rowIndexAt);
   }
 
@@ -225,6 +237,35 @@ public final class FileRows implements Closeable {
       return out;
     }
     return List.of(scalar(v, valueTypes[k], i));
+  }
+
+  /**
+   * The row's metadata: every entry with a non-null key and value of the metadata map and its typed
+   * siblings, each value in its JSON form ({@link JsonValues#json}: strings, booleans, integers,
+   * floating-point numbers; decimals, dates, timestamps and binaries as their text). Empty when no
+   * metadata column was asked for or the row has none.
+   */
+  public Map<String, Object> metadata() {
+    if (metadataAt.length == 0) {
+      return Map.of();
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (int at : metadataAt) {
+      ColumnVector v = data.getColumnVector(at);
+      if (v.isNullAt(i)) {
+        continue;
+      }
+      MapValue map = v.getMap(i);
+      ColumnVector keys = map.getKeys();
+      ColumnVector values = map.getValues();
+      ColumnType type = ColumnType.of(values.getDataType());
+      for (int j = 0; j < map.getSize(); j++) {
+        if (!keys.isNullAt(j) && !values.isNullAt(j)) {
+          out.put(JsonValues.text(keys, j), JsonValues.json(scalar(values, type, j)));
+        }
+      }
+    }
+    return out;
   }
 
   private static Object scalar(ColumnVector v, ColumnType type, int i) {

@@ -12,9 +12,16 @@ import java.util.Objects;
  * @param text a text column, or null; ignored when the table has no such column
  * @param values scalar columns or keys of a map column, decoded as plain values ({@link
  *     FileRows#values})
+ * @param metadata the metadata map column, whose entries (and those of its typed siblings: {@link
+ *     io.lakeshelf.content.table.TypedMetadata}) {@link FileRows#metadata} yields; or null
  */
 public record RowColumns(
-    String id, String vector, String title, String text, List<ValueColumn> values) {
+    String id,
+    String vector,
+    String title,
+    String text,
+    List<ValueColumn> values,
+    String metadata) {
 
   /**
    * A column whose values {@link FileRows#values} yields.
@@ -32,6 +39,11 @@ public record RowColumns(
   public RowColumns {
     Objects.requireNonNull(id, "id");
     values = values == null ? List.of() : List.copyOf(values);
+  }
+
+  /** The columns without metadata. */
+  public RowColumns(String id, String vector, String title, String text, List<ValueColumn> values) {
+    this(id, vector, title, text, values, null);
   }
 
   /** Only the ids (and the row indexes, which every read has). */

@@ -5,6 +5,9 @@ import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.MapValue;
 import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.MapType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
@@ -14,6 +17,7 @@ import io.lakeshelf.content.VectorSpec;
 import io.lakeshelf.content.kernel.KernelInternals;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +34,8 @@ final class DocumentBatch {
     for (VectorSpec v : vectors) {
       byColumn.put(v.column(), v);
     }
+    boolean typed = TypedMetadata.isTyped(schema, c.metadata());
+    Map<String, MapType> siblings = TypedMetadata.siblings(c.metadata());
     ColumnVector[] columns = new ColumnVector[schema.length()];
     for (int i = 0; i < schema.length(); i++) {
       StructField field = schema.at(i);
@@ -45,7 +51,14 @@ final class DocumentBatch {
       } else if (name.equals(c.images())) {
         value = d -> images(d.images());
       } else if (name.equals(c.metadata())) {
-        value = d -> d.metadata().isEmpty() ? null : stringMap(d.metadata());
+        value = d -> metadataMap(d.metadata(), String.class, typed, StringType.STRING);
+      } else if (typed && siblings.containsKey(name)) {
+        DataType valueType = siblings.get(name).getValueType();
+        Class<?> javaType =
+            valueType instanceof LongType
+                ? Long.class
+                : valueType instanceof DoubleType ? Double.class : Boolean.class;
+        value = d -> metadataMap(d.metadata(), javaType, true, valueType);
       } else if (name.equals(c.ingestedAt())) {
         value = d -> d.ingestedAt() == null ? null : micros(d.ingestedAt());
       } else if (byColumn.containsKey(name)) {
@@ -103,11 +116,32 @@ final class DocumentBatch {
     return arrayOf(KernelInternals.vector(ImageStruct.TYPE, rows));
   }
 
-  private static MapValue stringMap(Map<String, String> map) {
-    Object[] keys = map.keySet().toArray();
-    Object[] values = map.values().toArray();
+  /**
+   * The entries of a document's metadata whose values are of {@code javaType}, as a map of {@code
+   * valueType}; null when there are none. A table without typed maps ({@code typed} false) holds
+   * every value in its string map, as its text.
+   */
+  private static MapValue metadataMap(
+      Map<String, Object> metadata, Class<?> javaType, boolean typed, DataType valueType) {
+    List<Object> keys = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    metadata.forEach(
+        (k, v) -> {
+          Object normalized = TypedMetadata.normalize(v);
+          if (javaType.isInstance(normalized)) {
+            keys.add(k);
+            values.add(normalized);
+          } else if (!typed) {
+            keys.add(k);
+            values.add(normalized.toString());
+          }
+        });
+    return keys.isEmpty() ? null : mapOf(keys.toArray(), values.toArray(), valueType);
+  }
+
+  private static MapValue mapOf(Object[] keys, Object[] values, DataType valueType) {
     ColumnVector keyVector = KernelInternals.vector(StringType.STRING, keys);
-    ColumnVector valueVector = KernelInternals.vector(StringType.STRING, values);
+    ColumnVector valueVector = KernelInternals.vector(valueType, values);
     return new MapValue() {
       @Override
       public int getSize() {

@@ -6,6 +6,10 @@ package io.lakeshelf.index.filter;
  * longs, floating-point and decimal numbers as doubles. Filter values for dates are {@code
  * yyyy-mm-dd}; for timestamps ISO-8601 instants ({@code 2024-01-01T00:00:00Z}) or dates (midnight
  * UTC).
+ *
+ * <p>{@link #METADATA} is the metadata map as a whole: each entry is indexed by the JSON type of
+ * its value (see {@link io.lakeshelf.index.schema.FilterValues#addMetadata}), so every key filters
+ * without being declared, and a filter value compares with the values of its own type.
  */
 public enum FieldType {
   KEYWORD,
@@ -13,5 +17,6 @@ public enum FieldType {
   LONG,
   DOUBLE,
   DATE,
-  TIMESTAMP
+  TIMESTAMP,
+  METADATA
 }

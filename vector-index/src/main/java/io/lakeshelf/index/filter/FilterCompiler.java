@@ -84,7 +84,11 @@ public final class FilterCompiler {
               .add(compile(not.filter()), BooleanClause.Occur.MUST_NOT)
               .build();
       case Filter.Exists exists -> {
-        Query has = new FieldExistsQuery(field(exists.field()).indexField());
+        FilterField f = field(exists.field());
+        Query has =
+            f.type() == FieldType.METADATA
+                ? MetadataQueries.exists(f.metadataKey())
+                : new FieldExistsQuery(f.indexField());
         yield exists.exists()
             ? has
             : new BooleanQuery.Builder()
@@ -108,7 +112,14 @@ public final class FilterCompiler {
 
   private FilterField field(String name) {
     FilterField f = fields.get(name);
-    if (f == null) {
+    if (f == null
+        && name.startsWith(FilterField.METADATA_PREFIX)
+        && name.length() > FilterField.METADATA_PREFIX.length()
+        && fields.get(FilterField.METADATA) instanceof FilterField metadata
+        && metadata.type() == FieldType.METADATA) {
+      return FilterField.metadataKey(metadata, name);
+    }
+    if (f == null || f.type() == FieldType.METADATA) {
       throw new FilterException(
           FilterException.Code.FIELD_NOT_FILTERABLE,
           "'"
@@ -122,6 +133,7 @@ public final class FilterCompiler {
   private Query in(FilterField f, List<Object> values) {
     String field = f.indexField();
     return switch (f.type()) {
+      case METADATA -> MetadataQueries.in(f, values);
       case KEYWORD, BOOLEAN -> {
         List<BytesRef> terms = new ArrayList<>();
         values.forEach(v -> terms.add(new BytesRef(keyword(f, v))));
@@ -139,11 +151,18 @@ public final class FilterCompiler {
     String field = f.indexField();
     if (op == Filter.Op.NE) {
       return new BooleanQuery.Builder()
-          .add(new FieldExistsQuery(field), BooleanClause.Occur.FILTER)
+          .add(
+              f.type() == FieldType.METADATA
+                  ? MetadataQueries.exists(f.metadataKey())
+                  : new FieldExistsQuery(field),
+              BooleanClause.Occur.FILTER)
           .add(compare(f, Filter.Op.EQ, value), BooleanClause.Occur.MUST_NOT)
           .build();
     }
     switch (f.type()) {
+      case METADATA -> {
+        return MetadataQueries.compare(f, op, value);
+      }
       case KEYWORD, BOOLEAN -> {
         String v = keyword(f, value);
         if (op == Filter.Op.EQ) {
@@ -268,11 +287,11 @@ public final class FilterCompiler {
     throw invalid("'" + f.name() + "' is a number; " + describe(value) + " is not");
   }
 
-  private static String describe(Object value) {
+  static String describe(Object value) {
     return value == null ? "null" : value instanceof String s ? "'" + s + "'" : value.toString();
   }
 
-  private static FilterException invalid(String message) {
+  static FilterException invalid(String message) {
     return new FilterException(FilterException.Code.INVALID_FILTER, message);
   }
 }

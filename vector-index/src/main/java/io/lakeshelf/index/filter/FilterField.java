@@ -20,6 +20,12 @@ public record FilterField(String name, String column, String metadataKey, FieldT
   /** The prefix of the index fields that hold filter values. */
   public static final String INDEX_PREFIX = "f.";
 
+  /** The name filters use for a metadata key: {@code metadata.<key>}. */
+  public static final String METADATA_PREFIX = "metadata.";
+
+  /** The name of the field that stands for every metadata key ({@link FieldType#METADATA}). */
+  public static final String METADATA = "metadata";
+
   public FilterField {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(column, "column");
@@ -31,8 +37,16 @@ public record FilterField(String name, String column, String metadataKey, FieldT
     return INDEX_PREFIX + name;
   }
 
+  /** A key of the metadata map, as a filter names it ({@code metadata.<key>}). */
+  public static FilterField metadataKey(FilterField metadata, String name) {
+    return new FilterField(
+        name, metadata.column(), name.substring(METADATA_PREFIX.length()), FieldType.METADATA);
+  }
+
   /**
-   * Resolves filterable names against a table schema.
+   * Resolves filterable names against a table schema. When the table has a metadata column, the
+   * answer also holds {@link #METADATA}: every metadata key filters, declared or not (declaring
+   * {@code metadata.<key>} only checks that the table has metadata).
    *
    * @param metadataColumn the column of the metadata map, or null if the table has none
    * @throws FilterException {@code FIELD_NOT_FILTERABLE} for a name that is not a top-level scalar
@@ -41,17 +55,20 @@ public record FilterField(String name, String column, String metadataKey, FieldT
   public static Map<String, FilterField> resolve(
       List<String> names, TableColumns schema, String metadataColumn) {
     Map<String, FilterField> out = new LinkedHashMap<>();
+    boolean hasMetadata = metadataColumn != null && schema.has(metadataColumn);
+    if (hasMetadata) {
+      out.put(METADATA, new FilterField(METADATA, metadataColumn, null, FieldType.METADATA));
+    }
     for (String name : names) {
-      if (name.startsWith("metadata.") && name.length() > "metadata.".length()) {
-        if (metadataColumn == null || !schema.has(metadataColumn)) {
+      if (name.startsWith(METADATA_PREFIX) && name.length() > METADATA_PREFIX.length()) {
+        if (!hasMetadata) {
           throw new FilterException(
               FilterException.Code.FIELD_NOT_FILTERABLE,
               "'" + name + "': the table has no metadata column");
         }
-        out.put(
-            name,
-            new FilterField(
-                name, metadataColumn, name.substring("metadata.".length()), FieldType.KEYWORD));
+        continue;
+      }
+      if (name.equals(METADATA) && hasMetadata) {
         continue;
       }
       TableColumns.Column column =

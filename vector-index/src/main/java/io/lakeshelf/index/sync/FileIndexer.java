@@ -9,6 +9,7 @@ import io.lakeshelf.content.table.LiveFile;
 import io.lakeshelf.content.table.TableSnapshot;
 import io.lakeshelf.index.TableUnreadableException;
 import io.lakeshelf.index.VectorMath;
+import io.lakeshelf.index.filter.FieldType;
 import io.lakeshelf.index.filter.FilterField;
 import io.lakeshelf.index.schema.FilterValues;
 import io.lakeshelf.index.schema.IndexSchema;
@@ -54,11 +55,19 @@ final class FileIndexer {
    */
   void index(LiveFile file, AtomicLong rowsAdded, AtomicLong rowsSkipped) throws IOException {
     List<RowColumns.ValueColumn> values = new ArrayList<>(filterFields.size());
+    List<FilterField> columnFields = new ArrayList<>(filterFields.size());
+    String metadata = null;
     for (FilterField f : filterFields) {
-      values.add(new RowColumns.ValueColumn(f.column(), f.metadataKey()));
+      if (f.type() == FieldType.METADATA) {
+        metadata = f.column();
+      } else {
+        values.add(new RowColumns.ValueColumn(f.column(), f.metadataKey()));
+        columnFields.add(f);
+      }
     }
     RowColumns read =
-        new RowColumns(columns.id(), spec.column(), columns.title(), columns.text(), values);
+        new RowColumns(
+            columns.id(), spec.column(), columns.title(), columns.text(), values, metadata);
     List<Document> docs = new ArrayList<>();
     long noIds = 0;
     try (FileRows rows = FileRows.open(snapshot, file, read)) {
@@ -80,9 +89,10 @@ final class FileIndexer {
         Document d = IndexSchema.rowDocument(id, file.path(), row, vector, spec.similarity());
         IndexSchema.addText(d, IndexSchema.F_TITLE, rows.title());
         IndexSchema.addText(d, IndexSchema.F_TEXT, rows.text());
-        for (int f = 0; f < filterFields.size(); f++) {
-          FilterValues.add(d, filterFields.get(f), rows.values(f));
+        for (int f = 0; f < columnFields.size(); f++) {
+          FilterValues.add(d, columnFields.get(f), rows.values(f));
         }
+        FilterValues.addMetadata(d, rows.metadata());
         docs.add(d);
       }
     }
