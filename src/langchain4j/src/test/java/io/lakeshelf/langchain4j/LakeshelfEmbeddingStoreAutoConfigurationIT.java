@@ -1,5 +1,6 @@
 package io.lakeshelf.langchain4j;
 
+import static dev.langchain4j.store.embedding.filter.MetadataFilterBuilder.metadataKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +10,7 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingMatch;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.langchain4j.store.embedding.filter.Filter;
 import io.lakeshelf.langchain4j.autoconfigure.LakeshelfEmbeddingStoreAutoConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -92,8 +94,41 @@ class LakeshelfEmbeddingStoreAutoConfigurationIT {
               assertThat(matches.get(0).embedding()).isEqualTo(embedding);
               assertThat(matches.get(0).embedded().text()).isEqualTo("lakes");
               assertThat(matches.get(0).embedded().metadata().getString("lang")).isEqualTo("en");
-              assertThat(matches.get(0).embedded().metadata().getInteger("n")).isEqualTo(7);
+              // Typed: the integer comes back as a JSON integer, not as the text "7".
+              assertThat(matches.get(0).embedded().metadata().toMap()).containsEntry("n", 7);
             });
+  }
+
+  @Test
+  void a_float_matches_the_double_of_its_decimal_form_as_in_langchain4j() {
+    try (LakeshelfEmbeddingStore store =
+        LakeshelfEmbeddingStore.builder()
+            .baseUrl(service.baseUrl())
+            .apiKey(KEY)
+            .collectionName("lc4j-floats")
+            .dimensions(3)
+            .build()) {
+      Metadata metadata = new Metadata().put("x", 1.1f);
+      Embedding embedding = Embedding.from(new float[] {1f, 0f, 0f});
+      store.add(embedding, TextSegment.from("float", metadata));
+      Filter filter = metadataKey("x").isEqualTo(1.1d);
+      // LangChain4j compares 1.1f and 1.1d by their decimal text: equal.
+      assertThat(filter.test(metadata)).isTrue();
+
+      List<EmbeddingMatch<TextSegment>> matches =
+          store
+              .search(
+                  EmbeddingSearchRequest.builder()
+                      .queryEmbedding(embedding)
+                      .filter(filter)
+                      .maxResults(5)
+                      .build())
+              .matches();
+
+      assertThat(matches).hasSize(1);
+      assertThat(matches.get(0).embedded().metadata().toMap()).containsEntry("x", 1.1d);
+      assertThat(matches.get(0).embedded().metadata().getFloat("x")).isEqualTo(1.1f);
+    }
   }
 
   @Test
