@@ -44,10 +44,10 @@ import java.util.regex.Pattern;
  * <p><b>Limits.</b> Writes and deletes by id go in batches of {@code batchSize} documents (one
  * commit each; Lakeshelf takes up to {@code lakeshelf.limits.max-documents}, 1000 by default).
  * {@code maxResults} above 1000 (Lakeshelf's largest {@code k}) is capped to 1000. {@link
- * #removeAll(Filter)} is one delete by filter, which Lakeshelf refuses (413) when more documents
- * than {@code max-documents} match. {@link #removeAll()} drops the collection, its managed table
- * purged, and creates it again with the same definition: searches in between answer {@code
- * COLLECTION_NOT_FOUND}.
+ * #removeAll(Filter)} is one delete by filter; when more documents than {@code max-documents} match
+ * (Lakeshelf answers 413 and deletes nothing), it deletes them a thousand at a time: the ids a
+ * filtered search finds, one commit per batch. {@link #removeAll()} is one commit that deletes
+ * every document ({@code {"all": true}}).
  *
  * <p>Thread-safe. {@link #close()} closes its HTTP client.
  */
@@ -267,25 +267,44 @@ public final class LakeshelfEmbeddingStore implements EmbeddingStore<TextSegment
     ensureNotNull(filter, "filter");
     ObjectNode body = JSON.createObjectNode();
     body.set("filter", LakeshelfFilters.toJson(filter));
-    http.send("POST", collectionPath() + "/documents/delete", body);
+    try {
+      http.send("POST", collectionPath() + "/documents/delete", body);
+    } catch (LakeshelfException e) {
+      if (e.status() != 413) {
+        throw e;
+      }
+      removeInBatches(LakeshelfFilters.toJson(filter));
+    }
   }
 
-  /**
-   * Removes every embedding: drops the collection (purging its managed table) and creates it again
-   * with the definition it had (vectors, filterable fields, analyzer).
-   */
+  /** Deletes what a filter matches, at most {@link #MAX_K} ids per commit, until none is left. */
+  private void removeInBatches(JsonNode filter) {
+    while (true) {
+      ObjectNode search = JSON.createObjectNode();
+      ArrayNode vector = search.putArray("vector");
+      for (int i = 0; i < dimensions; i++) {
+        vector.add(i == 0 ? 1f : 0f);
+      }
+      search.put("using", vectorName);
+      search.put("k", MAX_K);
+      search.putArray("include");
+      search.set("filter", filter);
+      JsonNode hits = http.send("POST", collectionPath() + "/search", search).path("hits");
+      if (hits.isEmpty()) {
+        return;
+      }
+      List<String> ids = new ArrayList<>();
+      hits.forEach(h -> ids.add(h.path("id").asText()));
+      removeAll(ids);
+    }
+  }
+
+  /** Removes every embedding, in one commit ({@code {"all": true}}). */
   @Override
   public void removeAll() {
-    String path = collectionPath();
-    JsonNode current = http.send("GET", path, null);
-    ObjectNode definition = JSON.createObjectNode();
-    for (String part : List.of("mode", "table", "vectors", "filterable", "analyzer")) {
-      if (current.hasNonNull(part)) {
-        definition.set(part, current.get(part));
-      }
-    }
-    http.send("DELETE", path + "?purge=true", null);
-    http.send("PUT", path, definition);
+    ObjectNode body = JSON.createObjectNode();
+    body.put("all", true);
+    http.send("POST", collectionPath() + "/documents/delete", body);
   }
 
   @Override
