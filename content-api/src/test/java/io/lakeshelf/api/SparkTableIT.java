@@ -49,11 +49,7 @@ class SparkTableIT {
   void servesExactlySparksLiveRowsAndExactTopTen() throws Exception {
     Path table = Fixtures.copy("spark-content-table/table", dir);
     Path expected = Fixtures.root().resolve("spark-content-table/expected");
-    Map<String, JsonNode> sparkRows = new HashMap<>();
-    for (String line : Files.readAllLines(expected.resolve("live_rows.jsonl"))) {
-      JsonNode row = RunningService.JSON.readTree(line);
-      sparkRows.put(row.get("doc_id").asString(), row);
-    }
+    Map<String, JsonNode> sparkRows = sparkRows(expected);
     try (RunningService s = RunningService.start(dir.resolve("data"))) {
       Answer created = s.send("PUT", "/v1/collections/spark", externalCollection(table));
       assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -109,11 +105,7 @@ class SparkTableIT {
   void anyColumnOfTheTableReturnsByNameAndFilters() throws Exception {
     Path table = Fixtures.copy("spark-content-table/table", dir);
     Path expected = Fixtures.root().resolve("spark-content-table/expected");
-    Map<String, JsonNode> sparkRows = new HashMap<>();
-    for (String line : Files.readAllLines(expected.resolve("live_rows.jsonl"))) {
-      JsonNode row = RunningService.JSON.readTree(line);
-      sparkRows.put(row.get("doc_id").asString(), row);
-    }
+    Map<String, JsonNode> sparkRows = sparkRows(expected);
     String collection =
         externalCollection(table)
             .replace("}}}", "}}, \"filterable\": [\"lang\", \"published_at\"]}");
@@ -185,6 +177,16 @@ class SparkTableIT {
       assertThat(s.get("/v1/collections/spark/documents/doc-9?include=colour").status())
           .isEqualTo(400);
     }
+  }
+
+  /** Spark's live rows of the fixture, by id. */
+  private static Map<String, JsonNode> sparkRows(Path expected) throws java.io.IOException {
+    Map<String, JsonNode> rows = new HashMap<>();
+    for (String line : Files.readAllLines(expected.resolve("live_rows.jsonl"))) {
+      JsonNode row = RunningService.JSON.readTree(line);
+      rows.put(row.get("doc_id").asString(), row);
+    }
+    return rows;
   }
 
   /** A Lakeshelf document equals Spark's JSON of the same row, role by role. */

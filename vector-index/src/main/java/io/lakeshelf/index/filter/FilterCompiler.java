@@ -125,7 +125,10 @@ public final class FilterCompiler {
           "'"
               + name
               + "' is not filterable; filterable fields: "
-              + fields.keySet().stream().sorted().toList());
+              + fields.keySet().stream()
+                  .map(n -> n.equals(FilterField.METADATA) ? "metadata.<any key>" : n)
+                  .sorted()
+                  .toList());
     }
     return f;
   }

@@ -55,7 +55,7 @@ public final class FilterValues {
   public static void addMetadata(Document d, Map<String, Object> metadata) {
     metadata.forEach(
         (key, v) -> {
-          if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEYWORD_BYTES) {
+          if (!fitsTerm(key)) {
             return;
           }
           d.add(new StringField(METADATA_KEYS, key, Field.Store.NO));
