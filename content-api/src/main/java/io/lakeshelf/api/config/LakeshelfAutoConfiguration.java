@@ -104,7 +104,8 @@ public class LakeshelfAutoConfiguration {
         s3::getObject,
         requests,
         properties.storage().footerCacheSize().toBytes(),
-        (int) properties.storage().footerReadSize().toBytes());
+        (int) properties.storage().footerReadSize().toBytes(),
+        properties.storage().pageCacheSize().toBytes());
   }
 
   @Bean(destroyMethod = "shutdownNow")

@@ -137,6 +137,8 @@ public record LakeshelfProperties(
    *     warm join reads only the pages that hold its rows
    * @param footerReadSize how much of a data file's end a cold join reads in its first request: a
    *     guess that holds the footer and page indexes of most files
+   * @param pageCacheSize the most bytes of data-file pages the join keeps decoded (estimated), so
+   *     that a warm join of rows in pages read before decodes and reads nothing; 0 turns it off
    * @param managedRoots where managed tables may be created besides the data directory: absolute
    *     directories, {@code file:} URIs or {@code s3://bucket/prefix/}; a managed collection's
    *     {@code table} anywhere else is refused, so Lakeshelf never writes, nor purges, a location
@@ -145,6 +147,7 @@ public record LakeshelfProperties(
   public record Storage(
       @DefaultValue("64MB") DataSize footerCacheSize,
       @DefaultValue("64KB") DataSize footerReadSize,
+      @DefaultValue("64MB") DataSize pageCacheSize,
       List<String> managedRoots) {
     public Storage {
       managedRoots = managedRoots == null ? List.of() : List.copyOf(managedRoots);
@@ -161,6 +164,10 @@ public record LakeshelfProperties(
           throw new IllegalArgumentException(
               "lakeshelf.storage.managed-roots: '" + root + "' holds '..'");
         }
+      }
+      if (pageCacheSize.isNegative()) {
+        throw new IllegalArgumentException(
+            "lakeshelf.storage.page-cache-size must not be negative");
       }
       if (footerCacheSize.isNegative()) {
         throw new IllegalArgumentException(

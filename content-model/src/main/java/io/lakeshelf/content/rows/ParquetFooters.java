@@ -2,6 +2,7 @@ package io.lakeshelf.content.rows;
 
 import io.lakeshelf.content.storage.FileTail;
 import io.lakeshelf.content.storage.FileTailCache;
+import io.lakeshelf.content.storage.PageCache;
 import io.lakeshelf.content.storage.StorageEngine;
 import java.io.IOException;
 import java.util.Objects;
@@ -11,7 +12,6 @@ import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 
 /**
  * Where the join gets data files' footers: the one footer source, over the engine's one {@link
@@ -35,12 +35,49 @@ final class ParquetFooters {
     this.storage = Objects.requireNonNull(storage, "storage");
   }
 
-  /** A data file open for reading: its reader over the input that holds its fetched bytes. */
-  record OpenFile(PrefetchedInputFile input, ParquetFileReader reader) implements AutoCloseable {
+  /**
+   * A data file open for reading: the input that holds its fetched bytes, what its tail was parsed
+   * to, and Parquet's reader over them, made only when asked for (the direct reads of {@link
+   * LeafColumnReader} need none).
+   */
+  static final class OpenFile implements AutoCloseable {
+    private final PrefetchedInputFile input;
+    private final FileLayout layout;
+    private ParquetFileReader reader;
+
+    OpenFile(PrefetchedInputFile input, FileLayout layout, ParquetFileReader reader) {
+      this.input = input;
+      this.layout = layout;
+      this.reader = reader;
+    }
+
+    PrefetchedInputFile input() {
+      return input;
+    }
+
+    FileLayout layout() {
+      return layout;
+    }
+
+    /** Parquet's reader of the file, over its parsed footer. */
+    ParquetFileReader reader() throws IOException {
+      if (reader == null) {
+        reader = new ParquetFileReader(input, layout.footer(), readOptions(), input.newStream());
+      }
+      return reader;
+    }
+
     @Override
     public void close() throws IOException {
-      reader.close();
+      if (reader != null) {
+        reader.close();
+      }
     }
+  }
+
+  /** The engine's cache of decoded pages. */
+  PageCache pages() {
+    return storage.pages();
   }
 
   /**
@@ -52,17 +89,26 @@ final class ParquetFooters {
     Optional<FileTail> cached = tails.get(location);
     FileTail tail = cached.isPresent() ? cached.get() : readFooter(location);
     PrefetchedInputFile input = new PrefetchedInputFile(location, tail, storage.ranges());
-    ParquetMetadata parsed = cached.isPresent() ? tails.footer(location).orElse(null) : null;
-    ParquetFileReader reader =
-        parsed == null
-            ? ParquetFileReader.open(input, readOptions())
-            : new ParquetFileReader(input, parsed, readOptions(), input.newStream());
-    try {
-      if (cached.isEmpty()) {
-        tails.put(location, withPageIndexes(location, tail, reader, input), reader.getFooter());
-      } else if (parsed == null) {
-        tails.putFooter(location, reader.getFooter());
+    if (cached.isPresent()) {
+      Optional<FileTailCache.ParsedTail> parsed = tails.parsed(location);
+      if (parsed.isPresent() && parsed.get() instanceof FileLayout layout) {
+        return new OpenFile(input, layout, null);
       }
+      if (parsed.isPresent()) {
+        FileLayout layout = new FileLayout(parsed.get().footer());
+        tails.putParsed(location, layout);
+        return new OpenFile(input, layout, null);
+      }
+    }
+    ParquetFileReader reader = ParquetFileReader.open(input, readOptions());
+    try {
+      FileLayout layout = new FileLayout(reader.getFooter());
+      if (cached.isEmpty()) {
+        tails.put(location, withPageIndexes(location, tail, reader, input), layout);
+      } else {
+        tails.putParsed(location, layout);
+      }
+      return new OpenFile(input, layout, reader);
     } catch (IOException | RuntimeException e) {
       try {
         reader.close();
@@ -71,7 +117,6 @@ final class ParquetFooters {
       }
       throw e;
     }
-    return new OpenFile(input, reader);
   }
 
   /**

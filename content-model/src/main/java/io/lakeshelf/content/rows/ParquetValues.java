@@ -134,62 +134,80 @@ final class ParquetValues {
   }
 
   private static Object primitive(Group g, int field, int i, PrimitiveType p, DataType type) {
+    Object raw =
+        switch (p.getPrimitiveTypeName()) {
+          case BOOLEAN -> g.getBoolean(field, i);
+          case INT32 -> g.getInteger(field, i);
+          case INT64 -> g.getLong(field, i);
+          case FLOAT -> g.getFloat(field, i);
+          case DOUBLE -> g.getDouble(field, i);
+          case INT96 -> g.getInt96(field, i);
+          case BINARY, FIXED_LEN_BYTE_ARRAY -> g.getBinary(field, i);
+        };
+    return convert(raw, p, type);
+  }
+
+  /**
+   * A primitive value as the Java value of the Delta type: {@code raw} is the value as Parquet
+   * decodes it for the physical type ({@code Boolean}, {@code Integer} for INT32, {@code Long} for
+   * INT64, {@code Float}, {@code Double}, or {@link Binary} for INT96, BINARY and
+   * FIXED_LEN_BYTE_ARRAY). The one conversion of both the record path and {@link DirectColumns}.
+   */
+  static Object convert(Object raw, PrimitiveType p, DataType type) {
     PrimitiveType.PrimitiveTypeName physical = p.getPrimitiveTypeName();
     LogicalTypeAnnotation logical = p.getLogicalTypeAnnotation();
     if (type instanceof StringType) {
-      return g.getString(field, i);
+      return ((Binary) raw).toStringUsingUTF8();
     }
     if (type instanceof BooleanType) {
-      return g.getBoolean(field, i);
+      return (Boolean) raw;
     }
     if (type instanceof LongType) {
-      return physical == PrimitiveType.PrimitiveTypeName.INT32
-          ? (long) g.getInteger(field, i)
-          : g.getLong(field, i);
+      return physical == PrimitiveType.PrimitiveTypeName.INT32 ? (long) (Integer) raw : (Long) raw;
     }
     if (type instanceof IntegerType) {
-      return g.getInteger(field, i);
+      return (Integer) raw;
     }
     if (type instanceof ShortType) {
-      return (short) g.getInteger(field, i);
+      return (short) (int) (Integer) raw;
     }
     if (type instanceof ByteType) {
-      return (byte) g.getInteger(field, i);
+      return (byte) (int) (Integer) raw;
     }
     if (type instanceof DoubleType) {
       return switch (physical) {
-        case FLOAT -> (double) g.getFloat(field, i);
-        case INT32 -> (double) g.getInteger(field, i);
-        case INT64 -> (double) g.getLong(field, i);
-        default -> g.getDouble(field, i);
+        case FLOAT -> (double) (Float) raw;
+        case INT32 -> (double) (Integer) raw;
+        case INT64 -> (double) (Long) raw;
+        default -> (Double) raw;
       };
     }
     if (type instanceof FloatType) {
       return physical == PrimitiveType.PrimitiveTypeName.DOUBLE
-          ? (float) g.getDouble(field, i)
-          : g.getFloat(field, i);
+          ? (float) (double) (Double) raw
+          : (Float) raw;
     }
     if (type instanceof BinaryType) {
-      return g.getBinary(field, i).getBytes();
+      return ((Binary) raw).getBytes();
     }
     if (type instanceof DateType) {
-      return LocalDate.ofEpochDay(g.getInteger(field, i));
+      return LocalDate.ofEpochDay((Integer) raw);
     }
     if (type instanceof TimestampType) {
-      return instant(g, field, i, physical, logical);
+      return instant(raw, physical, logical);
     }
     if (type instanceof TimestampNTZType) {
       if (physical == PrimitiveType.PrimitiveTypeName.INT32) { // widened from date
-        return LocalDate.ofEpochDay(g.getInteger(field, i)).atStartOfDay();
+        return LocalDate.ofEpochDay((Integer) raw).atStartOfDay();
       }
-      return LocalDateTime.ofInstant(instant(g, field, i, physical, logical), ZoneOffset.UTC);
+      return LocalDateTime.ofInstant(instant(raw, physical, logical), ZoneOffset.UTC);
     }
     if (type instanceof DecimalType decimal) {
       BigInteger unscaled =
           switch (physical) {
-            case INT32 -> BigInteger.valueOf(g.getInteger(field, i));
-            case INT64 -> BigInteger.valueOf(g.getLong(field, i));
-            default -> new BigInteger(g.getBinary(field, i).getBytes());
+            case INT32 -> BigInteger.valueOf((Integer) raw);
+            case INT64 -> BigInteger.valueOf((Long) raw);
+            default -> new BigInteger(((Binary) raw).getBytes());
           };
       int scale =
           logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d
@@ -201,22 +219,17 @@ final class ParquetValues {
   }
 
   private static Instant instant(
-      Group g,
-      int field,
-      int i,
-      PrimitiveType.PrimitiveTypeName physical,
-      LogicalTypeAnnotation logical) {
+      Object raw, PrimitiveType.PrimitiveTypeName physical, LogicalTypeAnnotation logical) {
     if (physical == PrimitiveType.PrimitiveTypeName.INT96) {
-      Binary b = g.getInt96(field, i);
-      ByteBuffer buf = b.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer buf = ((Binary) raw).toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
       long nanosOfDay = buf.getLong();
       long julianDay = Integer.toUnsignedLong(buf.getInt());
       return micros((julianDay - JULIAN_EPOCH_DAY) * MICROS_PER_DAY + nanosOfDay / 1000);
     }
     if (physical == PrimitiveType.PrimitiveTypeName.INT32) { // widened from date
-      return LocalDate.ofEpochDay(g.getInteger(field, i)).atStartOfDay().toInstant(ZoneOffset.UTC);
+      return LocalDate.ofEpochDay((Integer) raw).atStartOfDay().toInstant(ZoneOffset.UTC);
     }
-    long value = g.getLong(field, i);
+    long value = (Long) raw;
     if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {
       return switch (ts.getUnit()) {
         case MILLIS -> Instant.ofEpochMilli(value);

@@ -101,6 +101,27 @@ public final class PrefetchedInputFile implements InputFile {
     }
   }
 
+  /** These bytes, fetched in one request unless already here. */
+  byte[] bytes(long offset, int len) throws IOException {
+    byte[] out = new byte[len];
+    copy(offset, out, 0, len);
+    return out;
+  }
+
+  /**
+   * These bytes as a view of the fetched range that holds them (no copy), fetched in one request
+   * unless already here.
+   */
+  ByteBuffer slice(long offset, int len) throws IOException {
+    for (Segment s : segments) {
+      if (s.covers(offset, len)) {
+        return ByteBuffer.wrap(s.bytes, (int) (offset - s.offset), len).slice();
+      }
+    }
+    prefetch(offset, len);
+    return slice(offset, len);
+  }
+
   private void copy(long pos, byte[] dst, int off, int len) throws IOException {
     for (Segment s : segments) {
       if (s.covers(pos, len)) {

@@ -21,11 +21,21 @@ public final class FileTailCache {
    */
   public static final int DEFAULT_PARSED_FOOTERS = 1024;
 
+  /**
+   * What a kept tail decodes to: at least its footer; a reader may keep more it derives from the
+   * tail (parsed page indexes, say) by putting its own implementation.
+   */
+  public interface ParsedTail {
+    ParquetMetadata footer();
+  }
+
+  private record Footer(ParquetMetadata footer) implements ParsedTail {}
+
   private static final class Entry {
     final FileTail tail;
-    ParquetMetadata footer;
+    ParsedTail footer;
 
-    Entry(FileTail tail, ParquetMetadata footer) {
+    Entry(FileTail tail, ParsedTail footer) {
       this.tail = tail;
       this.footer = footer;
     }
@@ -66,6 +76,11 @@ public final class FileTailCache {
 
   /** A file's parsed footer, if its tail is kept and the footer was parsed recently enough. */
   public synchronized Optional<ParquetMetadata> footer(String uri) {
+    return parsed(uri).map(ParsedTail::footer);
+  }
+
+  /** What a file's tail was parsed to, if its tail is kept and was parsed recently enough. */
+  public synchronized Optional<ParsedTail> parsed(String uri) {
     Entry e = tails.get(uri);
     return e == null ? Optional.empty() : Optional.ofNullable(e.footer);
   }
@@ -74,7 +89,7 @@ public final class FileTailCache {
    * Keeps a file's tail, replacing a shorter one; tails larger than the whole bound are not kept.
    */
   public synchronized void put(String uri, FileTail tail) {
-    put(uri, tail, null);
+    put(uri, tail, (ParsedTail) null);
   }
 
   /**
@@ -82,6 +97,14 @@ public final class FileTailCache {
    * file; tails larger than the whole bound are not kept.
    */
   public synchronized void put(String uri, FileTail tail, ParquetMetadata footer) {
+    put(uri, tail, footer == null ? null : new Footer(footer));
+  }
+
+  /**
+   * Keeps a file's tail and what it was parsed to (null if not parsed), replacing what was kept for
+   * the file; tails larger than the whole bound are not kept.
+   */
+  public synchronized void put(String uri, FileTail tail, ParsedTail footer) {
     if (tail.bytes().length > maxBytes) {
       return;
     }
@@ -110,6 +133,11 @@ public final class FileTailCache {
 
   /** Keeps the parsed footer of a file whose tail is kept; does nothing if it is not. */
   public synchronized void putFooter(String uri, ParquetMetadata footer) {
+    putParsed(uri, footer == null ? null : new Footer(footer));
+  }
+
+  /** Keeps what the tail of a file whose tail is kept was parsed to; does nothing if it is not. */
+  public synchronized void putParsed(String uri, ParsedTail footer) {
     Entry e = tails.get(uri);
     if (e == null || footer == null) {
       return;

@@ -15,6 +15,7 @@ public final class StorageEngine extends DefaultEngine {
   private final FileIO fileIO;
   private final RangeReader ranges;
   private final FileTailCache tails;
+  private final PageCache pages;
   private final int tailReadSize;
 
   /** Removes every file under a location. */
@@ -29,6 +30,7 @@ public final class StorageEngine extends DefaultEngine {
       FileIO fileIO,
       RangeReader ranges,
       FileTailCache tails,
+      PageCache pages,
       int tailReadSize,
       TreeDeleter deleter) {
     super(fileIO);
@@ -36,6 +38,7 @@ public final class StorageEngine extends DefaultEngine {
     this.fileIO = fileIO;
     this.ranges = Objects.requireNonNull(ranges, "ranges");
     this.tails = Objects.requireNonNull(tails, "tails");
+    this.pages = Objects.requireNonNull(pages, "pages");
     if (tailReadSize < 16) {
       throw new IllegalArgumentException("tailReadSize must be at least 16 bytes");
     }
@@ -60,6 +63,11 @@ public final class StorageEngine extends DefaultEngine {
   /** Data-file tails (Parquet footers and page indexes) already read, with their parsed footers. */
   public FileTailCache tails() {
     return tails;
+  }
+
+  /** Data-file pages the join decoded, kept for the next joins of rows in them. */
+  public PageCache pages() {
+    return pages;
   }
 
   /**

@@ -30,12 +30,18 @@ public final class TableEngines {
         },
         StorageRequestListener.NONE,
         DEFAULT_TAIL_CACHE_BYTES,
-        DEFAULT_TAIL_READ_SIZE);
+        DEFAULT_TAIL_READ_SIZE,
+        PageCache.DEFAULT_BYTES);
   }
 
   /** An engine for local tables and tables on the S3 store the client talks to. */
   public static StorageEngine withS3(S3Client s3, StorageRequestListener listener) {
-    return create(() -> s3, listener, DEFAULT_TAIL_CACHE_BYTES, DEFAULT_TAIL_READ_SIZE);
+    return create(
+        () -> s3,
+        listener,
+        DEFAULT_TAIL_CACHE_BYTES,
+        DEFAULT_TAIL_READ_SIZE,
+        PageCache.DEFAULT_BYTES);
   }
 
   /**
@@ -45,12 +51,15 @@ public final class TableEngines {
    * @param listener told of every storage request (the {@code lakeshelf.storage.requests} metric)
    * @param tailCacheBytes the most data-file tail bytes cached for the join
    * @param tailReadSize the bytes a cold footer read asks for
+   * @param pageCacheBytes the most decoded data-file page bytes kept for the join ({@link
+   *     PageCache}); 0 keeps none
    */
   public static StorageEngine create(
       Supplier<S3Client> s3,
       StorageRequestListener listener,
       long tailCacheBytes,
-      int tailReadSize) {
+      int tailReadSize,
+      long pageCacheBytes) {
     Objects.requireNonNull(s3, "s3");
     Objects.requireNonNull(listener, "listener");
     Supplier<S3Client> client = memoize(s3);
@@ -83,7 +92,12 @@ public final class TableEngines {
           }
         };
     return new StorageEngine(
-        files, ranges, new FileTailCache(tailCacheBytes), tailReadSize, deleter);
+        files,
+        ranges,
+        new FileTailCache(tailCacheBytes),
+        new PageCache(pageCacheBytes),
+        tailReadSize,
+        deleter);
   }
 
   private static void deleteS3Prefix(S3Client s3, S3Location location) throws IOException {

@@ -31,8 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * dictionary and plain pages, page v1 and v2, texts up to 64 KB, nulls, lists and maps.
  *
  * <p>Each table is searched as the service would: sets of k = 1, 10, 50 and 1000 random rows (hits
- * spread over files, and runs of neighbouring rows), through one reader whose footers are cached
- * (warm) and through new readers (cold), each with a different projection of columns.
+ * spread over files, and runs of neighbouring rows), through one reader whose footers and decoded
+ * pages are cached (warm), through new readers (cold), and through new readers without a page cache
+ * (each row stepped to within its page), each with a different projection of columns.
  */
 class RowReaderRandomLayoutsIT {
 
@@ -72,7 +73,14 @@ class RowReaderRandomLayoutsIT {
       for (int query = 0; query < 6; query++) {
         List<RowLocator> hits = hits(random, locators, k, query % 2 == 1);
         List<String> columns = projection(random, all);
-        RowReader reader = query % 3 == 2 ? reader(snapshot) : warm;
+        // warm (footers and decoded pages cached), cold, and cold without a page cache (each
+        // row read straight from its page, stepping from the page's first row)
+        RowReader reader =
+            switch (query % 3) {
+              case 0 -> warm;
+              case 1 -> reader(snapshot, TableEngines.local());
+              default -> reader(snapshot, withoutPageCache());
+            };
         Map<RowLocator, Map<String, Object>> actual = reader.read(hits, columns, path -> Map.of());
         assertThat(actual.keySet())
             .as("rows found, %s", table)
@@ -89,8 +97,24 @@ class RowReaderRandomLayoutsIT {
   }
 
   private RowReader reader(TableSnapshot snapshot) {
+    return reader(snapshot, TableEngines.local());
+  }
+
+  private static io.lakeshelf.content.storage.StorageEngine withoutPageCache() {
+    return TableEngines.create(
+        () -> {
+          throw new IllegalStateException("no S3 here");
+        },
+        io.lakeshelf.content.storage.StorageRequestListener.NONE,
+        TableEngines.DEFAULT_TAIL_CACHE_BYTES,
+        TableEngines.DEFAULT_TAIL_READ_SIZE,
+        0);
+  }
+
+  private RowReader reader(
+      TableSnapshot snapshot, io.lakeshelf.content.storage.StorageEngine engine) {
     return new RowReader(
-        TableEngines.local(),
+        engine,
         snapshot.location(),
         snapshot.schema(),
         snapshot.columnMappingMode(),

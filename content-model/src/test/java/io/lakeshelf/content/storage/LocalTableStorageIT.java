@@ -21,6 +21,7 @@ class LocalTableStorageIT extends TableStorageContractTest {
         },
         listener,
         TableEngines.DEFAULT_TAIL_CACHE_BYTES,
-        TableEngines.DEFAULT_TAIL_READ_SIZE);
+        TableEngines.DEFAULT_TAIL_READ_SIZE,
+        PageCache.DEFAULT_BYTES);
   }
 }

@@ -313,14 +313,45 @@ public abstract class TableStorageContractTest {
     // per file: the tail (footer and offset indexes), then the pages of the two rows
     assertThat(requests.snapshot()).isEqualTo(Map.of(StorageOperation.RANGE_GET, 2L * files));
 
+    engine.pages().clear();
     requests.reset();
     Map<RowLocator, Document> warm = reader.read(hits, Projection.ALL);
     assertThat(texts(warm)).isEqualTo(texts(cold)).hasSize(hits.size());
     // per file: one read spanning the pages that hold the rows
     assertThat(requests.snapshot()).isEqualTo(Map.of(StorageOperation.RANGE_GET, (long) files));
 
+    engine.pages().clear();
     requests.reset();
     reader.read(List.of(hits.get(0)), Projection.ALL);
+    assertThat(requests.snapshot()).isEqualTo(Map.of(StorageOperation.RANGE_GET, 1L));
+  }
+
+  @Test
+  void aJoinOfRowsInPagesReadBeforeCostsNoRequest() throws Exception {
+    RequestCounter requests = new RequestCounter();
+    StorageEngine engine = engine(requests);
+    ContentTable table = ContentTable.createManaged(engine, newLocation(), List.of(BODY_4D));
+    Random random = new Random(43);
+    table.upsert(
+        TestDocuments.randomDocs(random, "p-", 3_000, BODY_4D), new ScanningRowFinder(table));
+    TableSnapshot snapshot = table.latest();
+    String file = snapshot.liveFiles().keySet().iterator().next();
+    List<RowLocator> hits = List.of(new RowLocator(file, 11), new RowLocator(file, 2_500));
+    DocumentReader reader =
+        new DocumentReader(snapshot, ContentColumns.MANAGED, List.of(BODY_4D), executor);
+    Projection shown = Projection.of(List.of("title", "text", "metadata"));
+    Map<RowLocator, Document> first = reader.read(hits, shown);
+
+    requests.reset();
+    Map<RowLocator, Document> again = reader.read(hits, shown);
+    assertThat(texts(again)).isEqualTo(texts(first)).hasSize(2);
+    assertThat(requests.snapshot()).isEmpty();
+    assertThat(engine.pages().bytes()).isPositive();
+
+    // without the decoded pages, the same join reads its pages again: one read
+    engine.pages().clear();
+    requests.reset();
+    assertThat(texts(reader.read(hits, shown))).isEqualTo(texts(first));
     assertThat(requests.snapshot()).isEqualTo(Map.of(StorageOperation.RANGE_GET, 1L));
   }
 
