@@ -5,13 +5,13 @@ import io.lakeshelf.index.schema.IndexSchema;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 
-/** Top documents as search hits, their rows read back from the stored fields. */
+/** Top documents as search hits, their ids and locators read back from doc values. */
 final class Hits {
 
   private Hits() {}
@@ -22,18 +22,25 @@ final class Hits {
     float of(float luceneScore);
   }
 
-  /** The hits of {@code top}, in order, leaving out those scoring below {@code minScore}. */
+  /**
+   * The hits of {@code top}, in order, leaving out those scoring below {@code minScore}: each hit's
+   * id and locator read from its row's doc values (a lookup per hit, no stored fields decoded).
+   */
   static List<SearchHit> of(IndexSearcher searcher, TopDocs top, Score score, float minScore)
       throws IOException {
-    StoredFields stored = searcher.getIndexReader().storedFields();
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
     List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
     for (ScoreDoc sd : top.scoreDocs) {
       float s = score.of(sd.score);
       if (s < minScore) {
         continue;
       }
-      Document d = stored.document(sd.doc);
-      hits.add(new SearchHit(d.get(IndexSchema.F_ID), s, IndexSchema.locator(d)));
+      LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+      IndexSchema.Row row = IndexSchema.row(leaf.reader(), sd.doc - leaf.docBase);
+      if (row == null) {
+        throw new IllegalStateException("hit " + sd.doc + " is not a row document");
+      }
+      hits.add(new SearchHit(row.id(), s, row.locator()));
     }
     return hits;
   }

@@ -11,12 +11,16 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LongField;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.SortedNumericDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -30,6 +34,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * The documents of an index and their fields: how rows and file markers are written and read back.
@@ -43,15 +48,17 @@ import org.apache.lucene.util.Bits;
  * <ul>
  *   <li><b>row</b>: one per live table row (with a non-null id). {@code id} (string, indexed and
  *       stored), {@code file} (the data file's path as the Delta log names it, indexed and stored),
- *       {@code row} (the row's index within that file: a long point, stored) and {@code vector} (an
- *       HNSW vector field, present when the row has a usable vector; for cosine the vector is
- *       normalized and compared by dot product), {@code title} and {@code text} (analyzed, not
- *       stored: rows are joined back from the table), {@code f.<name>} per filterable column
- *       (keyword, long or double, with doc values; see {@link io.lakeshelf.index.filter.FieldType})
- *       and the row's metadata by the JSON type of each value: {@code m.keys} (every key, for
- *       {@code exists}), {@code m.s.<key>} (strings), {@code m.b.<key>} (booleans), {@code
- *       m.l.<key>} (integers, long points) and {@code m.d.<key>} (floating-point numbers, double
- *       points); see {@link FilterValues#addMetadata}.
+ *       {@code row} (the row's index within that file: a long point with doc values, stored),
+ *       {@code id.v} and {@code file.v} (the id and the path again as sorted doc values: what a
+ *       search hit reads, a lookup per hit instead of decompressing a block of stored fields) and
+ *       {@code vector} (an HNSW vector field, present when the row has a usable vector; for cosine
+ *       the vector is normalized and compared by dot product), {@code title} and {@code text}
+ *       (analyzed, not stored: rows are joined back from the table), {@code f.<name>} per
+ *       filterable column (keyword, long or double, with doc values; see {@link
+ *       io.lakeshelf.index.filter.FieldType}) and the row's metadata by the JSON type of each
+ *       value: {@code m.keys} (every key, for {@code exists}), {@code m.s.<key>} (strings), {@code
+ *       m.b.<key>} (booleans), {@code m.l.<key>} (integers, long points) and {@code m.d.<key>}
+ *       (floating-point numbers, double points); see {@link FilterValues#addMetadata}.
  *   <li><b>file</b>: one per indexed data file. {@code kind=file}, {@code marker} (the path,
  *       indexed and stored), {@code file} (the path, so that deleting a file's rows deletes its
  *       marker too), {@code dv} (stored: the key of the deletion vector applied, empty if none) and
@@ -85,6 +92,8 @@ public final class IndexSchema {
   public static final String F_TITLE = "title";
   public static final String F_TEXT = "text";
   public static final String F_NO_ID = "noId";
+  public static final String F_ID_VALUE = "id.v";
+  public static final String F_FILE_VALUE = "file.v";
 
   /** Every row document (file markers have no row field). */
   public static final Query ALL_ROWS = new FieldExistsQuery(F_ROW);
@@ -109,6 +118,8 @@ public final class IndexSchema {
     d.add(new StringField(F_ID, id, Field.Store.YES));
     d.add(new StringField(F_FILE, file, Field.Store.YES));
     d.add(new LongField(F_ROW, row, Field.Store.YES));
+    d.add(new SortedDocValuesField(F_ID_VALUE, new BytesRef(id)));
+    d.add(new SortedDocValuesField(F_FILE_VALUE, new BytesRef(file)));
     if (vector != null) {
       d.add(new KnnFloatVectorField(F_VECTOR, vector, luceneSimilarity(similarity)));
     }
@@ -162,6 +173,30 @@ public final class IndexSchema {
   public static RowLocator locator(Document d) {
     return new RowLocator(d.get(F_FILE), d.getField(F_ROW).numericValue().longValue());
   }
+
+  /**
+   * A row document's id and locator from its doc values, for a document of one leaf (segment). Null
+   * if the document is not a row.
+   */
+  public static Row row(LeafReader leaf, int doc) throws IOException {
+    SortedDocValues ids = leaf.getSortedDocValues(F_ID_VALUE);
+    SortedDocValues files = leaf.getSortedDocValues(F_FILE_VALUE);
+    SortedNumericDocValues rows = leaf.getSortedNumericDocValues(F_ROW);
+    if (ids == null
+        || files == null
+        || rows == null
+        || !ids.advanceExact(doc)
+        || !files.advanceExact(doc)
+        || !rows.advanceExact(doc)) {
+      return null;
+    }
+    return new Row(
+        ids.lookupOrd(ids.ordValue()).utf8ToString(),
+        new RowLocator(files.lookupOrd(files.ordValue()).utf8ToString(), rows.nextValue()));
+  }
+
+  /** A row document's id and where its row lives. */
+  public record Row(String id, RowLocator locator) {}
 
   /** The indexed files: each marker's path and deletion vector key (empty if none). */
   public static Map<String, String> loadMarkers(DirectoryReader reader) throws IOException {
