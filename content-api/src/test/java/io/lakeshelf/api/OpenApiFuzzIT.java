@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,13 +34,18 @@ import tools.jackson.databind.node.ObjectNode;
  * code}, that no refused write changed a table version or the set of collections, that scores are
  * JSON numbers, and that the service logged no error.
  *
- * <p>Bounded by {@code lakeshelf.fuzz.requests} (default 3000) and {@code lakeshelf.fuzz.seconds}
- * (default 60). The seed is printed; replay a failure with {@code -Dlakeshelf.fuzz.seed=<seed>}.
+ * <p>Bounded by {@code lakeshelf.fuzz.requests} (default 1500: about a hundred per operation, each
+ * run with a new seed) and {@code lakeshelf.fuzz.seconds} (default 60). The seed is printed; replay
+ * a failure with {@code -Dlakeshelf.fuzz.seed=<seed>}.
+ *
+ * <p>Isolated from the integration tests that run in parallel: it watches the JVM's whole log for
+ * errors, and another class's service starting meanwhile would reset that log's appenders.
  */
+@Isolated
 class OpenApiFuzzIT {
 
   static final long SEED = Long.getLong("lakeshelf.fuzz.seed", System.nanoTime());
-  static final int MAX_REQUESTS = Integer.getInteger("lakeshelf.fuzz.requests", 3000);
+  static final int MAX_REQUESTS = Integer.getInteger("lakeshelf.fuzz.requests", 1500);
   static final long MAX_NANOS = Long.getLong("lakeshelf.fuzz.seconds", 60) * 1_000_000_000L;
 
   static final JsonMapper JSON = RunningService.JSON;

@@ -62,6 +62,9 @@ class ShutdownIT {
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx1g",
+            // The client compiler alone: the child spends its life starting up and in the
+            // model's native code, which the JIT does not touch.
+            "-XX:TieredStopAtLevel=1",
             "--add-modules",
             "jdk.incubator.vector",
             "--enable-native-access=ALL-UNNAMED",

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.localstack.LocalStackContainer;
@@ -11,8 +12,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The table-storage contract against LocalStack's S3 in a container. Skipped where there is no
- * Docker engine (as on the build machines); runs wherever {@code docker info} works.
+ * Docker engine (as on the build machines); runs wherever {@code docker info} works. Isolated: it
+ * sets the JVM's AWS credential properties to LocalStack's, which the in-process S3Proxy of other
+ * classes running meanwhile would refuse.
  */
+@Isolated
 @Testcontainers(disabledWithoutDocker = true)
 class LocalStackTableStorageIT extends TableStorageContractTest {
 

@@ -36,6 +36,9 @@ public final class CorpusEmbeddings {
 
   private static final byte[] MAGIC = "LSEMBED1".getBytes(StandardCharsets.US_ASCII);
 
+  /** How many passages are embedded between two progress lines. */
+  private static final int PROGRESS_CHUNK = 1_000;
+
   /** Passages embedded (not read from the cache) by this JVM, for tests of the cache. */
   static final AtomicLong EMBEDDED = new AtomicLong();
 
@@ -53,13 +56,29 @@ public final class CorpusEmbeddings {
     float[][] vectors = Arrays.copyOf(cached, n);
     List<String> missing = passages.subList(cached.length, n).stream().map(Passage::text).toList();
     int cores = Runtime.getRuntime().availableProcessors();
+    System.out.printf(
+        Locale.ROOT,
+        "embedding %,d corpus passages (%,d cached in %s)%n",
+        missing.size(),
+        cached.length,
+        file);
     try (EmbeddingService service =
         new EmbeddingService(
             SharedModel.get(),
             new EmbeddingOptions(16, cores, 2 * cores, Duration.ofMinutes(10)))) {
-      float[][] fresh = service.embedAll(missing);
-      EMBEDDED.addAndGet(fresh.length);
-      System.arraycopy(fresh, 0, vectors, cached.length, fresh.length);
+      // In chunks, to print progress: embedding thousands of passages takes a while.
+      for (int from = 0; from < missing.size(); from += PROGRESS_CHUNK) {
+        int to = Math.min(missing.size(), from + PROGRESS_CHUNK);
+        float[][] fresh = service.embedAll(missing.subList(from, to));
+        EMBEDDED.addAndGet(fresh.length);
+        System.arraycopy(fresh, 0, vectors, cached.length + from, fresh.length);
+        System.out.printf(
+            Locale.ROOT,
+            "  embedded %,d of %,d passages (%.1f s)%n",
+            to,
+            missing.size(),
+            (System.nanoTime() - start) / 1e9);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while embedding the corpus", e);
