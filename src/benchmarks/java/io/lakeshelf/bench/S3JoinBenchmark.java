@@ -167,7 +167,19 @@ public final class S3JoinBenchmark {
           for (List<RowLocator> h : hits) {
             reader.read(h, Projection.DEFAULT); // warm up
           }
-          measure("join, warm", hits, requests, h -> reader.read(h, Projection.DEFAULT));
+          measure(
+              "join, warm (pages not cached)",
+              hits,
+              requests,
+              h -> {
+                engine.pages().clear();
+                reader.read(h, Projection.DEFAULT);
+              });
+          measure(
+              "join, hot (pages decoded before)",
+              hits,
+              requests,
+              h -> reader.read(h, Projection.DEFAULT));
           measure("naive join (3 GETs per file)", hits, requests, naive::read);
         }
       }
