@@ -499,37 +499,30 @@ public final class IngestSearchBenchmark {
   }
 
   /**
-   * Waits until the segments searches visit stop changing for 6 s (the merges the ingest started
-   * have ended and the sync rounds published them), at most 5 minutes, so that the searches below
-   * measure a settled index.
+   * Waits until the merges the ingest started have ended (at most 5 minutes) and publishes them, so
+   * that the searches below measure a settled index.
    */
   private void awaitMerges(long ingestEnd) throws Exception {
     VectorIndex index = context.getBean(CollectionRegistry.class).get(COLLECTION).index(VECTOR);
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    int last = -1;
-    long stableSince = System.nanoTime();
-    while (System.nanoTime() < deadline) {
-      int now;
-      try (VectorIndex.View view = index.acquire()) {
-        now = view.segmentCount();
-      }
-      if (now != last) {
-        last = now;
-        stableSince = System.nanoTime();
-      } else if (System.nanoTime() - stableSince > 6_000_000_000L) {
-        break;
-      }
-      Thread.sleep(250);
+    while (index.merging() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
     }
-    double settled = (stableSince - ingestEnd) / 1e9;
+    double settled = (System.nanoTime() - ingestEnd) / 1e9;
+    index.refreshMerged(); // what the next sync round would publish
+    int segments;
+    try (VectorIndex.View view = index.acquire()) {
+      segments = view.segmentCount();
+    }
     line(
-        "merges settled: %d segments searched, %.1f s after the last ingest answer", last, settled);
+        "merges settled: %d segments searched, %.1f s after the last ingest answer",
+        segments, settled);
     summary.put(
         "merges settled",
         String.format(
             Locale.ROOT,
             "%d segments searched, %.1f s after the last ingest answer",
-            last,
+            segments,
             settled));
   }
 

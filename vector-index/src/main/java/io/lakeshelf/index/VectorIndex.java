@@ -277,6 +277,12 @@ public final class VectorIndex implements Closeable {
     }
   }
 
+  /** Whether background merges are running or waiting to run. */
+  public boolean merging() {
+    IndexWriter w = writer;
+    return w.isOpen() && (w.hasPendingMerges() || !w.getMergingSegments().isEmpty());
+  }
+
   /**
    * After a failed sync: drop what it added and go back to the last commit. The writer is opened
    * again on that commit; when that fails too (the disk is still full, say), the index keeps
