@@ -52,9 +52,14 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Not a test: run it with {@code src/bin/lakeshelf-benchmark [options]}. Options (defaults):
  * {@code --documents 100000 --batch 1000 --queries 1000 --dimensions 384 --k 10 --recall-queries
- * 100 --warmup 200 --clusters 1000 --noise 0.75 --seed 42 --refresh true --data-dir <temp dir,
- * deleted at the end>}. Arguments of the form {@code --some.property=value} go to the service (for
- * example {@code --lakeshelf.search.candidates=50}).
+ * 100 --warmup 200 --clusters 1000 --noise 0.75 --seed 42 --refresh true --probe-interval-ms 100
+ * --data-dir <temp dir, deleted at the end>}.
+ *
+ * <p>The no-cliff check: a second thread searches over HTTP (its own connection, one search every
+ * {@code --probe-interval-ms}, 0 for none) while the ingest and the merges it starts run, and the
+ * same probe runs again once the service is idle; the summary prints the p99 under ingest as a
+ * ratio to the idle p99 (target: at most 3). Arguments of the form {@code --some.property=value} go
+ * to the service (for example {@code --lakeshelf.search.candidates=50}).
  */
 public final class IngestSearchBenchmark {
 
@@ -75,6 +80,7 @@ public final class IngestSearchBenchmark {
   private double noise = 0.75;
   private long seed = 42;
   private boolean refresh = true;
+  private int probeIntervalMs = 100;
   private Path dataDir;
   private boolean deleteDataDir;
   private final List<String> serviceArgs = new ArrayList<>();
@@ -90,6 +96,7 @@ public final class IngestSearchBenchmark {
   private String base;
   private SyntheticEmbeddings embeddings;
   private float[][] vectors;
+  private Latencies probeDuringIngest;
 
   public static void main(String[] args) throws Exception {
     IngestSearchBenchmark b = new IngestSearchBenchmark();
@@ -100,7 +107,8 @@ public final class IngestSearchBenchmark {
       System.err.println(
           "usage: lakeshelf-benchmark [--documents N] [--batch N] [--queries N] [--dimensions N]"
               + " [--k N] [--recall-queries N] [--warmup N] [--clusters N] [--noise X] [--seed N]"
-              + " [--refresh true|false] [--data-dir DIR] [--some.service.property=value ...]");
+              + " [--refresh true|false] [--probe-interval-ms N] [--data-dir DIR]"
+              + " [--some.service.property=value ...]");
       System.exit(2);
     }
     b.run();
@@ -146,6 +154,7 @@ public final class IngestSearchBenchmark {
         case "noise" -> noise = Double.parseDouble(value);
         case "seed" -> seed = Long.parseLong(value);
         case "refresh" -> refresh = Boolean.parseBoolean(value);
+        case "probe-interval-ms" -> probeIntervalMs = Integer.parseInt(value);
         case "data-dir" -> dataDir = Path.of(value).toAbsolutePath();
         default -> throw new IllegalArgumentException("unknown option --" + name);
       }
@@ -182,6 +191,7 @@ public final class IngestSearchBenchmark {
       awaitIndex();
       searchInProcess();
       searchOverHttp();
+      idleProbe();
       recall();
       sizes();
     } finally {
@@ -310,6 +320,7 @@ public final class IngestSearchBenchmark {
     long wall0 = System.nanoTime();
     long lastReport = wall0;
     long version = 0;
+    SearchProbe probe = probeIntervalMs > 0 ? new SearchProbe(probeIntervalMs) : null;
     try (ThreadSampler sampler = new ThreadSampler(50)) {
       for (int b = 0; b < batches; b++) {
         int from = b * batch;
@@ -351,6 +362,12 @@ public final class IngestSearchBenchmark {
       }
       long wall = System.nanoTime() - wall0;
       sampler.close();
+      if (probe != null) {
+        probeDuringIngest = probe.stop();
+        line(
+            "search during ingest (HTTP, second thread, one every %d ms): %d searches, %s",
+            probeIntervalMs, probeDuringIngest.count(), probeDuringIngest.summary());
+      }
       double requestSeconds = requests.totalNanos() / 1e9;
       double rate = documents / requestSeconds;
       line(
@@ -478,6 +495,35 @@ public final class IngestSearchBenchmark {
             "%.2f s after the last ingest answer (%d table versions)",
             waited,
             c.get("tableVersion").asLong()));
+    awaitMerges(t);
+  }
+
+  /**
+   * Waits until the merges the ingest started have ended (at most 5 minutes) and publishes them, so
+   * that the searches below measure a settled index.
+   */
+  private void awaitMerges(long ingestEnd) throws Exception {
+    VectorIndex index = context.getBean(CollectionRegistry.class).get(COLLECTION).index(VECTOR);
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (index.merging() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    double settled = (System.nanoTime() - ingestEnd) / 1e9;
+    index.refreshMerged(); // what the next sync round would publish
+    int segments;
+    try (VectorIndex.View view = index.acquire()) {
+      segments = view.segmentCount();
+    }
+    line(
+        "merges settled: %d segments searched, %.1f s after the last ingest answer",
+        segments, settled);
+    summary.put(
+        "merges settled",
+        String.format(
+            Locale.ROOT,
+            "%d segments searched, %.1f s after the last ingest answer",
+            segments,
+            settled));
   }
 
   // --- 4. In-process search ---------------------------------------------------------------------
@@ -623,6 +669,118 @@ public final class IngestSearchBenchmark {
         "HTTP search tookMs (server side, whole ms): p50 %.0f ms, p99 %.0f ms, mean %.2f ms",
         serverTook.percentileMs(50), serverTook.percentileMs(99), serverTook.meanMs());
     summary.put("search over HTTP", latencies.summary());
+  }
+
+  /**
+   * The same probe as during the ingest, on the idle service, for as many searches (at most 1,000);
+   * prints the p99 under ingest as a ratio to this one.
+   */
+  private void idleProbe() throws Exception {
+    if (probeDuringIngest == null || probeDuringIngest.count() == 0) {
+      return;
+    }
+    SearchProbe probe = new SearchProbe(probeIntervalMs);
+    int target = Math.min(probeDuringIngest.count(), 1000);
+    while (probe.count() < target && probe.running()) {
+      Thread.sleep(50);
+    }
+    Latencies idle = probe.stop();
+    double ratio = probeDuringIngest.percentileMs(99) / idle.percentileMs(99);
+    line(
+        "search idle (the same probe): %d searches, %s; p99 during ingest / idle p99: %.2f (target"
+            + " <= 3)",
+        idle.count(), idle.summary(), ratio);
+    summary.put(
+        "search during ingest",
+        String.format(
+            Locale.ROOT,
+            "%s; idle %s; p99 ratio %.2f (target <= 3)",
+            probeDuringIngest.summary(),
+            idle.summary(),
+            ratio));
+  }
+
+  /**
+   * Searches over HTTP from a thread of its own, on its own connection, one every {@code
+   * intervalMs} (or back to back when a search takes longer), until stopped; queries are fresh
+   * draws of the query mixture.
+   */
+  private final class SearchProbe {
+    private final HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    private final Latencies latencies = new Latencies(4096);
+    private final Thread thread;
+    private volatile boolean stopped;
+    private volatile Exception failure;
+
+    SearchProbe(int intervalMs) {
+      List<String> bodies = new ArrayList<>();
+      for (float[] q : queries(SyntheticEmbeddings.WARMUP, 100)) {
+        bodies.add(searchBody(q));
+      }
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; !stopped; i++) {
+                    long s = System.nanoTime();
+                    HttpResponse<String> r =
+                        client.send(
+                            HttpRequest.newBuilder(
+                                    URI.create(base + "/v1/collections/" + COLLECTION + "/search"))
+                                .timeout(Duration.ofSeconds(60))
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                    HttpRequest.BodyPublishers.ofString(
+                                        bodies.get(i % bodies.size())))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    long took = System.nanoTime() - s;
+                    if (r.statusCode() != 200) {
+                      throw new IllegalStateException(
+                          "probe search: HTTP " + r.statusCode() + ": " + r.body());
+                    }
+                    synchronized (latencies) {
+                      latencies.add(took);
+                    }
+                    long rest = intervalMs * 1_000_000L - took;
+                    if (rest > 0) {
+                      Thread.sleep(rest / 1_000_000L, (int) (rest % 1_000_000L));
+                    }
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } catch (Exception e) {
+                  failure = e;
+                }
+              },
+              "search-probe");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    boolean running() {
+      return thread.isAlive();
+    }
+
+    int count() {
+      synchronized (latencies) {
+        return latencies.count();
+      }
+    }
+
+    Latencies stop() throws Exception {
+      stopped = true;
+      thread.join();
+      client.close();
+      if (failure != null) {
+        throw failure;
+      }
+      return latencies;
+    }
   }
 
   // --- 6. Recall --------------------------------------------------------------------------------

@@ -34,6 +34,16 @@ public enum Quantization {
 
   private static final int BEAM_WIDTH = 100;
 
+  /**
+   * Lucene's tiny-segment threshold: a segment gets an HNSW graph only when a search for this many
+   * candidates would visit fewer of its vectors than it holds (about {@code n > ln(n) *
+   * threshold}); a smaller one is stored flat and searched exactly, which at that size costs no
+   * more than walking a graph. 300 keeps the segment an ingest batch flushes (up to about 2,400
+   * vectors) flat, so building graphs moves off the write path into merges, which build them once
+   * for the merged segment. Lucene's default is 100.
+   */
+  static final int GRAPH_THRESHOLD = 300;
+
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -107,16 +117,15 @@ public enum Quantization {
 
   private KnnVectorsFormat stockFormat() {
     return switch (this) {
-      case NONE -> new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH);
-      case INT8 ->
-          new Lucene104HnswScalarQuantizedVectorsFormat(
-              ScalarEncoding.UNSIGNED_BYTE, MAX_CONN, BEAM_WIDTH);
-      case INT4 ->
-          new Lucene104HnswScalarQuantizedVectorsFormat(
-              ScalarEncoding.PACKED_NIBBLE, MAX_CONN, BEAM_WIDTH);
-      case BBQ ->
-          new Lucene104HnswScalarQuantizedVectorsFormat(
-              ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE, MAX_CONN, BEAM_WIDTH);
+      case NONE -> new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH, 1, null, GRAPH_THRESHOLD);
+      case INT8 -> scalarQuantized(ScalarEncoding.UNSIGNED_BYTE);
+      case INT4 -> scalarQuantized(ScalarEncoding.PACKED_NIBBLE);
+      case BBQ -> scalarQuantized(ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE);
     };
+  }
+
+  private static KnnVectorsFormat scalarQuantized(ScalarEncoding encoding) {
+    return new Lucene104HnswScalarQuantizedVectorsFormat(
+        encoding, MAX_CONN, BEAM_WIDTH, 1, null, GRAPH_THRESHOLD);
   }
 }

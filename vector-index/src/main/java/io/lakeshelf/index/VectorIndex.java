@@ -252,6 +252,38 @@ public final class VectorIndex implements Closeable {
   }
 
   /**
+   * Publishes and commits what background merges finished since the last sync, at the same table
+   * version: searches then visit the merged segments instead of the small ones each sync flushed
+   * (without this, a merge that ends after the last write stays invisible to searches until the
+   * next one), and a restart reopens on the merged segments. Cheap when no merge finished.
+   *
+   * @return whether the index changed
+   */
+  public boolean refreshMerged() throws IOException {
+    synchronized (writeLock) {
+      ensureOpen();
+      if (!writer.isOpen() || !writer.hasUncommittedChanges()) {
+        return false;
+      }
+      try {
+        writer.setLiveCommitData(manifest.toCommitData().entrySet());
+        writer.commit();
+        generations.publish(manifest);
+        return true;
+      } catch (IOException | RuntimeException e) {
+        recover(e);
+        throw e;
+      }
+    }
+  }
+
+  /** Whether background merges are running or waiting to run. */
+  public boolean merging() {
+    IndexWriter w = writer;
+    return w.isOpen() && (w.hasPendingMerges() || !w.getMergingSegments().isEmpty());
+  }
+
+  /**
    * After a failed sync: drop what it added and go back to the last commit. The writer is opened
    * again on that commit; when that fails too (the disk is still full, say), the index keeps
    * serving its last published state and the next sync opens the writer first.
@@ -363,6 +395,11 @@ public final class VectorIndex implements Closeable {
 
     public long rowCount() {
       return generation.rows();
+    }
+
+    /** The Lucene segments a search of this view visits. */
+    public int segmentCount() {
+      return generation.reader().leaves().size();
     }
 
     /** The nearest rows to the query, best first. */

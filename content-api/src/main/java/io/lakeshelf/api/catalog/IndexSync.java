@@ -71,8 +71,12 @@ final class IndexSync {
   void syncTo(TableSnapshot snapshot) throws IOException {
     status.sawTable(snapshot.version());
     if (status.failure() == null && indexes.inStep(snapshot)) {
-      // Nothing to apply: skip the log replay that listing the live files would cost.
+      // Nothing to apply: skip the log replay that listing the live files would cost, but show
+      // searches what merges finished since (ingest batches flush small segments).
       status.stillInStep();
+      for (VectorIndex index : indexes.all().values()) {
+        index.refreshMerged();
+      }
       return;
     }
     try {
