@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,13 @@ public final class VectorIndex implements Closeable {
   private volatile IndexManifest manifest;
   private Generations generations;
   private volatile boolean closed;
+
+  /** When a sync last wrote to the index; guarded by {@code writeLock}. */
+  private long lastWriteNanos = System.nanoTime();
+
+  /** Whether the index was merged down since the last write; guarded by {@code writeLock}. */
+  private boolean mergedDownSinceWrite;
+
   private final Analyzer queryAnalyzer;
 
   /** The vector format, when not the one {@code options} choose (set before the writer opens). */
@@ -244,6 +252,8 @@ public final class VectorIndex implements Closeable {
     manifest = after;
     indexedFiles = done.plan().indexedAfter();
     generations.publish(after);
+    lastWriteNanos = System.nanoTime();
+    mergedDownSinceWrite = false;
     if (done.rowsSkipped() > 0) {
       log.info(
           "Index {}: skipped {} rows with no {} vector", path, done.rowsSkipped(), spec.name());
@@ -274,6 +284,45 @@ public final class VectorIndex implements Closeable {
         recover(e);
         throw e;
       }
+    }
+  }
+
+  /** The most documents an idle index is merged down to one segment at. */
+  public static final int MAX_IDLE_MERGE_DOCS = 2_000_000;
+
+  /**
+   * Merges an index no sync has written for {@code idle} down to one segment, in the background: a
+   * search costs about the same for each segment it visits (each has its own HNSW graph, or none
+   * when small), so once writes stop, searches should visit one, as a force-merged Lucene index
+   * does. Lucene's merge starts from the largest segment's graph and inserts the others' vectors.
+   * The merged segment is published and committed at the same table version by {@link
+   * #refreshMerged} once it is done; a write meanwhile is fine (the merge goes on beside it). Once
+   * per idle period; not above {@link #MAX_IDLE_MERGE_DOCS} documents.
+   *
+   * @return whether a merge was started
+   */
+  public boolean mergeDownIfIdle(Duration idle) throws IOException {
+    synchronized (writeLock) {
+      ensureOpen();
+      if (mergedDownSinceWrite
+          || !writer.isOpen()
+          || System.nanoTime() - lastWriteNanos < idle.toNanos()
+          || merging()) {
+        return false;
+      }
+      mergedDownSinceWrite = true;
+      int segments;
+      int docs;
+      try (View view = acquire()) {
+        segments = view.segmentCount();
+        docs = view.maxDoc();
+      }
+      if (segments <= 1 || docs > MAX_IDLE_MERGE_DOCS) {
+        return false;
+      }
+      log.info("Index {}: idle, merging its {} segments down to one", path, segments);
+      writer.forceMerge(1, false);
+      return true;
     }
   }
 
@@ -400,6 +449,11 @@ public final class VectorIndex implements Closeable {
     /** The Lucene segments a search of this view visits. */
     public int segmentCount() {
       return generation.reader().leaves().size();
+    }
+
+    /** The Lucene documents of this view, deleted ones included (rows and file markers). */
+    int maxDoc() {
+      return generation.reader().maxDoc();
     }
 
     /** The nearest rows to the query, best first. */

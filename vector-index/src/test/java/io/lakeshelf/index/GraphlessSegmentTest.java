@@ -144,6 +144,59 @@ class GraphlessSegmentTest {
     }
   }
 
+  @Test
+  void anIdleIndexIsMergedDownToOneSegmentWithTheSameRowsAndVersion() throws Exception {
+    IndexOptions options = new IndexOptions(Quantization.NONE, TextAnalysis.STANDARD, List.of());
+    try (IndexedTable t = new IndexedTable(dir, SPEC, options)) {
+      for (int b = 0; b < 6; b++) {
+        t.upsert(docs(b * 500, (b + 1) * 500));
+      }
+      Set<String> deleted = new HashSet<>();
+      for (int i = 0; i < 3000; i += 11) {
+        deleted.add(id(i));
+      }
+      t.delete(deleted);
+      deleted.forEach(vectors::remove);
+      var version = t.index.version();
+      assertThat(t.index.mergeDownIfIdle(java.time.Duration.ofHours(1)))
+          .as("not idle long enough")
+          .isFalse();
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (t.index.merging() && System.nanoTime() < deadline) {
+        Thread.sleep(20); // merges the policy chose itself
+      }
+      t.index.refreshMerged();
+      try (VectorIndex.View view = t.index.acquire()) {
+        assertThat(view.segmentCount()).as("segments before").isGreaterThan(1);
+      }
+      assertThat(t.index.mergeDownIfIdle(java.time.Duration.ZERO)).isTrue();
+      assertThat(t.index.mergeDownIfIdle(java.time.Duration.ZERO))
+          .as("once per idle period")
+          .isFalse();
+      while (t.index.merging() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(t.index.refreshMerged()).as("the merged segment is published").isTrue();
+      assertThat(t.index.version()).isEqualTo(version);
+      try (VectorIndex.View view = t.index.acquire()) {
+        assertThat(view.segmentCount()).as("segments searched").isEqualTo(1);
+        assertThat(view.rowCount()).isEqualTo(vectors.size());
+        for (int q = 0; q < 5; q++) {
+          float[] query = vector();
+          assertExactTop(
+              view.search(IndexQuery.vector(query, 10).exactly()),
+              BruteForce.ranked(vectors, id -> true, query),
+              10,
+              "after merging down");
+        }
+      }
+      assertThat(segmentCount(t)).as("segments of the last commit").isEqualTo(1);
+      t.reopen();
+      assertThat(t.index.version()).isEqualTo(version);
+      assertThat(t.index.rowCount()).isEqualTo(vectors.size());
+    }
+  }
+
   private static int segmentCount(IndexedTable t) throws IOException {
     try (FSDirectory d = FSDirectory.open(t.indexDir);
         DirectoryReader reader = DirectoryReader.open(d)) {

@@ -8,6 +8,7 @@ import io.lakeshelf.content.table.TableSnapshot;
 import io.lakeshelf.index.SyncResult;
 import io.lakeshelf.index.VectorIndex;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -19,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * index has been in step, and why a sync failed. The caller holds the collection's lock.
  */
 final class IndexSync {
+
+  /**
+   * How long an index goes unwritten before it is merged down to one segment ({@link
+   * VectorIndex#mergeDownIfIdle}), so searches after an ingest visit one graph.
+   */
+  static final Duration IDLE_BEFORE_MERGE = Duration.ofSeconds(3);
 
   private static final Logger log = LoggerFactory.getLogger(IndexSync.class);
 
@@ -76,6 +83,7 @@ final class IndexSync {
       status.stillInStep();
       for (VectorIndex index : indexes.all().values()) {
         index.refreshMerged();
+        index.mergeDownIfIdle(IDLE_BEFORE_MERGE);
       }
       return;
     }
