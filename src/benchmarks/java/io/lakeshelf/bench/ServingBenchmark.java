@@ -1034,11 +1034,13 @@ public final class ServingBenchmark {
   }
 
   /**
-   * Waits until this process (the service) uses less than a tenth of a core over a quarter second,
-   * at most 60 s: merges and syncs left by the previous phase are done.
+   * Waits until the service has been unwritten long enough to merge its index down to one segment
+   * (3 s, see VectorIndex#mergeDownIfIdle) and then uses less than a tenth of a core over a quarter
+   * second, at most 60 s: merges and syncs left by the previous phase are done.
    */
   private void settle() throws InterruptedException {
     long t0 = System.nanoTime();
+    Thread.sleep(4_000);
     while (System.nanoTime() - t0 < 60_000_000_000L) {
       long cpu0 = CpuMeter.processCpuNanos();
       long w0 = System.nanoTime();
