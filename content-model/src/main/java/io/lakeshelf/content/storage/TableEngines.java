@@ -20,13 +20,21 @@ public final class TableEngines {
   /** Tail bytes cached by default. */
   public static final long DEFAULT_TAIL_CACHE_BYTES = 64L << 20;
 
+  /** The page size Lakeshelf's data files are written with. */
+  public static final int PAGE_SIZE = 64 << 10;
+
   /**
    * What Kernel's Parquet writer is told: no dictionary encoding. A dictionary pays for values that
    * repeat; embeddings never do (the float writer fills a dictionary page of distinct values, then
    * falls back to plain encoding, and that hashing was a fifth of an ingest's time), nor do ids and
-   * texts. Snappy compression still shrinks repeated metadata keys.
+   * texts. Snappy compression still shrinks repeated metadata keys. Pages of at most {@link
+   * #PAGE_SIZE} bytes (parquet-mr checks the size every 100 rows at least, so a page holds at least
+   * that many rows): a point read of one row fetches and decompresses one small page per column,
+   * not a megabyte (Parquet's default), which is what a warm join on S3 transfers.
    */
-  static final Map<String, String> WRITE_SETTINGS = Map.of("parquet.enable.dictionary", "false");
+  static final Map<String, String> WRITE_SETTINGS =
+      Map.of(
+          "parquet.enable.dictionary", "false", "parquet.page.size", Integer.toString(PAGE_SIZE));
 
   private TableEngines() {}
 

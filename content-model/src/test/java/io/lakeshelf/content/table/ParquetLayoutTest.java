@@ -70,4 +70,49 @@ class ParquetLayoutTest {
     // and the rows read back as written
     assertThat(table.latest().liveFiles()).hasSize(files.size());
   }
+
+  @Test
+  void dataFilesHaveSmallPagesSoAPointReadFetchesLittle() throws Exception {
+    ContentTable table =
+        ContentTable.createManaged(
+            TableEngines.local(), dir.resolve("p").toString(), List.of(BODY_4D));
+    List<Document> docs = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      docs.add(
+          new Document(
+              "doc-" + i,
+              "Title " + i,
+              ("Text " + i + " of a paragraph long enough to fill pages. ").repeat(20),
+              List.of(),
+              Map.of(BODY_4D.name(), new float[] {i, 1, 2, 3}),
+              Map.of(),
+              null));
+    }
+    table.upsert(docs, (ids, version) -> Map.of());
+    Path file;
+    try (Stream<Path> walk = Files.walk(dir.resolve("p"))) {
+      file =
+          walk.filter(p -> p.toString().endsWith(".parquet"))
+              .filter(p -> !p.toString().contains("_delta_log"))
+              .findFirst()
+              .orElseThrow();
+    }
+    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+      for (BlockMetaData block : reader.getFooter().getBlocks()) {
+        for (ColumnChunkMetaData column : block.getColumns()) {
+          if (!column.getPath().toDotString().equals("text")) {
+            continue;
+          }
+          var pages = reader.readOffsetIndex(column);
+          // ~3 MB of text: many pages, none much above the page size (checked every 100 rows)
+          assertThat(pages.getPageCount()).isGreaterThan(20);
+          for (int p = 0; p < pages.getPageCount(); p++) {
+            assertThat(pages.getCompressedPageSize(p))
+                .as("page %d of the text column", p)
+                .isLessThanOrEqualTo(2 * TableEngines.PAGE_SIZE);
+          }
+        }
+      }
+    }
+  }
 }
