@@ -278,8 +278,8 @@ public final class IngestSearchBenchmark {
 
   private void createCollection() throws Exception {
     if (context.getBean(CollectionRegistry.class).find(COLLECTION).isPresent()) {
-      Answer gone = send("DELETE", "/v1/collections/" + COLLECTION + "?purge=true", null);
-      line("collection %s existed in the data dir: deleted (status %d)", COLLECTION, gone.status);
+      HttpAnswer gone = send("DELETE", "/v1/collections/" + COLLECTION + "?purge=true", null);
+      line("collection %s existed in the data dir: deleted (status %d)", COLLECTION, gone.status());
     }
     String body =
         "{\"vectors\": {\""
@@ -287,7 +287,7 @@ public final class IngestSearchBenchmark {
             + "\": {\"dimensions\": "
             + dimensions
             + ", \"similarity\": \"cosine\"}}}";
-    Answer a = send("PUT", "/v1/collections/" + COLLECTION, body);
+    HttpAnswer a = send("PUT", "/v1/collections/" + COLLECTION, body);
     expect(a, 201, "creating the collection");
     line(
         "collection created: %s, vector %s, %d dimensions, cosine, managed",
@@ -339,7 +339,7 @@ public final class IngestSearchBenchmark {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         long took = System.nanoTime() - r0;
         requests.add(took);
-        Answer a = new Answer(response.statusCode(), response.body());
+        HttpAnswer a = new HttpAnswer(response.statusCode(), response.body());
         expect(a, 200, "ingesting documents " + from + ".." + (to - 1));
         JsonNode json = a.json();
         if (json.get("upserted").asInt() != to - from) {
@@ -467,7 +467,7 @@ public final class IngestSearchBenchmark {
     long deadline = t + Duration.ofMinutes(60).toNanos();
     JsonNode c;
     while (true) {
-      Answer a = send("GET", "/v1/collections/" + COLLECTION, null);
+      HttpAnswer a = send("GET", "/v1/collections/" + COLLECTION, null);
       expect(a, 200, "reading the collection");
       c = a.json();
       if (c.get("indexedVersion").asLong() == c.get("tableVersion").asLong()
@@ -625,7 +625,7 @@ public final class IngestSearchBenchmark {
     long s = System.nanoTime();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     long took = System.nanoTime() - s;
-    Answer a = new Answer(response.statusCode(), response.body());
+    HttpAnswer a = new HttpAnswer(response.statusCode(), response.body());
     expect(a, 200, "searching");
     JsonNode json = a.json();
     if (latencies != null) {
@@ -1000,38 +1000,13 @@ public final class IngestSearchBenchmark {
 
   // --- Plumbing ---------------------------------------------------------------------------------
 
-  private record Answer(int status, String body) {
-    JsonNode json() {
-      return JSON.readTree(body);
-    }
-  }
-
-  private Answer send(String method, String path, String jsonBody)
+  private HttpAnswer send(String method, String path, String jsonBody)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5));
-    if (jsonBody == null) {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody))
-          .header("Content-Type", "application/json");
-    }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Answer(r.statusCode(), r.body());
+    return HttpAnswer.send(http, base, method, path, jsonBody);
   }
 
-  private static void expect(Answer a, int status, String what) {
-    if (a.status() != status) {
-      String body = a.body() == null ? "" : a.body();
-      throw new IllegalStateException(
-          what
-              + ": HTTP "
-              + a.status()
-              + " (expected "
-              + status
-              + "): "
-              + (body.length() > 2000 ? body.substring(0, 2000) + "..." : body));
-    }
+  private static void expect(HttpAnswer a, int status, String what) {
+    a.expect(status, what);
   }
 
   private static void line(String format, Object... args) {

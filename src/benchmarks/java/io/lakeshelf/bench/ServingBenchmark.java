@@ -684,7 +684,7 @@ public final class ServingBenchmark {
     long checks = 0;
     for (int b = 0; b < bodies.size(); b++) {
       long t = System.nanoTime();
-      Answer a = post("/v1/collections/" + COLLECTION + "/documents", bodies.get(b));
+      HttpAnswer a = post("/v1/collections/" + COLLECTION + "/documents", bodies.get(b));
       requests.add(System.nanoTime() - t);
       expect(a, 200, "ingest batch " + b);
       JsonNode json = a.json();
@@ -801,7 +801,7 @@ public final class ServingBenchmark {
         for (int j = 0; j < n; j++) {
           Kind kind = kinds.get(j);
           long t = System.nanoTime();
-          Answer a = post(path, kind.bodies().get(q));
+          HttpAnswer a = post(path, kind.bodies().get(q));
           long took = System.nanoTime() - t;
           expect(a, 200, kind.name());
           if (r < 0) {
@@ -859,8 +859,8 @@ public final class ServingBenchmark {
     return ids;
   }
 
-  private Answer searchOnce(String body) throws Exception {
-    Answer a =
+  private HttpAnswer searchOnce(String body) throws Exception {
+    HttpAnswer a =
         post("/v1/collections/" + COLLECTION + "/search", body.getBytes(StandardCharsets.UTF_8));
     expect(a, 200, "search");
     return a;
@@ -902,7 +902,7 @@ public final class ServingBenchmark {
 
     progress("index build: reindex of %s...", COLLECTION);
     t = System.nanoTime();
-    Answer a = send("POST", "/v1/admin/collections/" + COLLECTION + "/reindex", null);
+    HttpAnswer a = send("POST", "/v1/admin/collections/" + COLLECTION + "/reindex", null);
     expect(a, 202, "starting the reindex");
     String job = a.json().get("id").asString();
     JsonNode j;
@@ -979,7 +979,7 @@ public final class ServingBenchmark {
     int q = 0;
     while (!done.get()) {
       long t = System.nanoTime();
-      Answer a = post(path, searches.get(q));
+      HttpAnswer a = post(path, searches.get(q));
       long took = System.nanoTime() - t;
       expect(a, 200, "search under ingest");
       if (!done.get()) {
@@ -1018,7 +1018,7 @@ public final class ServingBenchmark {
     Latencies requests = new Latencies(bodies.size());
     for (int b = 0; b < bodies.size(); b++) {
       long t = System.nanoTime();
-      Answer a = post("/v1/collections/serving_embed/documents", bodies.get(b));
+      HttpAnswer a = post("/v1/collections/serving_embed/documents", bodies.get(b));
       requests.add(System.nanoTime() - t);
       expect(a, 200, "ingest with the model, batch " + b);
     }
@@ -1315,12 +1315,6 @@ public final class ServingBenchmark {
         .build();
   }
 
-  private record Answer(int status, String body) {
-    JsonNode json() {
-      return JSON.readTree(body);
-    }
-  }
-
   private HttpRequest request(String path, byte[] body) {
     return HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofMinutes(5))
@@ -1329,37 +1323,18 @@ public final class ServingBenchmark {
         .build();
   }
 
-  private Answer post(String path, byte[] body) throws IOException, InterruptedException {
+  private HttpAnswer post(String path, byte[] body) throws IOException, InterruptedException {
     HttpResponse<String> r = http.send(request(path, body), HttpResponse.BodyHandlers.ofString());
-    return new Answer(r.statusCode(), r.body());
+    return new HttpAnswer(r.statusCode(), r.body());
   }
 
-  private Answer send(String method, String path, String body)
+  private HttpAnswer send(String method, String path, String body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5));
-    if (body == null) {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      b.method(method, HttpRequest.BodyPublishers.ofString(body))
-          .header("Content-Type", "application/json");
-    }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Answer(r.statusCode(), r.body());
+    return HttpAnswer.send(http, base, method, path, body);
   }
 
-  private static void expect(Answer a, int status, String what) {
-    if (a.status() != status) {
-      String body = a.body() == null ? "" : a.body();
-      throw new IllegalStateException(
-          what
-              + ": HTTP "
-              + a.status()
-              + " (expected "
-              + status
-              + "): "
-              + (body.length() > 2000 ? body.substring(0, 2000) + "..." : body));
-    }
+  private static void expect(HttpAnswer a, int status, String what) {
+    a.expect(status, what);
   }
 
   private static void normalize(float[] v) {
