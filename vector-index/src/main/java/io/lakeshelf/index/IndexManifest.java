@@ -20,7 +20,7 @@ import java.util.Optional;
  * or neither.
  *
  * <pre>
- * lakeshelf.format        3
+ * lakeshelf.format        4
  * lakeshelf.tableVersion  the Delta version the index reflects, -1 before the first sync
  * lakeshelf.tableId       the Delta table id (metadata.id) it was built from, empty if none yet
  * lakeshelf.vector        the named vector
@@ -84,7 +84,8 @@ public record IndexManifest(
     return out;
   }
 
-  Map<String, String> toCommitData() {
+  /** The manifest as commit user data (its wire form). */
+  public Map<String, String> toCommitData() {
     Map<String, String> data = new HashMap<>();
     data.put(K_FORMAT, Integer.toString(FORMAT));
     data.put(K_VERSION, Long.toString(tableVersion.value()));
@@ -113,7 +114,7 @@ public record IndexManifest(
   }
 
   /** The manifest in a commit's user data, or empty if it holds none or one of another format. */
-  static Optional<IndexManifest> fromCommitData(Map<String, String> data) {
+  public static Optional<IndexManifest> fromCommitData(Map<String, String> data) {
     if (!Integer.toString(FORMAT).equals(data.get(K_FORMAT))) {
       return Optional.empty();
     }

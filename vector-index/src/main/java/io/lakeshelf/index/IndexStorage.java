@@ -14,7 +14,9 @@ import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KeepOnlyLastCommitDeletionPolicy;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SnapshotDeletionPolicy;
 import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.store.Directory;
 import org.slf4j.Logger;
@@ -41,7 +43,7 @@ final class IndexStorage {
   }
 
   /** A writer and the manifest of the commit it opened on. */
-  record Opened(IndexWriter writer, IndexManifest manifest) {}
+  record Opened(IndexWriter writer, IndexManifest manifest, SnapshotDeletionPolicy commits) {}
 
   /**
    * Opens the writer on the last commit if usable; otherwise discards the directory's files and
@@ -64,6 +66,10 @@ final class IndexStorage {
           }
         });
     config.setCommitOnClose(false);
+    // commits pinned by a snapshot upload are kept until it is done (see VectorIndex#pinCommit)
+    SnapshotDeletionPolicy commits =
+        new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy());
+    config.setIndexDeletionPolicy(commits);
     config.setRAMBufferSizeMB(64);
     TieredMergePolicy merges = new TieredMergePolicy();
     config.setMergePolicy(merges);
@@ -77,7 +83,7 @@ final class IndexStorage {
       writer.setLiveCommitData(m.toCommitData().entrySet());
       writer.commit();
     }
-    return new Opened(writer, m);
+    return new Opened(writer, m, commits);
   }
 
   /** The manifest of the last commit, if the index is readable and was built for this spec. */

@@ -23,7 +23,9 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.SnapshotDeletionPolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
@@ -59,6 +61,7 @@ public final class VectorIndex implements Closeable {
   private final IndexStorage storage;
   private final Object writeLock = new Object();
   private IndexWriter writer;
+  private SnapshotDeletionPolicy commits;
   private Map<String, String> indexedFiles;
   private volatile IndexManifest manifest;
   private Generations generations;
@@ -153,6 +156,7 @@ public final class VectorIndex implements Closeable {
   private void openWriter() throws IOException {
     IndexStorage.Opened opened = storage.openWriter(vectorFormat);
     writer = opened.writer();
+    commits = opened.commits();
     IndexManifest m = opened.manifest();
     manifest = m;
     if (generations == null) {
@@ -284,6 +288,79 @@ public final class VectorIndex implements Closeable {
         recover(e);
         throw e;
       }
+    }
+  }
+
+  /**
+   * The last commit, pinned: its files stay on disk, whatever syncs and merges commit meanwhile,
+   * until the pin is closed; for copying the index elsewhere (a snapshot) while it keeps serving
+   * and syncing.
+   */
+  public PinnedCommit pinCommit() throws IOException {
+    synchronized (writeLock) {
+      ensureOpen();
+      reopenWriterIfClosed();
+      SnapshotDeletionPolicy policy = commits;
+      IndexWriter w = writer;
+      IndexCommit commit = policy.snapshot();
+      try {
+        IndexManifest m =
+            IndexManifest.fromCommitData(commit.getUserData())
+                .orElseThrow(() -> new IOException("commit of " + path + " has no manifest"));
+        return new PinnedCommit(
+            path, m, List.copyOf(commit.getFileNames()), commit.getSegmentsFileName()) {
+          @Override
+          public void close() throws IOException {
+            synchronized (writeLock) {
+              policy.release(commit);
+              if (w.isOpen()) {
+                w.deleteUnusedFiles();
+              }
+            }
+          }
+        };
+      } catch (IOException | RuntimeException e) {
+        policy.release(commit);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * A commit of an index whose files stay on disk until this is closed.
+   *
+   * @param directory where the files are
+   * @param manifest what the commit reflects
+   * @param files the commit's files, its segments file among them
+   * @param segmentsFile the commit point ({@code segments_N})
+   */
+  public abstract static class PinnedCommit implements Closeable {
+    private final Path directory;
+    private final IndexManifest manifest;
+    private final List<String> files;
+    private final String segmentsFile;
+
+    PinnedCommit(Path directory, IndexManifest manifest, List<String> files, String segmentsFile) {
+      this.directory = directory;
+      this.manifest = manifest;
+      this.files = files;
+      this.segmentsFile = segmentsFile;
+    }
+
+    public Path directory() {
+      return directory;
+    }
+
+    public IndexManifest manifest() {
+      return manifest;
+    }
+
+    public List<String> files() {
+      return files;
+    }
+
+    public String segmentsFile() {
+      return segmentsFile;
     }
   }
 
