@@ -17,9 +17,13 @@ import io.lakeshelf.content.table.ContentTable;
 import io.lakeshelf.content.table.MissingTableException;
 import io.lakeshelf.content.table.SchemaMismatchException;
 import io.lakeshelf.content.table.TablePurge;
+import io.lakeshelf.content.table.TableSnapshot;
+import io.lakeshelf.index.IndexOptions;
 import io.lakeshelf.index.VectorIndex;
 import io.lakeshelf.index.filter.FilterException;
 import io.lakeshelf.index.filter.FilterField;
+import io.lakeshelf.index.snapshot.IndexSnapshots;
+import io.lakeshelf.index.snapshot.SnapshotManifest;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -114,7 +118,68 @@ public final class CollectionRegistry implements Closeable {
 
   /** The table location used when a managed collection names none. */
   public String defaultTableLocation(String name) {
-    return catalog.defaultTable(name).toAbsolutePath().toString();
+    return catalog.defaultTable(name);
+  }
+
+  /** Where definitions, default tables and snapshots live. */
+  public CollectionCatalog catalog() {
+    return catalog;
+  }
+
+  /**
+   * Serves what a shared catalog holds now: collections other nodes created are opened (from their
+   * newest snapshot where one fits), changed ones are changed here too (their changed indexes built
+   * beside the serving ones), dropped ones stop being served and their local indexes are deleted.
+   * Nothing to do for a catalog in the data directory, which only this node writes.
+   */
+  public void refreshFromCatalog() {
+    if (!catalog.shared()) {
+      return;
+    }
+    synchronized (changes) {
+      // read under the lock: a listing taken before a change of this node's would undo it
+      List<CollectionDefinition> stored = catalog.load();
+      Map<String, CollectionDefinition> wanted = new LinkedHashMap<>();
+      stored.forEach(d -> wanted.put(d.name(), d));
+      for (ServedCollection c : List.copyOf(served.values())) {
+        if (!wanted.containsKey(c.name())) {
+          dropHere(c);
+        }
+      }
+      for (CollectionDefinition d : wanted.values()) {
+        ServedCollection existing = served.get(d.name());
+        try {
+          if (existing == null) {
+            served.put(d.name(), open(d));
+            log.info(
+                "Serving collection {} ({} table {}), created on another node",
+                d.name(),
+                d.mode().wireName(),
+                d.table());
+          } else if (!existing.definition().equals(d)) {
+            change(existing, d, () -> {});
+            log.info("Updated collection {} as another node changed it", d.name());
+          }
+        } catch (IOException | RuntimeException e) {
+          log.error("Cannot serve collection {} from the catalog: {}", d.name(), e.toString(), e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Stops serving a collection another node dropped; its table and snapshots are theirs. */
+  private void dropHere(ServedCollection c) {
+    served.remove(c.name());
+    try {
+      c.close();
+      CollectionCatalog.deleteTree(catalog.directory(c.name()).resolve("index"));
+    } catch (IOException e) {
+      log.warn("Cannot delete the local indexes of {}: {}", c.name(), e.toString());
+    }
+    log.info("Stopped serving collection {}: another node deleted it", c.name());
   }
 
   private ServedCollection open(CollectionDefinition d) throws IOException {
@@ -149,6 +214,15 @@ public final class CollectionRegistry implements Closeable {
         } else if (index == null) {
           dirs.removeOthers(spec.name());
           index = VectorIndex.open(dirs.current(spec.name()), spec, d.indexOptions(spec.name()));
+          if (index.version().isNone()) {
+            VectorIndex restored = restoreSnapshot(d, spec, table, dirs);
+            if (restored != null) {
+              index.close();
+              index = restored;
+              dirs.makeCurrent(spec.name(), restored.path());
+              dirs.removeOthers(spec.name());
+            }
+          }
         }
         indexes.put(spec.name(), index);
       }
@@ -162,6 +236,60 @@ public final class CollectionRegistry implements Closeable {
     }
     DocumentReader rows = new DocumentReader(table.latest(), table.columns(), specs, readExecutor);
     return new ServedCollection(d, table, indexes, rows, buildExecutor, readExecutor, pastVersions);
+  }
+
+  /**
+   * The index of {@code spec} restored, in a new generation directory, from the newest snapshot
+   * that fits it and the table's latest version; null when there is none or it cannot be used (the
+   * index is then built from the table, as without snapshots).
+   */
+  private VectorIndex restoreSnapshot(
+      CollectionDefinition d, VectorSpec spec, ContentTable table, IndexDirectories dirs) {
+    IndexOptions options = d.indexOptions(spec.name());
+    IndexSnapshots snapshots = new IndexSnapshots(catalog.snapshots(), d.name(), spec.name());
+    Path generation = null;
+    try {
+      TableSnapshot latest = table.latest();
+      Optional<SnapshotManifest> newest =
+          snapshots.newest(spec, options, latest.tableId(), latest.version());
+      if (newest.isEmpty()) {
+        return null;
+      }
+      SnapshotManifest m = newest.get();
+      log.info(
+          "Collection {}: downloading the snapshot of {} at table version {} ({} bytes, published"
+              + " by {} at {})",
+          d.name(),
+          spec.name(),
+          m.tableVersion(),
+          m.bytes(),
+          m.publishedBy(),
+          m.publishedAt());
+      generation = dirs.newGeneration(spec.name());
+      VectorIndex index = snapshots.restore(m, generation, spec, options);
+      try {
+        IndexDirectories.writeSource(
+            generation, IndexSource.snapshot(m.tableVersion(), m.publishedAt(), m.publishedBy()));
+      } catch (IOException | RuntimeException e) {
+        index.close();
+        throw e;
+      }
+      return index;
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          "Collection {}: cannot use a snapshot of {} ({}); building it from the table",
+          d.name(),
+          spec.name(),
+          e.toString());
+      if (generation != null) {
+        try {
+          CollectionCatalog.deleteTree(generation);
+        } catch (IOException cleanup) {
+          log.debug("Cannot delete {}", generation, cleanup);
+        }
+      }
+      return null;
+    }
   }
 
   private ContentTable openTable(CollectionDefinition d, List<VectorSpec> specs) {
@@ -238,7 +366,12 @@ public final class CollectionRegistry implements Closeable {
         }
         // An external table's first build runs in the background (status "building"), started
         // now rather than at the next sync round, which may be far off.
-        catalog.save(d);
+        try {
+          catalog.save(d, null);
+        } catch (RuntimeException e) {
+          created.close();
+          throw e;
+        }
         served.put(d.name(), created);
         if (d.mode() == CollectionMode.EXTERNAL) {
           Thread.ofVirtual()
@@ -260,26 +393,36 @@ public final class CollectionRegistry implements Closeable {
         return PutOutcome.UNCHANGED;
       }
       checkChangeAllowed(old, d, reindex);
-      Map<VectorSpec, VectorIndex> reuse = new LinkedHashMap<>();
-      for (VectorIndex i : existing.indexes().values()) {
-        if (i.options().equals(d.indexOptions(i.spec().name()))) {
-          reuse.put(i.spec(), i);
-        }
-      }
-      try (NewGeneration generation = new NewGeneration(catalog.indexDirectories(d.name()))) {
-        ServedCollection next = open(d, reuse, generation);
-        next.catchUpNow();
-        generation.switchTo(
-            fresh -> {
-              catalog.save(d);
-              served.put(d.name(), next);
-              return existing.indexes().values().stream()
-                  .filter(i -> !reuse.containsValue(i))
-                  .toList();
-            });
-      }
+      change(existing, d, () -> catalog.save(d, old));
       log.info("Updated collection {}", d.name());
       return PutOutcome.UPDATED;
+    }
+  }
+
+  /**
+   * Serves a changed definition: indexes whose options are unchanged are reused, the others built
+   * in a new generation beside the serving ones, which serve until it is complete; {@code save}
+   * records the change, just before the switch. The caller holds {@code changes}.
+   */
+  private void change(ServedCollection existing, CollectionDefinition d, Runnable save)
+      throws IOException, InterruptedException {
+    Map<VectorSpec, VectorIndex> reuse = new LinkedHashMap<>();
+    for (VectorIndex i : existing.indexes().values()) {
+      if (i.options().equals(d.indexOptions(i.spec().name()))) {
+        reuse.put(i.spec(), i);
+      }
+    }
+    try (NewGeneration generation = new NewGeneration(catalog.indexDirectories(d.name()))) {
+      ServedCollection next = open(d, reuse, generation);
+      next.catchUpNow();
+      generation.switchTo(
+          fresh -> {
+            save.run();
+            served.put(d.name(), next);
+            return existing.indexes().values().stream()
+                .filter(i -> !reuse.containsValue(i))
+                .toList();
+          });
     }
   }
 
@@ -331,11 +474,16 @@ public final class CollectionRegistry implements Closeable {
         throw new ApiException(
             ErrorCode.INVALID_REQUEST, "purge deletes data only of managed collections");
       }
-      catalog.remove(name);
+      catalog.remove(name, c.definition());
       served.remove(name);
       c.close();
       Path dir = catalog.directory(name);
       CollectionCatalog.deleteTree(dir.resolve("index"));
+      try {
+        IndexSnapshots.deleteAll(catalog.snapshots(), name);
+      } catch (IOException e) {
+        log.warn("Collection {}: cannot delete its snapshots ({})", name, e.toString());
+      }
       if (purge) {
         TablePurge.purge(engine, c.table().latest());
         Files.deleteIfExists(dir.resolve(CollectionCatalog.FILE));

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Where a collection's indexes live: {@code index/<vector>/<generation>/}, with {@code
@@ -17,6 +18,14 @@ import java.util.stream.Stream;
 public final class IndexDirectories {
 
   private static final String CURRENT = "CURRENT";
+
+  /**
+   * Beside a generation restored from a snapshot: which one ({@link IndexSource}); none for a
+   * generation built here. Not a Lucene file name, so Lucene never deletes it.
+   */
+  static final String SOURCE = "lakeshelf-source.json";
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final Path root;
 
@@ -58,6 +67,24 @@ public final class IndexDirectories {
           generation.getFileName().toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot switch the index of " + vector, e);
+    }
+  }
+
+  /** Records that a generation was restored from a snapshot. */
+  static void writeSource(Path generation, IndexSource source) throws IOException {
+    AtomicFile.replace(generation.resolve(SOURCE), JSON.writeValueAsBytes(source));
+  }
+
+  /** Where a generation came from: the snapshot recorded beside it, else a build. */
+  static IndexSource sourceOf(Path generation) {
+    Path file = generation.resolve(SOURCE);
+    if (!Files.isRegularFile(file)) {
+      return IndexSource.BUILD;
+    }
+    try {
+      return JSON.readValue(file.toFile(), IndexSource.class);
+    } catch (RuntimeException e) {
+      return IndexSource.BUILD;
     }
   }
 

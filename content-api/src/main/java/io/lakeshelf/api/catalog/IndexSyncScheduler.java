@@ -30,6 +30,7 @@ public final class IndexSyncScheduler implements SmartLifecycle {
   private final Map<String, String> reportedFailures = new ConcurrentHashMap<>();
   private final Set<String> gauged = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService scheduler;
+  private volatile String catalogFailure;
 
   public IndexSyncScheduler(CollectionRegistry registry, Duration interval, MeterRegistry meters) {
     this.registry = registry;
@@ -49,8 +50,24 @@ public final class IndexSyncScheduler implements SmartLifecycle {
     scheduler.scheduleWithFixedDelay(this::syncAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** One round: every collection that is not busy catches up. */
+  /**
+   * One round: a shared catalog's changes are served (see {@link
+   * CollectionRegistry#refreshFromCatalog}), then every collection that is not busy catches up.
+   */
   void syncAll() {
+    try {
+      registry.refreshFromCatalog();
+      if (catalogFailure != null) {
+        log.info("The catalog at {} is readable again", registry.catalog().location());
+        catalogFailure = null;
+      }
+    } catch (RuntimeException e) {
+      String reason = String.valueOf(e.getMessage());
+      if (!reason.equals(catalogFailure)) {
+        log.error("Cannot read the catalog: {}", reason, e);
+      }
+      catalogFailure = reason;
+    }
     Set<String> names = new HashSet<>();
     for (ServedCollection c : registry.all()) {
       names.add(c.name());

@@ -114,6 +114,32 @@ public final class ServedCollection implements Closeable {
     return indexes.acquirePrimary();
   }
 
+  /** Where each vector's serving index came from (a build here, or a snapshot). */
+  public Map<String, IndexSource> indexSources() {
+    Map<String, IndexSource> out = new java.util.LinkedHashMap<>();
+    indexes
+        .all()
+        .forEach((vector, index) -> out.put(vector, IndexDirectories.sourceOf(index.path())));
+    return out;
+  }
+
+  /**
+   * Where the serving indexes came from: a snapshot (the oldest table version of those restored)
+   * when every vector's was restored from one, else a build.
+   */
+  public IndexSource indexSource() {
+    IndexSource oldest = null;
+    for (IndexSource s : indexSources().values()) {
+      if (!s.fromSnapshot()) {
+        return IndexSource.BUILD;
+      }
+      if (oldest == null || s.tableVersion() < oldest.tableVersion()) {
+        oldest = s;
+      }
+    }
+    return oldest == null ? IndexSource.BUILD : oldest;
+  }
+
   public Executor buildExecutor() {
     return buildExecutor;
   }

@@ -5,6 +5,7 @@ import io.lakeshelf.api.catalog.CollectionRegistry;
 import io.lakeshelf.api.catalog.DataDirectoryLock;
 import io.lakeshelf.api.catalog.IndexSyncScheduler;
 import io.lakeshelf.api.catalog.PastVersions;
+import io.lakeshelf.api.catalog.SnapshotPublisher;
 import io.lakeshelf.api.embed.Embeddings;
 import io.lakeshelf.api.embed.EmbeddingsShutdown;
 import io.lakeshelf.api.error.BodyContentTypeCheck;
@@ -12,12 +13,14 @@ import io.lakeshelf.api.error.QueryStringCheck;
 import io.lakeshelf.api.error.RequestSizeLimit;
 import io.lakeshelf.api.health.IndexHealthIndicator;
 import io.lakeshelf.api.health.LakeshelfInfoContributor;
+import io.lakeshelf.api.health.SnapshotHealthIndicator;
 import io.lakeshelf.api.health.StorageHealthIndicator;
 import io.lakeshelf.api.jobs.ReindexJobs;
 import io.lakeshelf.api.security.ApiKeyFilter;
 import io.lakeshelf.api.security.ApiKeys;
 import io.lakeshelf.api.security.RouteAccess;
 import io.lakeshelf.api.storage.StorageRequestMetrics;
+import io.lakeshelf.content.storage.BlobStore;
 import io.lakeshelf.content.storage.S3Clients;
 import io.lakeshelf.content.storage.StorageEngine;
 import io.lakeshelf.content.storage.TableEngines;
@@ -145,11 +148,22 @@ public class LakeshelfAutoConfiguration {
       ExecutorService lakeshelfIndexBuildExecutor,
       JsonMapper json,
       DataDirectoryLock lakeshelfDataDirectoryLock,
-      PastVersions lakeshelfPastVersions)
+      PastVersions lakeshelfPastVersions,
+      ObjectProvider<S3Client> s3)
       throws IOException {
+    LakeshelfProperties.Catalog c = properties.catalog();
+    CollectionCatalog catalog =
+        c.shared()
+            ? new CollectionCatalog(
+                properties.dataDir(), BlobStore.at(c.location(), s3::getObject), json)
+            : new CollectionCatalog(properties.dataDir(), json);
+    log.info(
+        "Collection catalog: {}{}",
+        catalog.location(),
+        catalog.shared() ? " (shared: other nodes may serve and change these collections)" : "");
     CollectionRegistry registry =
         new CollectionRegistry(
-            new CollectionCatalog(properties.dataDir(), json),
+            catalog,
             engine,
             lakeshelfIndexBuildExecutor,
             Executors.newVirtualThreadPerTaskExecutor(),
@@ -169,18 +183,33 @@ public class LakeshelfAutoConfiguration {
         });
   }
 
+  /** Publishes index snapshots to the catalog: on a schedule, after a reindex, on request. */
+  @Bean
+  SnapshotPublisher lakeshelfSnapshots(
+      CollectionRegistry registry, LakeshelfProperties properties) {
+    LakeshelfProperties.Catalog c = properties.catalog();
+    return new SnapshotPublisher(
+        registry,
+        registry.catalog(),
+        c.effectiveSnapshotInterval(),
+        c.snapshotsKept(),
+        c.snapshotGrace());
+  }
+
   @Bean
   ReindexJobs lakeshelfReindexJobs(
       CollectionRegistry registry,
       LakeshelfProperties properties,
       JsonMapper json,
-      ExecutorService lakeshelfJobRunner) {
+      ExecutorService lakeshelfJobRunner,
+      SnapshotPublisher lakeshelfSnapshots) {
     return new ReindexJobs(
         registry,
         properties.dataDir().resolve("jobs"),
         json,
         lakeshelfJobRunner,
-        properties.index().reindexRowsPerSecond());
+        properties.index().reindexRowsPerSecond(),
+        lakeshelfSnapshots::publishSoon);
   }
 
   @Bean
@@ -198,6 +227,13 @@ public class LakeshelfAutoConfiguration {
   @Bean
   IndexHealthIndicator indexHealthIndicator(CollectionRegistry registry) {
     return new IndexHealthIndicator(registry);
+  }
+
+  @Bean
+  SnapshotHealthIndicator snapshotsHealthIndicator(
+      CollectionRegistry registry, SnapshotPublisher snapshots, LakeshelfProperties properties) {
+    return new SnapshotHealthIndicator(
+        registry, snapshots, properties.catalog().effectiveSnapshotInterval());
   }
 
   @Bean

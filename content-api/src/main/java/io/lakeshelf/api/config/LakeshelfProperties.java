@@ -29,6 +29,8 @@ import org.springframework.util.unit.DataSize;
  * @param storage how data files are read for the search join
  * @param embedding in-process text embedding
  * @param timeTravel bounds of search with {@code asOfVersion}
+ * @param catalog where collection definitions and index snapshots are kept, for several nodes to
+ *     share
  */
 @ConfigurationProperties("lakeshelf")
 public record LakeshelfProperties(
@@ -41,7 +43,66 @@ public record LakeshelfProperties(
     @DefaultValue S3 s3,
     @DefaultValue Storage storage,
     @DefaultValue Embedding embedding,
-    @DefaultValue TimeTravel timeTravel) {
+    @DefaultValue TimeTravel timeTravel,
+    @DefaultValue Catalog catalog) {
+
+  /**
+   * Where collection definitions and index snapshots live. By default the data directory: one node
+   * serves what it defined. An object-store prefix ({@code s3://bucket/prefix}) shared by several
+   * nodes makes them serve the same collections: a definition written by one is served by every
+   * other within a sync interval, and a node with an empty data directory downloads the newest
+   * index snapshot instead of building.
+   *
+   * @param location an {@code s3://} (or {@code s3a://}) prefix, a directory, or none for the data
+   *     directory
+   * @param snapshotInterval how often each index is published as a snapshot when it changed; none:
+   *     10 minutes for a shared location, never for the data directory (snapshots are published on
+   *     request and after a reindex all the same)
+   * @param snapshotsKept how many snapshots of each index are kept (at least 1)
+   * @param snapshotGrace how long a snapshot is kept at least, whatever the count, so a node
+   *     downloading it can finish
+   */
+  public record Catalog(
+      String location,
+      Duration snapshotInterval,
+      @DefaultValue("3") int snapshotsKept,
+      @DefaultValue("15m") Duration snapshotGrace) {
+    public Catalog {
+      if (location != null && location.isBlank()) {
+        location = null;
+      }
+      if (location != null && location.startsWith("s3") && !S3Location.isS3(location)) {
+        throw new IllegalArgumentException(
+            "lakeshelf.catalog.location must be an s3:// prefix or a directory: " + location);
+      }
+      if (location != null && S3Location.isS3(location)) {
+        S3Location.parse(location); // a bucket is named
+      }
+      if (snapshotInterval != null
+          && (snapshotInterval.isNegative() || snapshotInterval.isZero())) {
+        throw new IllegalArgumentException("lakeshelf.catalog.snapshot-interval must be positive");
+      }
+      if (snapshotsKept < 1) {
+        throw new IllegalArgumentException("lakeshelf.catalog.snapshots-kept must be at least 1");
+      }
+      if (snapshotGrace.isNegative()) {
+        throw new IllegalArgumentException("lakeshelf.catalog.snapshot-grace must be >= 0");
+      }
+    }
+
+    /** Whether the definitions live elsewhere than the data directory (nodes share them). */
+    public boolean shared() {
+      return location != null;
+    }
+
+    /** How often snapshots are published; null for never on a schedule. */
+    public Duration effectiveSnapshotInterval() {
+      if (snapshotInterval != null) {
+        return snapshotInterval;
+      }
+      return shared() ? Duration.ofMinutes(10) : null;
+    }
+  }
 
   /**
    * Search with {@code asOfVersion} indexes the version's rows in memory (no HNSW graph: the search

@@ -59,6 +59,9 @@ public final class ReindexJobs implements AutoCloseable {
   private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
   private volatile boolean stopping;
 
+  /** Told the name of each collection a reindex switched to its new indexes. */
+  private final java.util.function.Consumer<String> afterReindex;
+
   /**
    * @param rowsPerSecond the most rows a job reads per second, to bound its load; 0 for no limit
    */
@@ -68,6 +71,22 @@ public final class ReindexJobs implements AutoCloseable {
       JsonMapper json,
       ExecutorService runner,
       double rowsPerSecond) {
+    this(registry, dir, json, runner, rowsPerSecond, name -> {});
+  }
+
+  /**
+   * @param rowsPerSecond the most rows a job reads per second, to bound its load; 0 for no limit
+   * @param afterReindex told the collection's name once a job switched to its new indexes (to
+   *     publish them as snapshots, say)
+   */
+  public ReindexJobs(
+      CollectionRegistry registry,
+      Path dir,
+      JsonMapper json,
+      ExecutorService runner,
+      double rowsPerSecond,
+      java.util.function.Consumer<String> afterReindex) {
+    this.afterReindex = afterReindex;
     this.registry = registry;
     this.dir = dir;
     this.json = json;
@@ -304,6 +323,7 @@ public final class ReindexJobs implements AutoCloseable {
           id,
           c.name(),
           c.indexedVersion());
+      afterReindex.accept(c.name());
     } catch (CancellationException e) {
       Job j = jobs.get(id);
       if (stopping && !cancelled.containsKey(id)) {

@@ -42,6 +42,7 @@ public final class CollectionRules {
   private final int maxDimensions;
   private final Path dataDir;
   private final List<String> managedRoots;
+  private final String sharedTablesRoot;
   private final Function<String, String> defaultTable;
   private final ToIntFunction<String> dimensionsOfModel;
 
@@ -58,6 +59,22 @@ public final class CollectionRules {
       List<String> managedRoots,
       Function<String, String> defaultTable,
       ToIntFunction<String> modelDimensions) {
+    this(maxDimensions, dataDir, managedRoots, null, defaultTable, modelDimensions);
+  }
+
+  /**
+   * @param sharedTablesRoot where a shared catalog keeps the default tables of managed collections
+   *     ({@code <catalog>/tables/}), under which managed tables may lie too, but each collection
+   *     only in its own; null for a catalog in the data directory
+   */
+  public CollectionRules(
+      int maxDimensions,
+      Path dataDir,
+      List<String> managedRoots,
+      String sharedTablesRoot,
+      Function<String, String> defaultTable,
+      ToIntFunction<String> modelDimensions) {
+    this.sharedTablesRoot = sharedTablesRoot;
     this.maxDimensions = maxDimensions;
     this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
     this.managedRoots = List.copyOf(managedRoots);
@@ -213,6 +230,33 @@ public final class CollectionRules {
    * A managed table is created only under the data directory or a configured managed root:
    * Lakeshelf writes there and purge deletes there, so it must not be any directory a client names.
    */
+  /** Whether {@code table} lies strictly under {@code root} (an s3:// prefix or a directory). */
+  private static boolean within(String table, String root) {
+    if (S3Location.isS3(root)) {
+      String prefix = root.endsWith("/") ? root : root + "/";
+      return table.startsWith(prefix) && table.length() > prefix.length();
+    }
+    if (S3Location.isS3(table)) {
+      return false;
+    }
+    Path base = Path.of(root).toAbsolutePath().normalize();
+    Path t =
+        Path.of(table.startsWith("file:") ? fileUriPath(table) : table)
+            .toAbsolutePath()
+            .normalize();
+    return t.startsWith(base) && !t.equals(base);
+  }
+
+  private static boolean sameLocation(String a, String b) {
+    if (S3Location.isS3(a) || S3Location.isS3(b)) {
+      return a.replaceAll("/+$", "").equals(b.replaceAll("/+$", ""));
+    }
+    return Path.of(a.startsWith("file:") ? fileUriPath(a) : a)
+        .toAbsolutePath()
+        .normalize()
+        .equals(Path.of(b).toAbsolutePath().normalize());
+  }
+
   private void checkManagedRoot(String name, String table) {
     if (!S3Location.isS3(table)) {
       Path collections = dataDir.toAbsolutePath().normalize().resolve("collections");
@@ -226,6 +270,17 @@ public final class CollectionRules {
                 + "' lies in the directory of another collection; leave 'table' out to use this"
                 + " one's");
       }
+    }
+    if (sharedTablesRoot != null && within(table, sharedTablesRoot)) {
+      if (!sameLocation(table, defaultTable.apply(name))) {
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST,
+            "'"
+                + table
+                + "' lies in the catalog's directory of another collection; leave 'table' out to"
+                + " use this one's");
+      }
+      return;
     }
     List<String> roots = new ArrayList<>();
     roots.add(dataDir.toAbsolutePath().normalize().toString());

@@ -42,6 +42,7 @@ public class CollectionService {
             properties.limits().maxDimensions(),
             properties.dataDir(),
             properties.storage().managedRoots(),
+            registry.catalog().tablesRoot(),
             registry::defaultTableLocation,
             embeddings::dimensions);
   }

@@ -2,6 +2,7 @@ package io.lakeshelf.api.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lakeshelf.api.catalog.CollectionStatus;
+import io.lakeshelf.api.catalog.IndexSource;
 import io.lakeshelf.api.catalog.ServedCollection;
 import io.lakeshelf.api.catalog.VectorDefinition;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -31,7 +32,14 @@ public record CollectionView(
     @Schema(
             requiredMode = RequiredMode.REQUIRED,
             allowableValues = {"standard", "english"})
-        String analyzer) {
+        String analyzer,
+    @Schema(
+            requiredMode = RequiredMode.REQUIRED,
+            description =
+                "where the serving index came from: built here from the table (kind build), or"
+                    + " downloaded as a snapshot of the table version given (kind snapshot), and"
+                    + " caught up by sync since")
+        IndexSource indexSource) {
 
   static CollectionView of(ServedCollection c) {
     return new CollectionView(
@@ -47,6 +55,7 @@ public record CollectionView(
         c.failure(),
         c.definition().vectors(),
         c.definition().filterable(),
-        c.definition().analyzer() == null ? "standard" : c.definition().analyzer());
+        c.definition().analyzer() == null ? "standard" : c.definition().analyzer(),
+        c.indexSource());
   }
 }
