@@ -51,6 +51,41 @@ class CollectionRulesTest {
   }
 
   @Test
+  void onASharedCatalogAManagedTableLiesInItsOwnDirectoryOfTheCatalogOnly() {
+    String tables = "s3://lake/catalog/tables/";
+    CollectionRules shared =
+        new CollectionRules(1024, DATA, List.of(), tables, name -> tables + name, model -> 384);
+    CollectionDefinition d = shared.toDefinition("docs", managed(null, vector(3)));
+    assertThat(d.table()).isEqualTo("s3://lake/catalog/tables/docs");
+    assertThat(
+            shared
+                .toDefinition("docs", managed("s3://lake/catalog/tables/docs", vector(3)))
+                .table())
+        .isEqualTo(d.table());
+    for (String other :
+        List.of(
+            "s3://lake/catalog/tables/other",
+            "s3://lake/catalog/tables/docs/../other",
+            "s3://lake/catalog/tables/docsx",
+            "s3://lake/catalog/tables/docs/nested")) {
+      assertThatThrownBy(() -> shared.toDefinition("docs", managed(other, vector(3))))
+          .as(other)
+          .isInstanceOfSatisfying(
+              ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+    }
+    // the catalog's other prefixes are no managed root
+    for (String outside :
+        List.of(
+            "s3://lake/catalog/definitions/docs",
+            "s3://lake/catalog",
+            "s3://lake/catalog//tables/x")) {
+      assertThatThrownBy(() -> shared.toDefinition("docs", managed(outside, vector(3))))
+          .as(outside)
+          .isInstanceOf(ApiException.class);
+    }
+  }
+
+  @Test
   void aManagedCollectionGetsItsDefaultTableAndColumn() {
     CollectionDefinition d = rules.toDefinition("docs", managed(null, vector(3)));
     assertThat(d.mode()).isEqualTo(CollectionMode.MANAGED);
