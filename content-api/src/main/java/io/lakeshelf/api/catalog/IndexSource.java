@@ -1,6 +1,8 @@
 package io.lakeshelf.api.catalog;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 import java.util.Objects;
 
 /**
@@ -14,7 +16,16 @@ import java.util.Objects;
  * @param publishedBy which node published it (snapshot only)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record IndexSource(String kind, Long tableVersion, String publishedAt, String publishedBy) {
+public record IndexSource(
+    @Schema(
+            requiredMode = RequiredMode.REQUIRED,
+            allowableValues = {"build", "snapshot"})
+        String kind,
+    @Schema(description = "the snapshot's table version (snapshot only)") Long tableVersion,
+    @Schema(description = "when the snapshot was published, ISO-8601 (snapshot only)")
+        String publishedAt,
+    @Schema(description = "which node published the snapshot, host/pid (snapshot only)")
+        String publishedBy) {
 
   public static final IndexSource BUILD = new IndexSource("build", null, null, null);
 
