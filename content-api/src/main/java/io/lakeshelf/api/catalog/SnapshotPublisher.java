@@ -134,7 +134,10 @@ public final class SnapshotPublisher implements SmartLifecycle {
             });
   }
 
-  /** One scheduled round: every collection whose index moved past its newest snapshot. */
+  /**
+   * One scheduled round: every collection whose index moved past its newest snapshot, when that
+   * snapshot is older than the interval (or there is none).
+   */
   void publishChanged() {
     for (ServedCollection c : registry.all()) {
       try {
@@ -143,10 +146,13 @@ public final class SnapshotPublisher implements SmartLifecycle {
         for (Map.Entry<String, VectorIndex> e : c.indexes().entrySet()) {
           SnapshotManifest m = known.get(e.getKey());
           VectorIndex index = e.getValue();
+          // Behind, and the newest snapshot is older than the interval: with many nodes, about
+          // one of them publishes per interval (each skips once another published), not each.
           if (!index.version().isNone()
               && (m == null
-                  || m.tableVersion() != index.version().value()
-                  || !m.tableId().equals(index.manifest().tableId()))) {
+                  || ((m.tableVersion() != index.version().value()
+                          || !m.tableId().equals(index.manifest().tableId()))
+                      && m.published().plus(interval).isBefore(Instant.now())))) {
             changed = true;
           }
         }
