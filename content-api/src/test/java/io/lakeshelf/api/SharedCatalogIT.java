@@ -151,6 +151,22 @@ class SharedCatalogIT {
         eventually(
             "node two stops serving 'more'", () -> two.get("/v1/collections/more").status() == 404);
 
+        // a change of the definition on one node is served by the other, its index rebuilt there
+        String int8 =
+            "{\"vectors\": {\"body\": {\"dimensions\": 8, \"similarity\": \"cosine\","
+                + " \"quantization\": \"int8\"}}}";
+        Answer changed = one.send("PUT", "/v1/collections/docs?reindex=true", int8);
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        eventually(
+            "node two serves the int8 definition",
+            () -> {
+              JsonNode c = two.get("/v1/collections/docs").json();
+              return c.get("vectors").get("body").has("quantization")
+                  && c.get("status").asString().equals("ready");
+            });
+        assertThat(two.get("/v1/collections/docs").json().get("documents").asLong())
+            .isEqualTo(1210);
+
         // snapshots health
         JsonNode health = two.get("/actuator/health/snapshots").json();
         assertThat(health.get("status").asString()).isEqualTo("UP");

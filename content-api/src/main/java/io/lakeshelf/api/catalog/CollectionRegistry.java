@@ -210,7 +210,11 @@ public final class CollectionRegistry implements Closeable {
       for (VectorSpec spec : specs) {
         VectorIndex index = reuse.get(spec);
         if (index == null && generation != null) {
-          index = generation.open(spec, d.indexOptions(spec.name()));
+          VectorIndex restored = restoreSnapshot(d, spec, table, dirs);
+          index =
+              restored != null
+                  ? generation.adopt(restored)
+                  : generation.open(spec, d.indexOptions(spec.name()));
         } else if (index == null) {
           dirs.removeOthers(spec.name());
           index = VectorIndex.open(dirs.current(spec.name()), spec, d.indexOptions(spec.name()));

@@ -52,6 +52,15 @@ public final class NewGeneration implements Closeable {
     return index;
   }
 
+  /**
+   * Takes in an index already opened in a new generation directory of its own (restored from a
+   * snapshot), as if {@link #open} had opened it.
+   */
+  public VectorIndex adopt(VectorIndex index) {
+    fresh.put(index.spec().name(), index);
+    return index;
+  }
+
   /** The indexes opened, by vector name. */
   public Map<String, VectorIndex> indexes() {
     return Collections.unmodifiableMap(fresh);
