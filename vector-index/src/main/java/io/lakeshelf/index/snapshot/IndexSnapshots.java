@@ -246,12 +246,13 @@ public final class IndexSnapshots {
       long started = System.nanoTime();
       try {
         for (String name : commit.files()) {
-          Path file = commit.directory().resolve(name);
-          long size = Files.size(file);
-          store.upload(prefix + upload + name, file);
+          long size = Files.size(commit.directory().resolve(name));
           files.add(new SnapshotManifest.SnapshotFile(name, size));
           bytes += size;
         }
+        inParallel(
+            files,
+            f -> store.upload(prefix + upload + f.name(), commit.directory().resolve(f.name())));
         SnapshotManifest manifest =
             new SnapshotManifest(
                 SnapshotManifest.FORMAT,
@@ -290,6 +291,61 @@ public final class IndexSnapshots {
     }
   }
 
+  /** How many files of a snapshot are uploaded or downloaded at once. */
+  static final int TRANSFERS = 4;
+
+  private interface FileTransfer {
+    void run(SnapshotManifest.SnapshotFile file) throws IOException;
+  }
+
+  /**
+   * Runs a transfer of each file, {@link #TRANSFERS} at a time, largest first (so the longest one
+   * starts first); the first failure is thrown once all have ended.
+   */
+  private static void inParallel(List<SnapshotManifest.SnapshotFile> files, FileTransfer transfer)
+      throws IOException {
+    List<SnapshotManifest.SnapshotFile> order = new ArrayList<>(files);
+    order.sort(Comparator.comparingLong(SnapshotManifest.SnapshotFile::size).reversed());
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(TRANSFERS);
+    List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (SnapshotManifest.SnapshotFile f : order) {
+        running.add(
+            pool.submit(
+                () -> {
+                  slots.acquire();
+                  try {
+                    transfer.run(f);
+                  } finally {
+                    slots.release();
+                  }
+                  return null;
+                }));
+      }
+    }
+    IOException failure = null;
+    for (java.util.concurrent.Future<?> r : running) {
+      try {
+        r.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable cause = e.getCause();
+        IOException io =
+            cause instanceof IOException x ? x : new IOException(cause.getMessage(), cause);
+        if (failure == null) {
+          failure = io;
+        } else {
+          failure.addSuppressed(io);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("transfer interrupted");
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
   private Optional<SnapshotManifest> read(String key) throws IOException {
     Optional<byte[]> bytes = store.read(key);
     return bytes.isEmpty()
@@ -315,14 +371,21 @@ public final class IndexSnapshots {
       throws IOException {
     Files.createDirectories(dir);
     long started = System.nanoTime();
-    for (SnapshotManifest.SnapshotFile f : snapshot.files()) {
-      Path target = dir.resolve(f.name());
-      store.download(prefix + snapshot.data() + f.name(), target);
-      if (Files.size(target) != f.size()) {
-        throw new IOException(
-            "snapshot file " + f.name() + " has " + Files.size(target) + " bytes, not " + f.size());
-      }
-    }
+    inParallel(
+        snapshot.files(),
+        f -> {
+          Path target = dir.resolve(f.name());
+          store.download(prefix + snapshot.data() + f.name(), target);
+          if (Files.size(target) != f.size()) {
+            throw new IOException(
+                "snapshot file "
+                    + f.name()
+                    + " has "
+                    + Files.size(target)
+                    + " bytes, not "
+                    + f.size());
+          }
+        });
     VectorIndex index = VectorIndex.open(dir, spec, options);
     IndexManifest opened = index.manifest();
     if (!opened.tableVersion().equals(snapshot.version())
