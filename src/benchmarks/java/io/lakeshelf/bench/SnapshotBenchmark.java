@@ -20,6 +20,8 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.PriorityQueue;
+import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -27,6 +29,7 @@ import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.store.FSDirectory;
 import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Stateless replicas (issue 16): how long a new node takes to serve a collection from the index
@@ -37,8 +40,14 @@ import tools.jackson.databind.JsonNode;
  * <pre>
  * src/bin/lakeshelf-benchmark --main io.lakeshelf.bench.SnapshotBenchmark --rows 200000 \
  *     --dimensions 384 [--batch 1000 --quantization none|int8|int4|bbq --lag-samples 20 \
- *     --lag-batch 10 --sync-interval 2s --heap 2g --data-dir DIR]
+ *     --lag-batch 10 --sync-interval 2s --heap 2g --data-dir DIR --phase all|prepare|measure]
  * </pre>
+ *
+ * <p>{@code --phase all} (the default) does everything from an empty {@code --data-dir}. On a busy
+ * machine the two halves run apart, each within a run's time: {@code --phase prepare} ingests for
+ * at most {@code --budget-seconds} (480) and is run again until it has published the snapshot (the
+ * rows of batch i are seeded by i, so a resumed ingest writes what one run would); {@code --phase
+ * measure} then restarts A on its data and measures B, the lag and C (B and C always start empty).
  *
  * <p>One S3-protocol server in this process (S3Proxy, objects in files under {@code --data-dir} or
  * a temporary directory) holds the catalog {@code s3://bench/catalog}. Every node is the real
@@ -68,6 +77,7 @@ public final class SnapshotBenchmark {
   private static final String BUCKET = "bench";
   private static final String COLLECTION = "docs";
   private static final int CORRECTNESS_QUERIES = 5;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private int rows = 200_000;
   private int dimensions = 384;
@@ -78,6 +88,8 @@ public final class SnapshotBenchmark {
   private String syncInterval = "2s";
   private String heap = "2g";
   private boolean publishMerged = true;
+  private String phase = "all";
+  private long budgetSeconds = 480;
   private Path dataDir;
 
   private final HttpClient http =
@@ -103,6 +115,8 @@ public final class SnapshotBenchmark {
         case "--sync-interval" -> b.syncInterval = v;
         case "--heap" -> b.heap = v;
         case "--publish-merged" -> b.publishMerged = Boolean.parseBoolean(v);
+        case "--phase" -> b.phase = v;
+        case "--budget-seconds" -> b.budgetSeconds = Long.parseLong(v);
         case "--data-dir" -> b.dataDir = Path.of(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -125,13 +139,26 @@ public final class SnapshotBenchmark {
   private int run() throws Exception {
     long wall = System.nanoTime();
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("lakeshelf-snapshot-bench");
-    for (String sub : List.of("s3", "nodes", "download")) {
-      deleteTree(dir.resolve(sub));
+    Path marker = dir.resolve("prepared.properties");
+    Path ingestState = dir.resolve("ingest.properties");
+    String shape = rows + "x" + dimensions + "-" + quantization + "-" + batch;
+    Properties prepared = load(marker);
+    Properties ingest = load(ingestState);
+    if (phase.equals("all") || !shape.equals(ingest.getProperty("shape", shape))) {
+      for (String sub : List.of("s3", "nodes", "download")) {
+        deleteTree(dir.resolve(sub));
+      }
+      Files.deleteIfExists(marker);
+      Files.deleteIfExists(ingestState);
+      prepared = new Properties();
+      ingest = new Properties();
     }
+    ingest.setProperty("shape", shape);
     System.out.printf(
         Locale.ROOT,
-        "== snapshot benchmark: %,d rows x %d dims, quantization %s, batches of %,d; nodes in"
-            + " child JVMs with -Xmx%s, sync interval %s; %d cores; data in %s ==%n",
+        "== snapshot benchmark (%s): %,d rows x %d dims, quantization %s, batches of %,d; nodes"
+            + " in child JVMs with -Xmx%s, sync interval %s; %d cores; data in %s ==%n",
+        phase,
         rows,
         dimensions,
         quantization,
@@ -140,88 +167,247 @@ public final class SnapshotBenchmark {
         syncInterval,
         Runtime.getRuntime().availableProcessors(),
         dir);
+    System.out.println("load average: " + Files.readString(Path.of("/proc/loadavg")).trim());
     try (S3TestServer s3 = S3TestServer.start(Files.createDirectories(dir.resolve("s3")));
         S3Client client = s3.client(StorageRequestListener.NONE)) {
       s3.createBucket(BUCKET);
       String catalog = "s3://" + BUCKET + "/catalog";
       String buildCatalog = "s3://" + BUCKET + "/build-catalog";
-      Random random = new Random(16);
-      long version;
-      List<float[]> queries = new ArrayList<>();
-      for (int q = 0; q < CORRECTNESS_QUERIES; q++) {
-        queries.add(unitVector(random));
-      }
-      List<List<String>> expected;
-      try (Node a = Node.start(this, "a", s3, catalog, dir)) {
-        a.awaitUp();
-        version = ingestAll(a, random);
-        if (publishMerged) {
-          awaitOneSegment(dir.resolve("nodes").resolve("a").resolve("data"));
-        }
-        publish(a);
-        downloadRate(client, catalog, dir.resolve("download"));
-        expected = topIds(a, queries, version);
-
-        try (Node b = Node.start(this, "b", s3, catalog, dir)) {
-          double seconds = b.awaitReady(version);
-          JsonNode source = b.collection().get("indexSource");
-          String kind = source.get("kind").asString();
-          System.out.printf(
-              Locale.ROOT,
-              "replica B: serving at table version %d %.1f s after its process started;"
-                  + " indexSource %s%n",
-              version,
-              seconds,
-              source);
-          replicaCatalogSeconds = b.breakdown("downloading the snapshot");
-          replicaSeconds = seconds;
-          replicaKind = kind;
-          List<List<String>> got = topIds(b, queries, version);
-          sameHits = got.equals(expected);
-          System.out.printf(
-              Locale.ROOT,
-              "replica B vs node A, top-10 ids of %d queries at table version %d: %s%n",
-              queries.size(),
-              version,
-              sameHits ? "identical" : "DIFFERENT: " + got + " vs " + expected);
-          version = lag(a, b, random);
-        }
-        expected = topIds(a, queries, version);
-      }
-      copyDefinitions(client, catalog, buildCatalog);
-      try (Node c = Node.start(this, "c", s3, buildCatalog, dir)) {
-        double seconds = c.awaitReady(version);
-        JsonNode source = c.collection().get("indexSource");
-        buildCatalogSeconds = c.breakdown(null);
-        buildSeconds = seconds;
-        buildKind = source.get("kind").asString();
-        System.out.printf(
-            Locale.ROOT,
-            "replica C (builds): serving at table version %d %.1f s after its process started"
-                + " (%,.0f rows/s); indexSource %s%n",
-            version,
-            seconds,
-            rows / seconds,
-            source);
-        List<List<String>> got = topIds(c, queries, version);
-        int overlap = 0;
-        for (int q = 0; q < queries.size(); q++) {
-          Set<String> common = new HashSet<>(got.get(q));
-          common.retainAll(expected.get(q));
-          overlap += common.size();
-        }
-        notes.add(
-            String.format(
+      Node a = null;
+      try {
+        if (!prepared.containsKey("snapshotBytes")) {
+          if (phase.equals("measure")) {
+            System.out.println("nothing prepared in " + dir + ": run --phase prepare first");
+            return 2;
+          }
+          a = Node.start(this, "a", s3, catalog, dir);
+          a.awaitUp();
+          boolean complete = ingestAll(a, ingest, phase.equals("prepare") ? budgetSeconds : 0);
+          store(ingest, ingestState);
+          if (!complete) {
+            System.out.printf(
                 Locale.ROOT,
-                "replica C's own graph vs A's at table version %d: %d of %d top-10 ids in common"
-                    + " (another HNSW graph over the same rows need not agree exactly)",
-                version,
-                overlap,
-                10 * queries.size()));
+                "stopped after %d s of ingest (--budget-seconds): run --phase prepare again to"
+                    + " go on%n",
+                budgetSeconds);
+            return 3;
+          }
+          if (publishMerged) {
+            awaitOneSegment(dir.resolve("nodes").resolve("a").resolve("data"));
+          }
+          publish(a);
+          prepared.setProperty("snapshotBytes", Long.toString(snapshotBytes));
+          prepared.setProperty("snapshotFiles", Long.toString(snapshotFiles));
+          prepared.setProperty("publishSeconds", Double.toString(publishSeconds));
+          prepared.setProperty("mergeWaitSeconds", Double.toString(mergeWaitSeconds));
+          store(prepared, marker);
+          if (phase.equals("prepare")) {
+            System.out.println("prepared: run --phase measure with the same options");
+            return 0;
+          }
+        } else {
+          snapshotBytes = Long.parseLong(prepared.getProperty("snapshotBytes"));
+          snapshotFiles = Long.parseLong(prepared.getProperty("snapshotFiles"));
+          publishSeconds = Double.parseDouble(prepared.getProperty("publishSeconds"));
+          mergeWaitSeconds = Double.parseDouble(prepared.getProperty("mergeWaitSeconds"));
+          if (phase.equals("prepare")) {
+            System.out.println("already prepared in " + dir);
+            return 0;
+          }
+        }
+        ingestSeconds = Double.parseDouble(ingest.getProperty("seconds", "NaN"));
+        measure(s3, client, a, catalog, buildCatalog, dir);
+      } finally {
+        if (a != null) {
+          a.close();
+        }
       }
     }
     printTable(System.nanoTime() - wall);
     return replicaKind.equals("snapshot") && sameHits && buildKind.equals("build") ? 0 : 1;
+  }
+
+  /** B from the snapshot, the lag from A to B, then C building; A is started if not running. */
+  private void measure(
+      S3TestServer s3, S3Client client, Node running, String catalog, String buildCatalog, Path dir)
+      throws Exception {
+    for (String sub : List.of("b", "c")) {
+      deleteTree(dir.resolve("nodes").resolve(sub));
+    }
+    BlobStore builds = new S3BlobStore(client, S3Location.parse(buildCatalog));
+    for (BlobStore.Entry e : builds.list("")) {
+      builds.delete(e.key()); // what an earlier run's C left: C must find no snapshot
+    }
+    Random random = new Random(16);
+    List<float[]> queries = new ArrayList<>();
+    for (int q = 0; q < CORRECTNESS_QUERIES; q++) {
+      queries.add(unitVector(random));
+    }
+    List<List<String>> exact = exactTop(queries);
+    Node a = running != null ? running : Node.start(this, "a", s3, catalog, dir);
+    try {
+      if (running == null) {
+        a.awaitUp();
+      }
+      long version = a.collection().get("tableVersion").asLong();
+      a.awaitReady(version);
+      downloadRate(client, catalog, dir.resolve("download"));
+      List<List<String>> expected = topIds(a, queries, version);
+      recallA = recall(expected, exact);
+
+      try (Node b = Node.start(this, "b", s3, catalog, dir)) {
+        double seconds = b.awaitReady(version);
+        JsonNode source = b.collection().get("indexSource");
+        String kind = source.get("kind").asString();
+        System.out.printf(
+            Locale.ROOT,
+            "replica B: serving at table version %d %.1f s after its process started;"
+                + " indexSource %s%n",
+            version,
+            seconds,
+            source);
+        replicaCatalogSeconds = b.breakdown("downloading the snapshot");
+        replicaSeconds = seconds;
+        replicaKind = kind;
+        List<List<String>> got = topIds(b, queries, version);
+        sameHits = got.equals(expected);
+        recallB = recall(got, exact);
+        System.out.printf(
+            Locale.ROOT,
+            "replica B vs node A, top-10 ids of %d queries at table version %d: %s%n",
+            queries.size(),
+            version,
+            sameHits ? "identical" : "DIFFERENT: " + got + " vs " + expected);
+        // ids and vectors of their own: an earlier run's lag documents are in the table
+        version = lag(a, b, new Random(System.nanoTime()));
+      }
+      expected = topIds(a, queries, version);
+      if (running == null) {
+        a.close();
+      }
+      a = null;
+      builtBy(s3, client, catalog, buildCatalog, dir, queries, exact, version);
+    } finally {
+      if (a != null && running == null) {
+        a.close();
+      }
+    }
+  }
+
+  /** C: a new node whose catalog holds only the definition, so it builds from the table. */
+  private void builtBy(
+      S3TestServer s3,
+      S3Client client,
+      String catalog,
+      String buildCatalog,
+      Path dir,
+      List<float[]> queries,
+      List<List<String>> exact,
+      long version)
+      throws Exception {
+    copyDefinitions(client, catalog, buildCatalog);
+    try (Node c = Node.start(this, "c", s3, buildCatalog, dir)) {
+      double seconds = c.awaitReady(version);
+      JsonNode source = c.collection().get("indexSource");
+      buildCatalogSeconds = c.breakdown(null);
+      buildSeconds = seconds;
+      buildKind = source.get("kind").asString();
+      System.out.printf(
+          Locale.ROOT,
+          "replica C (builds): serving at table version %d %.1f s after its process started"
+              + " (%,.0f rows/s); indexSource %s%n",
+          version,
+          seconds,
+          rows / seconds,
+          source);
+      recallC = recall(topIds(c, queries, version), exact);
+    }
+  }
+
+  /**
+   * The exact top 10 of each query over the seeded rows (the vectors as sent: six decimals), by
+   * brute force; the lag documents are not among them, and {@link #topIds} leaves them out.
+   */
+  private List<List<String>> exactTop(List<float[]> queries) {
+    long start = System.nanoTime();
+    List<PriorityQueue<double[]>> best = new ArrayList<>();
+    float[][] q = new float[queries.size()][];
+    for (int i = 0; i < q.length; i++) {
+      q[i] = sent(queries.get(i));
+      best.add(new PriorityQueue<>(Comparator.comparingDouble((double[] e) -> e[0])));
+    }
+    for (int from = 0; from < rows; from += batch) {
+      Random random = new Random(7_919L * (from / batch) + 16); // as documents() for this batch
+      for (int i = from; i < Math.min(rows, from + batch); i++) {
+        float[] v = sent(unitVector(random));
+        for (int j = 0; j < q.length; j++) {
+          double dot = 0;
+          double nv = 0;
+          double nq = 0;
+          for (int d = 0; d < dimensions; d++) {
+            dot += v[d] * q[j][d];
+            nv += v[d] * v[d];
+            nq += q[j][d] * q[j][d];
+          }
+          best.get(j).add(new double[] {dot / Math.sqrt(nv * nq), i});
+          if (best.get(j).size() > 10) {
+            best.get(j).poll();
+          }
+        }
+      }
+    }
+    List<List<String>> out = new ArrayList<>();
+    for (PriorityQueue<double[]> b : best) {
+      out.add(b.stream().map(e -> "doc-" + (long) e[1]).toList());
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "exact top-10 of %d queries over the %,d seeded rows by brute force: %.1f s%n",
+        q.length,
+        rows,
+        (System.nanoTime() - start) / 1e9);
+    return out;
+  }
+
+  /** The vector the service receives: each component rounded to six decimals, as sent. */
+  private static float[] sent(float[] v) {
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = (float) (Math.round(v[i] * 1_000_000.0) / 1_000_000.0);
+    }
+    return out;
+  }
+
+  private static double recall(List<List<String>> got, List<List<String>> exact) {
+    int found = 0;
+    int total = 0;
+    for (int q = 0; q < exact.size(); q++) {
+      Set<String> truth = new HashSet<>(exact.get(q));
+      total += truth.size();
+      for (String id : got.get(q)) {
+        if (truth.contains(id)) {
+          found++;
+        }
+      }
+    }
+    return (double) found / total;
+  }
+
+  private static Properties load(Path file) throws IOException {
+    Properties p = new Properties();
+    if (Files.exists(file)) {
+      try (var in = Files.newBufferedReader(file)) {
+        p.load(in);
+      }
+    }
+    return p;
+  }
+
+  private static void store(Properties p, Path file) throws IOException {
+    Files.createDirectories(file.getParent());
+    try (var out = Files.newBufferedWriter(file)) {
+      p.store(out, "SnapshotBenchmark");
+    }
   }
 
   // --- figures
@@ -235,6 +421,9 @@ public final class SnapshotBenchmark {
   private double mergeWaitSeconds = Double.NaN;
   private String buildKind = "?";
   private boolean sameHits;
+  private double recallA = Double.NaN;
+  private double recallB = Double.NaN;
+  private double recallC = Double.NaN;
   private long snapshotBytes;
   private long snapshotFiles;
   private double publishSeconds;
@@ -267,6 +456,13 @@ public final class SnapshotBenchmark {
             fmt("node A, %d queries, same tableVersion", CORRECTNESS_QUERIES),
             "-",
             sameHits ? "pass" : "FAIL"));
+    table.add(
+        row(
+            "recall@10 against brute force",
+            fmt("A %.2f, B %.2f, C (its own build) %.2f", recallA, recallB, recallC),
+            fmt("exact top 10 of %d queries over the seeded rows", CORRECTNESS_QUERIES),
+            "-",
+            "-"));
     table.add(
         row(
             "snapshot size",
@@ -381,21 +577,38 @@ public final class SnapshotBenchmark {
   // --- the steps
   // ----------------------------------------------------------------------------------
 
-  private long ingestAll(Node a, Random random) throws Exception {
+  /**
+   * Ingests the rows A does not have yet, batch {@code i} from its own seed (so a resumed ingest
+   * writes what one run would); stops after {@code budget} seconds when positive. Answers whether
+   * all rows are in.
+   */
+  private boolean ingestAll(Node a, Properties state, long budget) throws Exception {
     String vector =
         "{\"dimensions\": %d, \"similarity\": \"cosine\"%s}"
             .formatted(
                 dimensions,
                 quantization.equals("none") ? "" : ", \"quantization\": \"" + quantization + "\"");
-    a.send("PUT", "/v1/collections/" + COLLECTION, "{\"vectors\": {\"body\": " + vector + "}}")
-        .expect(201, "create the collection on A");
+    HttpAnswer existing = a.send("GET", "/v1/collections/" + COLLECTION, null);
+    long have = 0;
+    if (existing.status() == 200) {
+      have = existing.json().get("documents").asLong();
+      System.out.printf(Locale.ROOT, "  A holds %,d rows already: resuming%n", have);
+    } else {
+      a.send("PUT", "/v1/collections/" + COLLECTION, "{\"vectors\": {\"body\": " + vector + "}}")
+          .expect(201, "create the collection on A");
+    }
+    double before = Double.parseDouble(state.getProperty("seconds", "0"));
     long start = System.nanoTime();
     long nextReport = start + 15_000_000_000L;
-    long version = 0;
-    for (int from = 0; from < rows; from += batch) {
+    boolean complete = true;
+    for (int from = (int) (have / batch * batch); from < rows; from += batch) {
+      if (budget > 0 && System.nanoTime() - start > budget * 1_000_000_000L) {
+        complete = false;
+        break;
+      }
       int to = Math.min(rows, from + batch);
-      String body = documents("doc-", from, to, random, null);
-      version =
+      String body = documents("doc-", from, to, new Random(7_919L * (from / batch) + 16), null);
+      long version =
           a.send("POST", "/v1/collections/" + COLLECTION + "/documents", body)
               .expect(200, "ingest rows " + from + ".." + to + " on A")
               .json()
@@ -405,16 +618,18 @@ public final class SnapshotBenchmark {
       if (now >= nextReport || to == rows) {
         System.out.printf(
             Locale.ROOT,
-            "  ingest on A: %,d rows in %.0f s (%,.0f rows/s), table version %d%n",
+            "  ingest on A: %,d rows (%,d in %.0f s, %,.0f rows/s), table version %d; load %s%n",
             to,
+            to - have,
             (now - start) / 1e9,
-            to / ((now - start) / 1e9),
-            version);
+            (to - have) / ((now - start) / 1e9),
+            version,
+            Files.readString(Path.of("/proc/loadavg")).trim());
         nextReport = now + 15_000_000_000L;
       }
     }
-    ingestSeconds = (System.nanoTime() - start) / 1e9;
-    return version;
+    state.setProperty("seconds", Double.toString(before + (System.nanoTime() - start) / 1e9));
+    return complete;
   }
 
   private void publish(Node a) throws Exception {
@@ -441,7 +656,22 @@ public final class SnapshotBenchmark {
   /** Downloads every object of the collection's snapshots, one at a time, as a restore does. */
   private void downloadRate(S3Client client, String catalog, Path target) throws IOException {
     BlobStore store = new S3BlobStore(client, S3Location.parse(catalog));
-    List<BlobStore.Entry> entries = store.list("snapshots/" + COLLECTION + "/");
+    String vector = "snapshots/" + COLLECTION + "/body/";
+    // the newest manifest (keyed by table version, 20 digits) names the upload its files are in
+    String newest = null;
+    String newestName = "";
+    for (BlobStore.Entry e : store.list(vector)) {
+      String name = e.key().substring(e.key().lastIndexOf('/') + 1);
+      if (name.matches("\\d{20}\\.json") && name.compareTo(newestName) > 0) {
+        newest = e.key();
+        newestName = name;
+      }
+    }
+    if (newest == null) {
+      throw new IllegalStateException("no snapshot manifest under " + vector);
+    }
+    String data = JSON.readTree(store.read(newest).orElseThrow()).get("data").asString();
+    List<BlobStore.Entry> entries = store.list(vector + data);
     Files.createDirectories(target);
     long start = System.nanoTime();
     int n = 0;
@@ -453,7 +683,8 @@ public final class SnapshotBenchmark {
     deleteTree(target);
     System.out.printf(
         Locale.ROOT,
-        "raw download of the snapshot's %d objects (%.1f MiB) from S3Proxy: %.2f s, %.0f MiB/s%n",
+        "raw download of the newest snapshot's %d files (%.1f MiB) from S3Proxy, one after the"
+            + " other: %.2f s, %.0f MiB/s%n",
         entries.size(),
         mib(downloadBytes),
         downloadSeconds,
@@ -464,12 +695,14 @@ public final class SnapshotBenchmark {
   private long lag(Node a, Node b, Random random) throws Exception {
     lags = new Latencies(lagSamples);
     long version = -1;
+    long runId = System.currentTimeMillis();
     for (int s = 0; s < lagSamples; s++) {
       // a random phase against B's sync schedule
       Thread.sleep(random.nextInt((int) Math.max(1, millis(syncInterval))));
       float[][] vectors = new float[lagBatch][];
-      String body = documents("lag-" + s + "-", 0, lagBatch, random, vectors);
-      String first = "lag-" + s + "-0";
+      String prefix = "lag-" + runId + "-" + s + "-";
+      String body = documents(prefix, 0, lagBatch, random, vectors);
+      String first = prefix + "0";
       version =
           a.send("POST", "/v1/collections/" + COLLECTION + "/documents", body)
               .expect(200, "ingest a small batch on A")
@@ -556,7 +789,7 @@ public final class SnapshotBenchmark {
     List<List<String>> out = new ArrayList<>();
     for (float[] q : queries) {
       JsonNode answer =
-          node.send("POST", "/v1/collections/" + COLLECTION + "/search", search(q, 10))
+          node.send("POST", "/v1/collections/" + COLLECTION + "/search", search(q, 20))
               .expect(200, "search on " + node.name)
               .json();
       if (answer.get("tableVersion").asLong() != version) {
@@ -567,8 +800,17 @@ public final class SnapshotBenchmark {
                 + ", not "
                 + version);
       }
+      // the first 10 seeded rows: lag documents (vectors not kept across runs) are left out
       List<String> ids = new ArrayList<>();
-      answer.get("hits").forEach(h -> ids.add(h.get("id").asString()));
+      answer
+          .get("hits")
+          .forEach(
+              h -> {
+                String id = h.get("id").asString();
+                if (id.startsWith("doc-") && ids.size() < 10) {
+                  ids.add(id);
+                }
+              });
       out.add(ids);
     }
     return out;
@@ -699,7 +941,9 @@ public final class SnapshotBenchmark {
               "--lakeshelf.s3.endpoint=" + s3.endpoint(),
               "--lakeshelf.s3.path-style-access=true",
               "--lakeshelf.catalog.location=" + catalog,
-              "--lakeshelf.catalog.snapshot-interval=1h",
+              // no scheduled publish (its first round falls anywhere in half an interval): the
+              // benchmark publishes on request, and a replica's own publish would load the machine
+              "--lakeshelf.catalog.snapshot-interval=365d",
               "--lakeshelf.index.sync-interval=" + bench.syncInterval,
               "--spring.main.banner-mode=off",
               "--logging.level.root=WARN",
@@ -707,8 +951,9 @@ public final class SnapshotBenchmark {
               "--logging.level.io.delta.kernel.internal.snapshot.SnapshotManager=ERROR");
       System.out.printf(
           Locale.ROOT,
-          "--- node %s: a child JVM, empty data directory %s, catalog %s, log %s%n",
+          "--- node %s: a child JVM, %s data directory %s, catalog %s, log %s%n",
           name,
+          Files.exists(data) ? "its" : "an empty",
           data,
           catalog,
           log);
@@ -791,7 +1036,16 @@ public final class SnapshotBenchmark {
             }
             if (c.get("status").asString().equals("ready")
                 && c.get("indexedVersion").asLong() >= version) {
+              long asked = System.nanoTime();
               HttpAnswer s = send("POST", "/v1/collections/" + COLLECTION + "/search", query);
+              states.add(
+                  fmt(
+                      "%.2f s %s; a search asked then answered %d in %.2f s",
+                      (asked - startNanos) / 1e9,
+                      state,
+                      s.status(),
+                      (System.nanoTime() - asked) / 1e9));
+              this.states = String.join("; ", states);
               if (s.status() == 200 && s.json().get("tableVersion").asLong() >= version) {
                 readySeconds = (System.nanoTime() - startNanos) / 1e9;
                 loadAverage = Files.readString(Path.of("/proc/loadavg")).trim();
