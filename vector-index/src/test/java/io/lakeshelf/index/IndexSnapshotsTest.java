@@ -134,6 +134,35 @@ class IndexSnapshotsTest {
   }
 
   @Test
+  void theSameVersionMergedIntoFewerSegmentsIsANewSnapshotThatRestoresFirst() throws Exception {
+    BlobStore store = new LocalBlobStore(dir.resolve("catalog"));
+    IndexSnapshots snapshots = new IndexSnapshots(store, "c", SPEC.name());
+    try (IndexedTable t = new IndexedTable(dir.resolve("node"), SPEC, OPTIONS)) {
+      for (int b = 0; b < 4; b++) {
+        t.upsert(docs(b * 300, (b + 1) * 300));
+      }
+      SnapshotManifest before = snapshots.publish(t.index, "node").snapshot();
+      assertThat(before.segments()).isGreaterThan(1);
+      t.index.mergeDownIfIdle(Duration.ZERO);
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (t.index.merging() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(t.index.refreshMerged()).isTrue();
+      IndexSnapshots.Published merged = snapshots.publish(t.index, "node");
+      assertThat(merged.outcome()).isEqualTo(IndexSnapshots.Outcome.PUBLISHED);
+      assertThat(merged.snapshot().version()).isEqualTo(before.version());
+      assertThat(merged.snapshot().segments()).isLessThan(before.segments());
+      SnapshotManifest chosen =
+          snapshots
+              .newest(SPEC, OPTIONS, t.table.latest().tableId(), t.table.latest().version())
+              .orElseThrow();
+      assertThat(chosen).isEqualTo(merged.snapshot());
+      assertThat(snapshots.all()).first().isEqualTo(merged.snapshot());
+    }
+  }
+
+  @Test
   void aPinnedCommitKeepsItsFilesThroughSyncsAndMergesUntilReleased() throws Exception {
     try (IndexedTable t = new IndexedTable(dir.resolve("node"), SPEC, OPTIONS)) {
       for (int b = 0; b < 4; b++) {

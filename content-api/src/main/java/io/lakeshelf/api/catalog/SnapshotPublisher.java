@@ -114,6 +114,12 @@ public final class SnapshotPublisher implements SmartLifecycle {
     }
   }
 
+  private static int segmentCount(VectorIndex index) {
+    try (VectorIndex.View view = index.acquire()) {
+      return view.segmentCount();
+    }
+  }
+
   private static boolean isClosed(Exception e) {
     return e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("closed");
   }
@@ -148,11 +154,15 @@ public final class SnapshotPublisher implements SmartLifecycle {
           VectorIndex index = e.getValue();
           // Behind, and the newest snapshot is older than the interval: with many nodes, about
           // one of them publishes per interval (each skips once another published), not each.
+          // Merged into fewer segments at the same version (an idle index merges down): publish
+          // at once, so that nodes restoring it need not repeat the merge.
           if (!index.version().isNone()
               && (m == null
                   || ((m.tableVersion() != index.version().value()
                           || !m.tableId().equals(index.manifest().tableId()))
-                      && m.published().plus(interval).isBefore(Instant.now())))) {
+                      && m.published().plus(interval).isBefore(Instant.now()))
+                  || (m.tableVersion() == index.version().value()
+                      && segmentCount(index) < m.segments()))) {
             changed = true;
           }
         }

@@ -42,13 +42,18 @@ public class SnapshotController {
       @Schema(description = "the Delta table id the index reflects") String tableId,
       @Schema(description = "the index files' total length") Long bytes,
       @Schema(description = "how many index files the snapshot holds") Integer files,
+      @Schema(
+              description =
+                  "how many Lucene segments the index has; of two snapshots of one table version,"
+                      + " nodes restore the one with fewer")
+          Integer segments,
       @Schema(description = "when it was published, ISO-8601") String publishedAt,
       @Schema(description = "which node published it (host/pid)") String publishedBy,
       @Schema(description = "why the publish of this vector failed, when it did") String error) {
 
     static SnapshotView of(String vector, String outcome, SnapshotManifest m, String error) {
       if (m == null) {
-        return new SnapshotView(vector, outcome, null, null, null, null, null, null, error);
+        return new SnapshotView(vector, outcome, null, null, null, null, null, null, null, error);
       }
       return new SnapshotView(
           vector,
@@ -57,6 +62,7 @@ public class SnapshotController {
           m.tableId(),
           m.bytes(),
           m.files().size(),
+          m.segments(),
           m.publishedAt(),
           m.publishedBy(),
           error);

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Layout</h2>
  *
  * <pre>
- * snapshots/&lt;collection&gt;/&lt;vector&gt;/&lt;fit&gt;/&lt;tableVersion, 20 digits&gt;.json   the manifest ({@link SnapshotManifest})
+ * snapshots/&lt;collection&gt;/&lt;vector&gt;/&lt;fit&gt;/&lt;tableVersion, 20 digits&gt;-&lt;segments, 6 digits&gt;.json   the manifest ({@link SnapshotManifest})
  * snapshots/&lt;collection&gt;/&lt;vector&gt;/data/&lt;upload&gt;/&lt;index file&gt;          the files of one upload
  * </pre>
  *
@@ -49,8 +49,10 @@ import org.slf4j.LoggerFactory;
  *       commit under a prefix of its own ({@code data/<upload>/}), then writes the manifest; a
  *       snapshot exists once its manifest does, and its files were all written before.
  *   <li><b>No duplicates.</b> The manifest is written with put-if-absent under a key made of what
- *       the index fits and the table version it reflects: of two nodes publishing the same state at
- *       once, exactly one writes it; the other deletes its upload.
+ *       the index fits, the table version it reflects and its segment count: of two nodes
+ *       publishing the same state at once, exactly one writes it; the other deletes its upload. The
+ *       same version merged into fewer segments (an idle index is merged down after its last write)
+ *       is a new snapshot, which {@link #newest} prefers, so replicas need not repeat the merge.
  *   <li><b>Fit.</b> {@link #fit} hashes the index format, the table id and every setting an index
  *       is rebuilt for when it changes (the vector's column, dimensions and similarity,
  *       quantization, analysis, filterable fields): a snapshot is used only by an index built for
@@ -79,6 +81,13 @@ public final class IndexSnapshots {
 
   static final ObjectMapper JSON =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+  /** Newest table version first; of one version, fewest segments first, then the latest. */
+  static final Comparator<SnapshotManifest> NEWEST_FIRST =
+      Comparator.comparingLong(SnapshotManifest::tableVersion)
+          .reversed()
+          .thenComparingInt(SnapshotManifest::segments)
+          .thenComparing(Comparator.comparing(SnapshotManifest::published).reversed());
 
   /** What a publish did. */
   public enum Outcome {
@@ -144,8 +153,8 @@ public final class IndexSnapshots {
     }
   }
 
-  private String manifestKey(String fit, TableVersion version) {
-    return prefix + fit + "/" + String.format("%020d", version.value()) + ".json";
+  private String manifestKey(String fit, TableVersion version, int segments) {
+    return prefix + fit + "/" + String.format("%020d-%06d", version.value(), segments) + ".json";
   }
 
   /** Every readable snapshot of this vector, newest table version first. */
@@ -169,10 +178,7 @@ public final class IndexSnapshots {
         log.warn("Snapshot manifest {} is unreadable: ignored ({})", e.key(), ex.toString());
       }
     }
-    out.sort(
-        Comparator.comparingLong(SnapshotManifest::tableVersion)
-            .thenComparing(SnapshotManifest::published)
-            .reversed());
+    out.sort(NEWEST_FIRST);
     return out;
   }
 
@@ -185,21 +191,25 @@ public final class IndexSnapshots {
       throws IOException {
     String fit = fit(spec, options, tableId);
     String fitPrefix = prefix + fit + "/";
-    TreeMap<Long, String> keys = new TreeMap<>();
+    // by version descending, then segments ascending
+    TreeMap<Long, TreeMap<Integer, String>> keys = new TreeMap<>();
     for (BlobStore.Entry e : store.list(fitPrefix)) {
       String name = e.key().substring(fitPrefix.length());
-      if (name.length() == 25 && name.endsWith(".json")) {
+      if (name.length() == 32 && name.charAt(20) == '-' && name.endsWith(".json")) {
         try {
           long v = Long.parseLong(name.substring(0, 20));
+          int segments = Integer.parseInt(name.substring(21, 27));
           if (v <= atMost.value()) {
-            keys.put(v, e.key());
+            keys.computeIfAbsent(v, x -> new TreeMap<>()).put(segments, e.key());
           }
         } catch (NumberFormatException ignored) {
           // not a manifest
         }
       }
     }
-    for (String key : keys.descendingMap().values()) {
+    List<String> ordered = new ArrayList<>();
+    keys.descendingMap().values().forEach(bySegments -> ordered.addAll(bySegments.values()));
+    for (String key : ordered) {
       Optional<byte[]> bytes = store.read(key);
       if (bytes.isEmpty()) {
         continue;
@@ -230,7 +240,7 @@ public final class IndexSnapshots {
         return new Published(Outcome.EMPTY, null);
       }
       String fit = fit(m.vector(), m.options(), m.tableId());
-      String key = manifestKey(fit, m.tableVersion());
+      String key = manifestKey(fit, m.tableVersion(), commit.segments());
       Optional<SnapshotManifest> existing = read(key);
       if (existing.isPresent()) {
         return new Published(Outcome.EXISTING, existing.get());
@@ -262,6 +272,7 @@ public final class IndexSnapshots {
                 m.tableVersion().value(),
                 fit,
                 m.toCommitData(),
+                commit.segments(),
                 upload,
                 files,
                 bytes,
@@ -443,7 +454,7 @@ public final class IndexSnapshots {
           referenced.add(m.data());
           continue;
         }
-        store.delete(manifestKey(m.fit(), m.version()));
+        store.delete(manifestKey(m.fit(), m.version(), m.segments()));
         deleted++;
       }
     }

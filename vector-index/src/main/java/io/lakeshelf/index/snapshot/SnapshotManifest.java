@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param tableVersion the table version the index reflects
  * @param fit what an index must be built for to use it ({@link IndexSnapshots#fit})
  * @param index the index commit's manifest, as its commit data
+ * @param segments how many Lucene segments the index has (a search visits each: of two snapshots of
+ *     one table version, the one with fewer serves faster)
  * @param data the key prefix (under the vector's) of the snapshot's files
  * @param files the index files, the commit's segments file among them
  * @param bytes the files' total length
@@ -34,6 +36,7 @@ public record SnapshotManifest(
     long tableVersion,
     String fit,
     Map<String, String> index,
+    int segments,
     String data,
     List<SnapshotFile> files,
     long bytes,
@@ -54,6 +57,9 @@ public record SnapshotManifest(
   }
 
   public SnapshotManifest {
+    if (segments < 0) {
+      throw new IllegalArgumentException("segments must be at least 0");
+    }
     Objects.requireNonNull(collection, "collection");
     Objects.requireNonNull(vector, "vector");
     Objects.requireNonNull(tableId, "tableId");
