@@ -67,6 +67,9 @@ public final class CollectionRegistry implements Closeable {
   private final Map<String, ServedCollection> served = new ConcurrentHashMap<>();
   private final Object changes = new Object();
 
+  /** Why a collection of the shared catalog could not be served, as last logged; by name. */
+  private final Map<String, String> catalogFailures = new ConcurrentHashMap<>();
+
   public CollectionRegistry(
       CollectionCatalog catalog,
       StorageEngine engine,
@@ -146,6 +149,7 @@ public final class CollectionRegistry implements Closeable {
           dropHere(c);
         }
       }
+      catalogFailures.keySet().retainAll(wanted.keySet());
       for (CollectionDefinition d : wanted.values()) {
         ServedCollection existing = served.get(d.name());
         try {
@@ -160,8 +164,12 @@ public final class CollectionRegistry implements Closeable {
             change(existing, d, () -> {});
             log.info("Updated collection {} as another node changed it", d.name());
           }
+          catalogFailures.remove(d.name());
         } catch (IOException | RuntimeException e) {
-          log.error("Cannot serve collection {} from the catalog: {}", d.name(), e.toString(), e);
+          // each sync round tries again; the same failure is logged once
+          if (!e.toString().equals(catalogFailures.put(d.name(), e.toString()))) {
+            log.error("Cannot serve collection {} from the catalog: {}", d.name(), e.toString(), e);
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
