@@ -43,8 +43,11 @@ public record SnapshotManifest(
     String publishedAt,
     String publishedBy) {
 
-  /** The snapshot layout version. */
-  public static final int FORMAT = 1;
+  /**
+   * The snapshot layout version; a snapshot of another is not used. 2: the manifest key and the
+   * manifest carry the segment count; 1: keyed by table version alone.
+   */
+  public static final int FORMAT = 2;
 
   /** One index file of a snapshot. */
   public record SnapshotFile(String name, long size) {
