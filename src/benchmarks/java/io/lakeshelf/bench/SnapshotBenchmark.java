@@ -6,6 +6,8 @@ import io.lakeshelf.content.storage.S3BlobStore;
 import io.lakeshelf.content.storage.S3Location;
 import io.lakeshelf.content.storage.StorageRequestListener;
 import io.lakeshelf.content.testing.S3TestServer;
+import io.lakeshelf.index.snapshot.IndexSnapshots;
+import io.lakeshelf.index.snapshot.SnapshotManifest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -657,20 +659,12 @@ public final class SnapshotBenchmark {
   private void downloadRate(S3Client client, String catalog, Path target) throws IOException {
     BlobStore store = new S3BlobStore(client, S3Location.parse(catalog));
     String vector = "snapshots/" + COLLECTION + "/body/";
-    // the newest manifest (keyed by table version, 20 digits) names the upload its files are in
-    String newest = null;
-    String newestName = "";
-    for (BlobStore.Entry e : store.list(vector)) {
-      String name = e.key().substring(e.key().lastIndexOf('/') + 1);
-      if (name.matches("\\d{20}\\.json") && name.compareTo(newestName) > 0) {
-        newest = e.key();
-        newestName = name;
-      }
-    }
-    if (newest == null) {
+    // the snapshot a restore would choose (newest version, fewest segments) names its upload
+    List<SnapshotManifest> all = new IndexSnapshots(store, COLLECTION, "body").all();
+    if (all.isEmpty()) {
       throw new IllegalStateException("no snapshot manifest under " + vector);
     }
-    String data = JSON.readTree(store.read(newest).orElseThrow()).get("data").asString();
+    String data = all.get(0).data();
     List<BlobStore.Entry> entries = store.list(vector + data);
     Files.createDirectories(target);
     long start = System.nanoTime();
