@@ -7,12 +7,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Follows every collection's table: every sync interval, reads the latest table version and applies
@@ -20,7 +16,7 @@ import org.springframework.context.SmartLifecycle;
  * refresh=false}, and at start the catch-up or first build). Also publishes the {@code
  * lakeshelf.index.lag} gauge per collection.
  */
-public final class IndexSyncScheduler implements SmartLifecycle {
+public final class IndexSyncScheduler extends PeriodicTask {
 
   private static final Logger log = LoggerFactory.getLogger(IndexSyncScheduler.class);
 
@@ -29,25 +25,23 @@ public final class IndexSyncScheduler implements SmartLifecycle {
   private final MeterRegistry meters;
   private final Map<String, String> reportedFailures = new ConcurrentHashMap<>();
   private final Set<String> gauged = ConcurrentHashMap.newKeySet();
-  private ScheduledExecutorService scheduler;
   private volatile String catalogFailure;
 
   public IndexSyncScheduler(CollectionRegistry registry, Duration interval, MeterRegistry meters) {
+    super("lakeshelf-index-sync");
     this.registry = registry;
     this.interval = interval;
     this.meters = meters;
   }
 
   @Override
-  public synchronized void start() {
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "lakeshelf-index-sync");
-              t.setDaemon(true);
-              return t;
-            });
-    scheduler.scheduleWithFixedDelay(this::syncAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  Duration interval() {
+    return interval;
+  }
+
+  @Override
+  void runOnce() {
+    syncAll();
   }
 
   /**
@@ -110,23 +104,5 @@ public final class IndexSyncScheduler implements SmartLifecycle {
           .description("Table versions the collection's index has not applied yet")
           .register(meters);
     }
-  }
-
-  @Override
-  public synchronized void stop() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      try {
-        scheduler.awaitTermination(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      scheduler = null;
-    }
-  }
-
-  @Override
-  public synchronized boolean isRunning() {
-    return scheduler != null;
   }
 }

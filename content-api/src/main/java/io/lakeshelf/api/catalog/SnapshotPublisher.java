@@ -14,13 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Publishes every collection's indexes as snapshots to the catalog ({@link IndexSnapshots}): on a
@@ -29,7 +25,7 @@ import org.springframework.context.SmartLifecycle;
  * retention rule to the vector's snapshots. Also answers, for health, how old each collection's
  * newest snapshot is.
  */
-public final class SnapshotPublisher implements SmartLifecycle {
+public final class SnapshotPublisher extends PeriodicTask {
 
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
 
@@ -48,7 +44,6 @@ public final class SnapshotPublisher implements SmartLifecycle {
   private final String node;
   private final Object publishing = new Object();
   private final Map<String, Newest> newest = new ConcurrentHashMap<>();
-  private ScheduledExecutorService scheduler;
 
   private record Newest(Map<String, SnapshotManifest> byVector, Instant seen) {}
 
@@ -61,6 +56,7 @@ public final class SnapshotPublisher implements SmartLifecycle {
       Duration interval,
       int keep,
       Duration grace) {
+    super("lakeshelf-snapshots");
     this.registry = registry;
     this.catalog = catalog;
     this.interval = interval;
@@ -225,39 +221,27 @@ public final class SnapshotPublisher implements SmartLifecycle {
   }
 
   @Override
+  Duration interval() {
+    return interval;
+  }
+
+  /** Nodes started together spread their first rounds over half the interval. */
+  @Override
+  Duration firstDelay() {
+    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(interval.toMillis() / 2 + 1));
+  }
+
+  @Override
+  void runOnce() {
+    publishChanged();
+  }
+
+  @Override
   public synchronized void start() {
-    if (interval == null) {
-      return;
+    super.start();
+    if (interval != null) {
+      log.info(
+          "Publishing index snapshots to {} every {}", catalog.snapshots().location(), interval);
     }
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "lakeshelf-snapshots");
-              t.setDaemon(true);
-              return t;
-            });
-    // nodes started together spread their first rounds over the interval
-    long first = ThreadLocalRandom.current().nextLong(interval.toMillis() / 2 + 1);
-    scheduler.scheduleWithFixedDelay(
-        this::publishChanged, first, interval.toMillis(), TimeUnit.MILLISECONDS);
-    log.info("Publishing index snapshots to {} every {}", catalog.snapshots().location(), interval);
-  }
-
-  @Override
-  public synchronized void stop() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      try {
-        scheduler.awaitTermination(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      scheduler = null;
-    }
-  }
-
-  @Override
-  public synchronized boolean isRunning() {
-    return scheduler != null;
   }
 }
