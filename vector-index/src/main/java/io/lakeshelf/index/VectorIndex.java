@@ -308,11 +308,7 @@ public final class VectorIndex implements Closeable {
             IndexManifest.fromCommitData(commit.getUserData())
                 .orElseThrow(() -> new IOException("commit of " + path + " has no manifest"));
         return new PinnedCommit(
-            path,
-            m,
-            List.copyOf(commit.getFileNames()),
-            commit.getSegmentsFileName(),
-            commit.getSegmentCount()) {
+            path, m, List.copyOf(commit.getFileNames()), commit.getSegmentCount()) {
           @Override
           public void close() throws IOException {
             synchronized (writeLock) {
@@ -336,26 +332,18 @@ public final class VectorIndex implements Closeable {
    * @param directory where the files are
    * @param manifest what the commit reflects
    * @param files the commit's files, its segments file among them
-   * @param segmentsFile the commit point ({@code segments_N})
    * @param segments how many segments the commit has
    */
   public abstract static class PinnedCommit implements Closeable {
     private final Path directory;
     private final IndexManifest manifest;
     private final List<String> files;
-    private final String segmentsFile;
     private final int segments;
 
-    PinnedCommit(
-        Path directory,
-        IndexManifest manifest,
-        List<String> files,
-        String segmentsFile,
-        int segments) {
+    PinnedCommit(Path directory, IndexManifest manifest, List<String> files, int segments) {
       this.directory = directory;
       this.manifest = manifest;
       this.files = files;
-      this.segmentsFile = segmentsFile;
       this.segments = segments;
     }
 
@@ -374,10 +362,6 @@ public final class VectorIndex implements Closeable {
 
     public List<String> files() {
       return files;
-    }
-
-    public String segmentsFile() {
-      return segmentsFile;
     }
   }
 

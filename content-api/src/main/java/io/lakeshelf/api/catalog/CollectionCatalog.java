@@ -157,10 +157,10 @@ public final class CollectionCatalog {
     return out;
   }
 
-  /** The newest key of each name, by seq. */
-  private Map<String, String> newestKeys(String prefix) throws IOException {
+  /** The newest key of each name, by seq, among listed definitions. */
+  private static Map<String, String> newestKeys(List<BlobStore.Entry> listed) {
     Map<String, TreeMap<Long, String>> byName = new TreeMap<>();
-    for (BlobStore.Entry e : shared.list(prefix)) {
+    for (BlobStore.Entry e : listed) {
       String[] parts = e.key().split("/");
       if (parts.length != 3 || !parts[2].endsWith(".json")) {
         continue;
@@ -179,7 +179,7 @@ public final class CollectionCatalog {
 
   private List<CollectionDefinition> loadShared() {
     try {
-      Map<String, String> newest = newestKeys(DEFINITIONS);
+      Map<String, String> newest = newestKeys(shared.list(DEFINITIONS));
       List<CollectionDefinition> out = new ArrayList<>();
       for (Map.Entry<String, String> e : newest.entrySet()) {
         read(e.getValue()).ifPresent(out::add);
@@ -259,7 +259,8 @@ public final class CollectionCatalog {
       String name, byte[] content, CollectionDefinition expected, Optional<CollectionDefinition> d)
       throws IOException {
     String prefix = DEFINITIONS + name + "/";
-    String current = newestKeys(prefix).get(name);
+    List<BlobStore.Entry> listed = shared.list(prefix);
+    String current = newestKeys(listed).get(name);
     long seq = current == null ? 0 : seqOf(current);
     Optional<CollectionDefinition> now = current == null ? Optional.empty() : read(current);
     if (!now.equals(Optional.ofNullable(expected))) {
@@ -276,7 +277,8 @@ public final class CollectionCatalog {
       throw conflict(name);
     }
     parsed.put(key, d);
-    for (BlobStore.Entry e : shared.list(prefix)) {
+    // the seqs before the one just replaced, as listed before the write (seqs only grow)
+    for (BlobStore.Entry e : listed) {
       String[] parts = e.key().split("/");
       if (parts.length == 3 && parts[2].endsWith(".json")) {
         try {

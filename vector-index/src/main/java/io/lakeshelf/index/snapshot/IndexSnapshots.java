@@ -115,7 +115,7 @@ public final class IndexSnapshots {
   }
 
   /** Where the snapshots of every vector of a collection live, for dropping them all. */
-  public static String collectionPrefix(String collection) {
+  private static String collectionPrefix(String collection) {
     return "snapshots/" + BlobStore.checkKey(collection) + "/";
   }
 

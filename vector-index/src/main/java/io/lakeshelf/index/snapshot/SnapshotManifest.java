@@ -2,7 +2,6 @@ package io.lakeshelf.index.snapshot;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.lakeshelf.content.TableVersion;
-import io.lakeshelf.index.IndexManifest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -80,11 +79,5 @@ public record SnapshotManifest(
 
   public TableVersion version() {
     return TableVersion.of(tableVersion);
-  }
-
-  /** The index manifest the snapshot's commit carries. */
-  public IndexManifest indexManifest() {
-    return IndexManifest.fromCommitData(index)
-        .orElseThrow(() -> new IllegalStateException("snapshot of an index of another format"));
   }
 }
