@@ -164,7 +164,8 @@ class PathSpellingAccessIT {
         Arguments.of("GET", "/actuator/prometheus", null, "admin"),
         Arguments.of("GET", "/actuator/info", null, "admin"),
         Arguments.of("GET", "/actuator/health", null, "none"),
-        Arguments.of("GET", "/v3/api-docs", null, "none"));
+        Arguments.of("GET", "/v3/api-docs", null, "none"),
+        Arguments.of("GET", "/console/console.js", null, "none"));
   }
 
   static int rank(String role) {
@@ -203,7 +204,9 @@ class PathSpellingAccessIT {
           "info",
           "health",
           "v3",
-          "api-docs");
+          "api-docs",
+          "console",
+          "console.js");
 
   /**
    * Other spellings of a path: on each segment {@code ;x} and {@code ;}, its first and its last

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SecurityIT {
 
   static final String READ = "reader-7d1f0a9b", WRITE = "writer-2c8e5f11", ADMIN = "admin-93b6d4e2";
+  static final String METRICS = "scraper-5a0c77e3";
 
   @TempDir static Path dataDir;
   static RunningService service;
@@ -48,7 +49,10 @@ class SecurityIT {
             "--lakeshelf.security.api-keys[2].name=ops",
             "--lakeshelf.security.api-keys[2].hash="
                 + sha256(ADMIN).toUpperCase().replace("SHA256", "sha256"),
-            "--lakeshelf.security.api-keys[2].roles=admin");
+            "--lakeshelf.security.api-keys[2].roles=admin",
+            "--lakeshelf.security.api-keys[3].name=prometheus",
+            "--lakeshelf.security.api-keys[3].hash=" + sha256(METRICS),
+            "--lakeshelf.security.api-keys[3].roles=metrics");
     assertThat(as(ADMIN, "PUT", "/v1/collections/articles", LakeshelfServiceIT.COLLECTION).status())
         .isEqualTo(201);
     assertThat(
@@ -93,8 +97,8 @@ class SecurityIT {
         Arguments.of("DELETE", "/v1/collections/ghost", null, "admin"),
         Arguments.of("POST", "/v1/admin/collections/articles/reindex", null, "admin"),
         Arguments.of("GET", "/v1/admin/jobs", null, "admin"),
-        Arguments.of("GET", "/actuator/metrics", null, "admin"),
-        Arguments.of("GET", "/actuator/prometheus", null, "admin"),
+        Arguments.of("GET", "/actuator/metrics", null, "metrics"),
+        Arguments.of("GET", "/actuator/prometheus", null, "metrics"),
         Arguments.of("GET", "/actuator/info", null, "admin"));
   }
 
@@ -146,6 +150,49 @@ class SecurityIT {
                 .get("collections")
                 .has("articles"))
         .isTrue();
+  }
+
+  @Test
+  void aMetricsKeyReadsTheMetricsAndNothingElse() throws Exception {
+    Answer scrape = as(METRICS, "GET", "/actuator/prometheus", null);
+    assertThat(scrape.status()).isEqualTo(200);
+    assertThat(scrape.body()).contains("lakeshelf_ingest_rows_total");
+    assertThat(as(METRICS, "GET", "/actuator/metrics", null).status()).isEqualTo(200);
+    assertThat(as(METRICS, "GET", "/actuator/metrics/lakeshelf.ingest.rows", null).status())
+        .isEqualTo(200);
+    for (String[] call :
+        new String[][] {
+          {"GET", "/v1/collections"},
+          {"GET", "/v1/collections/articles"},
+          {"GET", "/v1/collections/articles/documents/doc-1"},
+          {"POST", "/v1/collections/articles/search"},
+          {"GET", "/v1/admin/jobs"},
+          {"GET", "/actuator/info"}
+        }) {
+      Answer a =
+          as(METRICS, call[0], call[1], call[0].equals("POST") ? "{\"vector\": [1, 0, 0]}" : null);
+      assertThat(a.status()).as("%s %s with a metrics key", call[0], call[1]).isEqualTo(403);
+      assertThat(a.json().get("code").asString()).isEqualTo("FORBIDDEN");
+    }
+    // read and write keys may not scrape; health shows a metrics key no components
+    assertThat(as(READ, "GET", "/actuator/prometheus", null).status()).isEqualTo(403);
+    assertThat(as(WRITE, "GET", "/actuator/metrics", null).status()).isEqualTo(403);
+    assertThat(as(METRICS, "GET", "/actuator/health", null).json().has("components")).isFalse();
+  }
+
+  @Test
+  void theConsolePageNeedsNoKeyButItsCallsDo() throws Exception {
+    Answer page = as(null, "GET", "/", null);
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.contentType()).startsWith("text/html");
+    assertThat(page.body()).contains("<script type=\"module\" src=\"/console/console.js\">");
+    assertThat(as(null, "GET", "/console/console.js", null).status()).isEqualTo(200);
+    Answer missing = as(null, "GET", "/console/secrets.txt", null);
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.json().get("code").asString()).isEqualTo("NOT_FOUND");
+    // only reads are open: any other method on the console's paths needs a key
+    assertThat(as(null, "POST", "/", "{}").status()).isEqualTo(401);
+    assertThat(as(null, "DELETE", "/console/console.js", null).status()).isEqualTo(401);
   }
 
   @Test

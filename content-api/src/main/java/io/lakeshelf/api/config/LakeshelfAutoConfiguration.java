@@ -8,6 +8,7 @@ import io.lakeshelf.api.catalog.PastVersions;
 import io.lakeshelf.api.catalog.SnapshotPublisher;
 import io.lakeshelf.api.embed.Embeddings;
 import io.lakeshelf.api.embed.EmbeddingsShutdown;
+import io.lakeshelf.api.embed.ModelPreload;
 import io.lakeshelf.api.error.BodyContentTypeCheck;
 import io.lakeshelf.api.error.QueryStringCheck;
 import io.lakeshelf.api.error.RequestSizeLimit;
@@ -80,6 +81,12 @@ public class LakeshelfAutoConfiguration {
   @Bean
   EmbeddingsShutdown lakeshelfEmbeddingsShutdown(Embeddings embeddings) {
     return new EmbeddingsShutdown(embeddings);
+  }
+
+  /** Loads the models collections embed with before the service reports itself ready. */
+  @Bean
+  ModelPreload lakeshelfModelPreload(Embeddings embeddings, CollectionRegistry registry) {
+    return new ModelPreload(embeddings, registry);
   }
 
   @Bean

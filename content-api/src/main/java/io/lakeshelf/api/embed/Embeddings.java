@@ -36,6 +36,7 @@ public final class Embeddings implements AutoCloseable {
   private final EmbeddingModels models;
   private final EmbeddingOptions options;
   private final Map<String, EmbeddingService> services = new ConcurrentHashMap<>();
+  private final Set<String> warm = ConcurrentHashMap.newKeySet();
   private volatile boolean shutdown;
 
   public Embeddings(EmbeddingModels models, EmbeddingOptions options) {
@@ -59,6 +60,27 @@ public final class Embeddings implements AutoCloseable {
       return service(model).embedder().dimensions();
     } catch (EmbeddingException e) {
       throw new EmbeddingException("the embedding model '" + model + "' failed", e);
+    }
+  }
+
+  /**
+   * Loads a model and runs it once, so that the first request that needs it waits for neither (the
+   * bundled model takes seconds to load and its first run is slower than the next ones). Does
+   * nothing for a model already warmed up.
+   *
+   * @throws EmbeddingException when the model failed to load or to run, naming the model
+   */
+  public void warmUp(String model) {
+    if (warm.contains(model)) {
+      return;
+    }
+    long started = System.nanoTime();
+    embed(model, List.of("Lakeshelf warms up its embedding model."));
+    if (warm.add(model)) {
+      log.info(
+          "Embedding model {} ready for text queries ({} ms to load it if needed and run it once)",
+          model,
+          (System.nanoTime() - started) / 1_000_000);
     }
   }
 

@@ -9,6 +9,8 @@ import java.util.Optional;
  * <pre>
  * /actuator/health/**                          none (details: admin)
  * /v3/api-docs/**, /swagger-ui/**              none (the API's description)
+ * GET and HEAD of /, /console/**               none (the console's page; its calls need roles)
+ * /actuator/prometheus, /actuator/metrics/**   metrics (admin includes it)
  * /actuator/**                                 admin
  * /v1/admin/**                                 admin
  * /v1/collections/{name}, but GET and HEAD     admin (PUT, DELETE)
@@ -36,7 +38,16 @@ final class AccessRules {
     if (path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui")) {
       return Optional.empty();
     }
+    boolean reads = method.equals("GET") || method.equals("HEAD");
+    if (reads && (path.equals("/") || path.startsWith("/console/"))) {
+      return Optional.empty();
+    }
     String p = asciiLowerCase(path);
+    if (p.equals("/actuator/prometheus")
+        || p.equals("/actuator/metrics")
+        || p.startsWith("/actuator/metrics/")) {
+      return Optional.of(Role.METRICS);
+    }
     if (p.startsWith("/actuator")) {
       return Optional.of(Role.ADMIN);
     }
@@ -47,7 +58,6 @@ final class AccessRules {
     // "", "v1", "collections", name, ...
     boolean collections =
         parts.length >= 3 && parts[1].equals("v1") && parts[2].equals("collections");
-    boolean reads = method.equals("GET") || method.equals("HEAD");
     if (collections && parts.length == 4 && !reads) {
       return Optional.of(Role.ADMIN);
     }

@@ -6,6 +6,7 @@ import io.lakeshelf.api.catalog.CollectionRegistry;
 import io.lakeshelf.api.catalog.ServedCollection;
 import io.lakeshelf.api.config.LakeshelfProperties;
 import io.lakeshelf.api.embed.Embeddings;
+import io.lakeshelf.api.embed.ModelPreload;
 import io.lakeshelf.api.error.ApiException;
 import io.lakeshelf.api.error.ErrorCode;
 import io.lakeshelf.api.jobs.ReindexJobs;
@@ -29,14 +30,17 @@ public class CollectionService {
   private final CollectionRegistry registry;
   private final ReindexJobs jobs;
   private final CollectionRules rules;
+  private final ModelPreload models;
 
   public CollectionService(
       CollectionRegistry registry,
       LakeshelfProperties properties,
       Embeddings embeddings,
+      ModelPreload models,
       ReindexJobs jobs) {
     this.registry = registry;
     this.jobs = jobs;
+    this.models = models;
     this.rules =
         new CollectionRules(
             properties.limits().maxDimensions(),
@@ -64,6 +68,7 @@ public class CollectionService {
       throws IOException, InterruptedException {
     CollectionDefinition definition = rules.toDefinition(name, request);
     CollectionRegistry.PutOutcome outcome = registry.put(definition, reindex);
+    models.warmUp(definition);
     return new Put(outcome, registry.get(name));
   }
 
