@@ -476,7 +476,7 @@ async function refreshJobs() {
     $("jobs-error").textContent = e.status === 403 ? "Jobs need a key with the admin role." : `Jobs: ${e}`;
     $("jobs-error").hidden = false;
   }
-  jobsTimer = setTimeout(refreshJobs, busy ? POLL_JOBS_BUSY_MS : POLL_JOBS_IDLE_MS);
+  jobsTimer = setTimeout(refreshJobs, busy && !document.hidden ? POLL_JOBS_BUSY_MS : POLL_JOBS_IDLE_MS);
 }
 
 async function cancelJob(id) {
@@ -585,9 +585,17 @@ function start() {
   $("filter-add").addEventListener("click", addFilterRow);
   $("filter-combine").addEventListener("change", syncFilterJson);
   refreshAll();
-  setInterval(refreshCollections, POLL_COLLECTIONS_MS);
-  setInterval(refreshHealth, POLL_COLLECTIONS_MS);
-  setInterval(refreshMetrics, POLL_METRICS_MS);
+  // a tab in the background polls nothing; it catches up when shown again
+  const whenShown = (f) => () => document.hidden || f();
+  setInterval(whenShown(refreshCollections), POLL_COLLECTIONS_MS);
+  setInterval(whenShown(refreshHealth), POLL_COLLECTIONS_MS);
+  setInterval(whenShown(refreshMetrics), POLL_METRICS_MS);
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) {
+      state.metricsBefore = null; // a rate over the hidden time would mean nothing
+      refreshAll();
+    }
+  });
 }
 
 start();
