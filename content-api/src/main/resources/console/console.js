@@ -361,6 +361,7 @@ async function runSearch(event) {
     renderHits(name, answer.hits);
   } catch (e) {
     $("search-summary").textContent = "";
+    renderHits(name, []); // the hits shown were another query's
     error.textContent = String(e);
     error.hidden = false;
   } finally {
@@ -559,7 +560,11 @@ function push(chart, value, format) {
   if (series.length > CHART_POINTS) series.shift();
   const figure = document.querySelector(`[data-chart="${chart}"]`);
   const max = Math.max(...series, 1e-9);
-  const points = series.map((v, i) => `${(i * 240) / (CHART_POINTS - 1)},${58 - (v / max) * 56}`).join(" ");
+  // the newest sample at the right edge, older ones to its left
+  const step = 240 / (CHART_POINTS - 1);
+  const points = series
+    .map((v, i) => `${240 - (series.length - 1 - i) * step},${58 - (v / max) * 56}`)
+    .join(" ");
   const svg = figure.querySelector("svg");
   let line = svg.querySelector("polyline");
   if (!line) {

@@ -390,6 +390,30 @@ class ConsoleBrowserIT {
     assertThat(browser.findElements(By.cssSelector("[data-chart=search-rate] polyline")))
         .isNotEmpty();
     screenshot("06-reindex-done", "jobs");
+
+    // another reindex, cancelled from its row: the job ends cancelled and the old index serves
+    clickInRow("big", ".reindex-button");
+    waiting(30)
+        .until(
+            d -> {
+              for (WebElement r : d.findElements(By.cssSelector("#jobs-table tr[data-job]"))) {
+                if (!r.getDomAttribute("data-job").equals(job)
+                    && !r.findElements(By.cssSelector(".cancel-button")).isEmpty()) {
+                  r.findElement(By.cssSelector(".cancel-button")).click();
+                  return true;
+                }
+              }
+              return false;
+            });
+    waiting(60)
+        .until(
+            d -> !d.findElements(By.cssSelector("#jobs-table tr[data-state=cancelled]")).isEmpty());
+    assertThat(
+            as(ADMIN, "POST", "/v1/collections/big/search", "{\"vector\": [1, 1, 0.5], \"k\": 3}")
+                .json()
+                .get("hits")
+                .size())
+        .isEqualTo(3);
   }
 
   @Test
