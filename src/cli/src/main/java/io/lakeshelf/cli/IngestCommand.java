@@ -164,6 +164,7 @@ final class IngestCommand implements Command {
     private final int batchSize;
     private final Path checkpointPath;
     private final Progress progress;
+    private final long progressStart;
     private volatile Checkpoint checkpoint;
     private Row pending;
     private long pendingPosition;
@@ -182,6 +183,7 @@ final class IngestCommand implements Command {
       this.batchSize = batchSize;
       this.checkpointPath = checkpointPath;
       this.checkpoint = checkpoint;
+      this.progressStart = checkpoint.rowsDone();
       this.progress =
           new Progress(
               "ingest", source.totalRows(), checkpoint.rowsDone(), ctx.progress(), ctx.err());
@@ -239,13 +241,15 @@ final class IngestCommand implements Command {
         Files.deleteIfExists(checkpointPath);
         Checkpoint done = checkpoint;
         long total = source.totalRows();
+        long resumedAt = progressStart;
         ctx.err()
             .println(
                 String.format(
                     Locale.ROOT,
-                    "ingest: done: %d rows%s in %.1f s (%.0f rows/s), tableVersion %d",
+                    "ingest: done: %d rows%s%s in %.1f s (%.0f rows/s), tableVersion %d",
                     done.rowsDone(),
                     done.rowsDone() == total ? "" : " of " + total,
+                    resumedAt == 0 ? "" : " (" + (done.rowsDone() - resumedAt) + " this run)",
                     progress.seconds(),
                     progress.rate(),
                     done.tableVersion()));

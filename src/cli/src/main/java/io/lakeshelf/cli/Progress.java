@@ -32,7 +32,8 @@ final class Progress {
   private final PrintStream err;
   private final long started = System.nanoTime();
   private long done;
-  private long lastShown = Long.MIN_VALUE;
+  private boolean shown;
+  private long lastShown;
   private long lastShownDone = -1;
   private boolean barDrawn;
 
@@ -56,17 +57,19 @@ final class Progress {
     long now = System.nanoTime();
     switch (style) {
       case BAR -> {
-        if (now - lastShown >= BAR_INTERVAL_NANOS || (total > 0 && done >= total)) {
+        if (!shown || now - lastShown >= BAR_INTERVAL_NANOS || (total > 0 && done >= total)) {
           drawBar();
+          shown = true;
           lastShown = now;
         }
       }
       case LINES -> {
-        long since = now - (lastShown == Long.MIN_VALUE ? started : lastShown);
+        long since = now - (shown ? lastShown : started);
         long before = lastShownDone < 0 ? startDone : lastShownDone;
         boolean nextTenth = total > 0 && tenth(done) > tenth(before);
         if (done != lastShownDone && (nextTenth || since >= LINE_INTERVAL_NANOS)) {
           err.println(label + ": " + status(now));
+          shown = true;
           lastShown = now;
           lastShownDone = done;
         }
@@ -83,7 +86,7 @@ final class Progress {
   synchronized void message(String line) {
     clearBar();
     err.println(line);
-    if (style == Style.BAR && lastShown != Long.MIN_VALUE) {
+    if (style == Style.BAR && shown) {
       drawBar();
     }
   }

@@ -68,7 +68,9 @@ class ResumeIT {
     assertThat(second.exitValue()).as(secondLog).isZero();
     assertThat(secondLog)
         .contains("ingest: resuming docs.jsonl at row " + killedAt + " of " + ROWS);
-    assertThat(secondLog).containsPattern("ingest: done: " + ROWS + " rows in ");
+    assertThat(secondLog)
+        .containsPattern(
+            "ingest: done: " + ROWS + " rows \\(" + (ROWS - killedAt) + " this run\\) in ");
     assertThat(checkpoint).doesNotExist();
 
     assertThat(service.get("/v1/collections/resumed").path("documents").asLong()).isEqualTo(ROWS);
