@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,23 +21,39 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResumeIT {
 
-  static final int ROWS = 50_000;
+  /** Rows of each killed ingest: 40 batches of 500, killed after the fourth. */
+  static final int ROWS = 20_000;
 
   final TestService service = TestService.shared();
 
   @TempDir Path dir;
 
   @Test
-  void anIngestKilledMidwayResumesWithoutDuplicatesOrLoss() throws Exception {
-    Path file = TestFiles.jsonl(dir.resolve("docs.jsonl"), ROWS);
-    Path checkpoint = dir.resolve("ingest.checkpoint");
-    service.createCollection("resumed");
+  void aJsonlIngestKilledMidwayResumesWithoutDuplicatesOrLoss() throws Exception {
+    killAndResume(TestFiles.jsonl(dir.resolve("docs.jsonl"), ROWS), "resumed", ROWS);
+  }
+
+  @Test
+  void aParquetIngestKilledMidwayResumesWithoutDuplicatesOrLoss() throws Exception {
+    long seed = System.nanoTime();
+    System.out.println("Parquet layout seed " + seed);
+    Path file = TestFiles.parquet(dir.resolve("docs.parquet"), ROWS, new Random(seed));
+    killAndResume(file, "resumed-parquet", ROWS);
+  }
+
+  /**
+   * Runs the real jar on {@code file}, kills it (SIGKILL) once its checkpoint shows 2,000 rows
+   * acknowledged, runs it again, and checks the collection holds every row once.
+   */
+  private void killAndResume(Path file, String collection, int rows) throws Exception {
+    Path checkpoint = dir.resolve(collection + ".checkpoint");
+    service.createCollection(collection);
     List<String> args =
         List.of(
             "ingest",
             file.toString(),
             "--collection",
-            "resumed",
+            collection,
             "--batch-size",
             "500",
             "--checkpoint",
@@ -44,7 +61,7 @@ class ResumeIT {
             "--url",
             service.url);
 
-    Process first = start(args, dir.resolve("first.log"));
+    Process first = start(args, dir.resolve(collection + "-first.log"));
     long acknowledged = 0;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (acknowledged < 2_000 && first.isAlive() && System.nanoTime() < deadline) {
@@ -53,28 +70,29 @@ class ResumeIT {
     }
     first.destroyForcibly();
     first.waitFor(30, TimeUnit.SECONDS);
-    String firstLog = Files.readString(dir.resolve("first.log"));
-    assertThat(acknowledged).as(firstLog).isGreaterThanOrEqualTo(2_000).isLessThan(ROWS);
+    String firstLog = Files.readString(dir.resolve(collection + "-first.log"));
+    assertThat(acknowledged).as(firstLog).isGreaterThanOrEqualTo(2_000).isLessThan(rows);
     assertThat(first.exitValue()).as("killed, not finished: " + firstLog).isNotZero();
     long killedAt = rowsDone(checkpoint);
-    long committed = service.get("/v1/collections/resumed").path("documents").asLong();
+    long committed = service.get("/v1/collections/" + collection).path("documents").asLong();
     assertThat(committed)
         .as("the service holds what was acknowledged, maybe one batch more")
         .isBetween(killedAt, killedAt + 500);
 
-    Process second = start(args, dir.resolve("second.log"));
+    Process second = start(args, dir.resolve(collection + "-second.log"));
     assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    String secondLog = Files.readString(dir.resolve("second.log"));
+    String secondLog = Files.readString(dir.resolve(collection + "-second.log"));
     assertThat(second.exitValue()).as(secondLog).isZero();
     assertThat(secondLog)
-        .contains("ingest: resuming docs.jsonl at row " + killedAt + " of " + ROWS);
+        .contains("ingest: resuming " + file.getFileName() + " at row " + killedAt + " of " + rows);
     assertThat(secondLog)
         .containsPattern(
-            "ingest: done: " + ROWS + " rows \\(" + (ROWS - killedAt) + " this run\\) in ");
+            "ingest: done: " + rows + " rows \\(" + (rows - killedAt) + " this run\\) in ");
     assertThat(checkpoint).doesNotExist();
 
-    assertThat(service.get("/v1/collections/resumed").path("documents").asLong()).isEqualTo(ROWS);
-    IngestIT.assertEveryIdOnce(service, "resumed", ROWS);
+    assertThat(service.get("/v1/collections/" + collection).path("documents").asLong())
+        .isEqualTo(rows);
+    IngestIT.assertEveryIdOnce(service, collection, rows);
   }
 
   @Test
