@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,8 +42,14 @@ final class RunningService implements AutoCloseable {
       args.add("--lakeshelf.index.sync-interval=200ms");
     }
     args.addAll(List.of(properties));
-    ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(LakeshelfApplication.class).run(args.toArray(String[]::new));
+    // One Spring application starts or stops at a time in this JVM: integration test classes run
+    // two at a time, and Logback's context (one per JVM) is not safe for two logging systems
+    // initialising or cleaning up at once (a ConcurrentModificationException in CI).
+    ConfigurableApplicationContext context;
+    synchronized (SpringApplication.class) {
+      context =
+          new SpringApplicationBuilder(LakeshelfApplication.class).run(args.toArray(String[]::new));
+    }
     return new RunningService(context);
   }
 
@@ -89,6 +96,8 @@ final class RunningService implements AutoCloseable {
 
   @Override
   public void close() {
-    context.close();
+    synchronized (SpringApplication.class) { // see start
+      context.close();
+    }
   }
 }

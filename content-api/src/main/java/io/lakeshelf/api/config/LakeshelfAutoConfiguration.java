@@ -83,10 +83,10 @@ public class LakeshelfAutoConfiguration {
     return new EmbeddingsShutdown(embeddings);
   }
 
-  /** Loads the models collections embed with before the service reports itself ready. */
+  /** Loads the models a collection embeds with, at start and when it is created. */
   @Bean
-  ModelPreload lakeshelfModelPreload(Embeddings embeddings, CollectionRegistry registry) {
-    return new ModelPreload(embeddings, registry);
+  ModelPreload lakeshelfModelPreload(Embeddings embeddings) {
+    return new ModelPreload(embeddings);
   }
 
   @Bean

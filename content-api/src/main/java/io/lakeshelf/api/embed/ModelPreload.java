@@ -1,40 +1,26 @@
 package io.lakeshelf.api.embed;
 
 import io.lakeshelf.api.catalog.CollectionDefinition;
-import io.lakeshelf.api.catalog.CollectionRegistry;
-import io.lakeshelf.api.catalog.ServedCollection;
 import io.lakeshelf.api.catalog.VectorDefinition;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
 
 /**
- * Loads and warms up the embedding models the collections use: at start, before the service reports
- * itself ready (Spring Boot turns readiness to accepting traffic after the application runners),
- * and when a collection that embeds is created or changed. The first text query then waits for
- * neither the model's load (seconds for the bundled one) nor its slower first run. A model that
- * fails here is only logged: its collection's text queries fail with its reason, as they would
- * without the preload, and everything else serves.
+ * Loads and warms up the embedding models a collection uses: at start for every collection (see
+ * {@code service.WarmUp}), and when a collection that embeds is created or changed. The first text
+ * query then waits for neither the model's load (seconds for the bundled one) nor its slower first
+ * run. A model that fails here is only logged: its collection's text queries fail with its reason,
+ * as they would without the preload, and everything else serves.
  */
-public final class ModelPreload implements ApplicationRunner {
+public final class ModelPreload {
 
   private static final Logger log = LoggerFactory.getLogger(ModelPreload.class);
 
   private final Embeddings embeddings;
-  private final CollectionRegistry registry;
 
-  public ModelPreload(Embeddings embeddings, CollectionRegistry registry) {
+  public ModelPreload(Embeddings embeddings) {
     this.embeddings = Objects.requireNonNull(embeddings, "embeddings");
-    this.registry = Objects.requireNonNull(registry, "registry");
-  }
-
-  @Override
-  public void run(ApplicationArguments args) {
-    for (ServedCollection c : registry.all()) {
-      warmUp(c.definition());
-    }
   }
 
   /** Warms up each model the definition's vectors embed with. */

@@ -6,6 +6,7 @@ import io.lakeshelf.api.LakeshelfApplication;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -36,8 +37,14 @@ final class RunningLakeshelf implements AutoCloseable {
     args.add("--lakeshelf.data-dir=" + dataDir);
     args.add("--lakeshelf.index.sync-interval=200ms");
     args.addAll(List.of(properties));
-    return new RunningLakeshelf(
-        new SpringApplicationBuilder(LakeshelfApplication.class).run(args.toArray(String[]::new)));
+    // One Spring application starts or stops at a time in this JVM: integration test classes run
+    // two at a time, and Logback's context (one per JVM) is not safe for two logging systems
+    // initialising or cleaning up at once (a ConcurrentModificationException in CI).
+    synchronized (SpringApplication.class) {
+      return new RunningLakeshelf(
+          new SpringApplicationBuilder(LakeshelfApplication.class)
+              .run(args.toArray(String[]::new)));
+    }
   }
 
   /** The embedding model, loaded once for all test classes of the run. */
@@ -63,6 +70,8 @@ final class RunningLakeshelf implements AutoCloseable {
 
   @Override
   public void close() {
-    context.close();
+    synchronized (SpringApplication.class) { // see start
+      context.close();
+    }
   }
 }

@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -36,8 +37,14 @@ final class RunningLakeshelf implements AutoCloseable {
     args.add(
         "--spring.autoconfigure.exclude=" + LakeshelfVectorStoreAutoConfiguration.class.getName());
     args.addAll(List.of(settings));
-    return new RunningLakeshelf(
-        new SpringApplicationBuilder(LakeshelfApplication.class).run(args.toArray(String[]::new)));
+    // One Spring application starts or stops at a time in this JVM: integration test classes run
+    // two at a time, and Logback's context (one per JVM) is not safe for two logging systems
+    // initialising or cleaning up at once (a ConcurrentModificationException in CI).
+    synchronized (SpringApplication.class) {
+      return new RunningLakeshelf(
+          new SpringApplicationBuilder(LakeshelfApplication.class)
+              .run(args.toArray(String[]::new)));
+    }
   }
 
   /** The settings that make {@code key} the service's one key, with the admin role. */
@@ -72,6 +79,8 @@ final class RunningLakeshelf implements AutoCloseable {
 
   @Override
   public void close() {
-    context.close();
+    synchronized (SpringApplication.class) { // see start
+      context.close();
+    }
   }
 }
