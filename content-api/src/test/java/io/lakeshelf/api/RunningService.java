@@ -53,7 +53,20 @@ final class RunningService implements AutoCloseable {
     return new RunningService(context);
   }
 
-  record Answer(int status, String contentType, String body) {
+  record Answer(
+      int status, String contentType, String body, java.util.Map<String, List<String>> headers) {
+    Answer(int status, String contentType, String body) {
+      this(status, contentType, body, java.util.Map.of());
+    }
+
+    /** The first value of a response header (names in lower case, as the JDK client has them). */
+    java.util.Optional<String> header(String name) {
+      List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+      return values == null || values.isEmpty()
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(values.get(0));
+    }
+
     JsonNode json() {
       return JSON.readTree(body);
     }
@@ -82,7 +95,11 @@ final class RunningService implements AutoCloseable {
       b.header("Content-Type", contentType);
     }
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    return new Answer(
+        r.statusCode(),
+        r.headers().firstValue("Content-Type").orElse(""),
+        r.body(),
+        r.headers().map());
   }
 
   Answer send(String method, String path, String jsonBody)

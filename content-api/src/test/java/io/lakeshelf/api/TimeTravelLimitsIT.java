@@ -220,6 +220,7 @@ class TimeTravelLimitsIT {
       assertThat(refused.status()).as(refused.body()).isEqualTo(503);
       assertThat(refused.contentType()).startsWith("application/problem+json");
       assertThat(refused.json().get("code").asString()).isEqualTo("OVERLOADED");
+      assertThat(refused.header("Retry-After")).contains("1");
       assertThat(refused.json().get("detail").asString())
           .contains("lakeshelf.time-travel.queue-capacity");
       assertThat(building).isNotDone();

@@ -68,10 +68,18 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     if (!errors.isEmpty()) {
       p.setProperty("errors", errors);
     }
-    return ResponseEntity.status(code.status())
-        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .body(p);
+    ResponseEntity.BodyBuilder answer =
+        ResponseEntity.status(code.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    if (code.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+      // OVERLOADED, SHUTTING_DOWN, STORAGE_UNAVAILABLE: nothing was done; a client that honours
+      // Retry-After (RFC 9110, 10.2.3) backs off for a second instead of retrying at once
+      answer.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
+    return answer.body(p);
   }
+
+  /** What 503 answers ask clients to wait before retrying. */
+  static final String RETRY_AFTER_SECONDS = "1";
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<Object> api(ApiException e, HttpServletRequest request) {
