@@ -42,11 +42,13 @@ public record IndexManifest(
     List<FilterField> filterFields) {
 
   /**
-   * The layout version; an index of another format is rebuilt. 4: rows carry their id and file as
-   * doc values ({@code id.v}, {@code file.v}) for hits to read; 3: metadata indexed by value type
-   * under {@code m.*} (2 held declared metadata keys as keywords).
+   * The layout version; an index of another format is rebuilt. 5: rows carry their {@code
+   * ingested_at} as doc values ({@code ingested.v}) for searches that ask for no part of a
+   * document; 4: rows carry their id and file as doc values ({@code id.v}, {@code file.v}) for hits
+   * to read; 3: metadata indexed by value type under {@code m.*} (2 held declared metadata keys as
+   * keywords).
    */
-  public static final int FORMAT = 4;
+  public static final int FORMAT = 5;
 
   private static final String K_FORMAT = "lakeshelf.format";
   private static final String K_VERSION = "lakeshelf.tableVersion";

@@ -73,6 +73,11 @@ final class IndexStorage {
     config.setRAMBufferSizeMB(64);
     TieredMergePolicy merges = new TieredMergePolicy();
     config.setMergePolicy(merges);
+    config.setMergeScheduler(new BackgroundMergeScheduler());
+    // No merging inside a commit: every ingest batch commits, and Lucene's default lets a commit
+    // wait up to 500 ms for merges of the small segments it flushed, in the request's time. Those
+    // merges run in the background instead (at background priority, see the scheduler).
+    config.setMaxFullFlushMergeWaitMillis(0);
     config.setOpenMode(
         existing.isPresent()
             ? IndexWriterConfig.OpenMode.APPEND

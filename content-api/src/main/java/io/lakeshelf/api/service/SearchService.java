@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -200,7 +201,7 @@ public class SearchService {
     }
     Map<RowLocator, Document> rows;
     if (hits != null) {
-      rows = c.rows().read(locators(hits), projection);
+      rows = projection.idsOnly() ? fromIndex(hits) : c.rows().read(locators(hits), projection);
     } else {
       if (asOf < 0 || asOf > c.tableVersion().value()) {
         throw new ApiException(
@@ -219,7 +220,7 @@ public class SearchService {
       }
       DocumentReader reader =
           new DocumentReader(snapshot, c.table().columns(), c.vectorSpecs(), c.readExecutor());
-      rows = reader.read(locators(hits), projection);
+      rows = projection.idsOnly() ? fromIndex(hits) : reader.read(locators(hits), projection);
     }
     List<Hit> out = new ArrayList<>(hits.size());
     for (SearchHit hit : hits) {
@@ -243,6 +244,22 @@ public class SearchService {
           ErrorCode.VERSION_NOT_AVAILABLE,
           "version " + version.value() + " of the table cannot be read: " + e.getMessage());
     }
+  }
+
+  /**
+   * The documents of hits that ask for no part ({@code "include": []}): the id and {@code
+   * ingestedAt}, both as the index holds them for the row (an index is built from the row's
+   * immutable data file, so they are the table's at the index's version), without reading the
+   * table: on S3 such a search makes no request at all.
+   */
+  private static Map<RowLocator, Document> fromIndex(List<SearchHit> hits) {
+    Map<RowLocator, Document> out = new HashMap<>(hits.size() * 2);
+    for (SearchHit h : hits) {
+      out.put(
+          h.locator(),
+          new Document(h.id(), null, null, List.of(), Map.of(), null, h.ingestedAt(), Map.of()));
+    }
+    return out;
   }
 
   private static List<RowLocator> locators(List<SearchHit> hits) {

@@ -37,6 +37,11 @@ public record Projection(
     return new Projection(title, text, images, metadata, vectors, names);
   }
 
+  /** Whether nothing but the id (and {@code ingestedAt}) is asked for: {@code "include": []}. */
+  public boolean idsOnly() {
+    return !title && !text && !images && !metadata && !vectors && columns.isEmpty();
+  }
+
   /** The part names: {@code title, text, images, metadata, vectors}. */
   public static final Set<String> PARTS = Set.of("title", "text", "images", "metadata", "vectors");
 

@@ -44,7 +44,7 @@ public final class RankFusion {
                 .thenComparing(e -> keywordRank.getOrDefault(e.getKey(), Integer.MAX_VALUE))
                 .thenComparing(e -> hits.get(e.getKey()).id()))
         .limit(k)
-        .map(e -> new SearchHit(hits.get(e.getKey()).id(), e.getValue(), e.getKey()))
+        .map(e -> hits.get(e.getKey()).withScore(e.getValue()))
         .toList();
   }
 }

@@ -3,6 +3,7 @@ package io.lakeshelf.index.schema;
 import io.lakeshelf.content.RowLocator;
 import io.lakeshelf.content.Similarity;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.lucene.document.Document;
@@ -50,15 +51,18 @@ import org.apache.lucene.util.BytesRef;
  *       stored), {@code file} (the data file's path as the Delta log names it, indexed and stored),
  *       {@code row} (the row's index within that file: a long point with doc values, stored),
  *       {@code id.v} and {@code file.v} (the id and the path again as sorted doc values: what a
- *       search hit reads, a lookup per hit instead of decompressing a block of stored fields) and
- *       {@code vector} (an HNSW vector field, present when the row has a usable vector; for cosine
- *       the vector is normalized and compared by dot product), {@code title} and {@code text}
- *       (analyzed, not stored: rows are joined back from the table), {@code f.<name>} per
- *       filterable column (keyword, long or double, with doc values; see {@link
- *       io.lakeshelf.index.filter.FieldType}) and the row's metadata by the JSON type of each
- *       value: {@code m.keys} (every key, for {@code exists}), {@code m.s.<key>} (strings), {@code
- *       m.b.<key>} (booleans), {@code m.l.<key>} (integers, long points) and {@code m.d.<key>}
- *       (floating-point numbers, double points); see {@link FilterValues#addMetadata}.
+ *       search hit reads, a lookup per hit instead of decompressing a block of stored fields),
+ *       {@code ingested.v} (the row's {@code ingested_at} as numeric doc values in microseconds
+ *       since the epoch, when the table has the column and the row a value: a search that asks for
+ *       no part of a document answers from the index alone) and {@code vector} (an HNSW vector
+ *       field, present when the row has a usable vector; for cosine the vector is normalized and
+ *       compared by dot product), {@code title} and {@code text} (analyzed, not stored: rows are
+ *       joined back from the table), {@code f.<name>} per filterable column (keyword, long or
+ *       double, with doc values; see {@link io.lakeshelf.index.filter.FieldType}) and the row's
+ *       metadata by the JSON type of each value: {@code m.keys} (every key, for {@code exists}),
+ *       {@code m.s.<key>} (strings), {@code m.b.<key>} (booleans), {@code m.l.<key>} (integers,
+ *       long points) and {@code m.d.<key>} (floating-point numbers, double points); see {@link
+ *       FilterValues#addMetadata}.
  *   <li><b>file</b>: one per indexed data file. {@code kind=file}, {@code marker} (the path,
  *       indexed and stored), {@code file} (the path, so that deleting a file's rows deletes its
  *       marker too), {@code dv} (stored: the key of the deletion vector applied, empty if none) and
@@ -94,6 +98,7 @@ public final class IndexSchema {
   public static final String F_NO_ID = "noId";
   public static final String F_ID_VALUE = "id.v";
   public static final String F_FILE_VALUE = "file.v";
+  public static final String F_INGESTED_AT_VALUE = "ingested.v";
 
   /** Every row document (file markers have no row field). */
   public static final Query ALL_ROWS = new FieldExistsQuery(F_ROW);
@@ -175,28 +180,66 @@ public final class IndexSchema {
   }
 
   /**
-   * A row document's id and locator from its doc values, for a document of one leaf (segment). Null
-   * if the document is not a row.
+   * The rows of several documents of one segment, with one doc-values iterator per field for all of
+   * them (a search's hits: creating the iterators per hit cost more than reading the values).
+   *
+   * @param docs segment-local document numbers in ascending order (a repeat gets the same row)
+   * @return the row of each document, in the order of {@code docs}; null where a document is not a
+   *     row document
    */
-  public static Row row(LeafReader leaf, int doc) throws IOException {
+  public static Row[] rows(LeafReader leaf, int[] docs) throws IOException {
+    Row[] out = new Row[docs.length];
     SortedDocValues ids = leaf.getSortedDocValues(F_ID_VALUE);
     SortedDocValues files = leaf.getSortedDocValues(F_FILE_VALUE);
     SortedNumericDocValues rows = leaf.getSortedNumericDocValues(F_ROW);
-    if (ids == null
-        || files == null
-        || rows == null
-        || !ids.advanceExact(doc)
-        || !files.advanceExact(doc)
-        || !rows.advanceExact(doc)) {
-      return null;
+    NumericDocValues ingested = leaf.getNumericDocValues(F_INGESTED_AT_VALUE);
+    if (ids == null || files == null || rows == null) {
+      return out;
     }
-    return new Row(
-        ids.lookupOrd(ids.ordValue()).utf8ToString(),
-        new RowLocator(files.lookupOrd(files.ordValue()).utf8ToString(), rows.nextValue()));
+    for (int i = 0; i < docs.length; i++) {
+      int doc = docs[i];
+      if (i > 0 && doc <= docs[i - 1]) {
+        if (doc < docs[i - 1]) {
+          throw new IllegalArgumentException("documents must ascend: " + docs[i - 1] + ", " + doc);
+        }
+        out[i] = out[i - 1];
+        continue;
+      }
+      if (ids.advanceExact(doc) && files.advanceExact(doc) && rows.advanceExact(doc)) {
+        Instant ingestedAt =
+            ingested != null && ingested.advanceExact(doc) ? micros(ingested.longValue()) : null;
+        out[i] =
+            new Row(
+                ids.lookupOrd(ids.ordValue()).utf8ToString(),
+                new RowLocator(files.lookupOrd(files.ordValue()).utf8ToString(), rows.nextValue()),
+                ingestedAt);
+      }
+    }
+    return out;
   }
 
-  /** A row document's id and where its row lives. */
-  public record Row(String id, RowLocator locator) {}
+  /** A row document's id, where its row lives, and its {@code ingested_at} (null if none). */
+  public record Row(String id, RowLocator locator, Instant ingestedAt) {}
+
+  /**
+   * Adds a row's {@code ingested_at} as doc values ({@link #F_INGESTED_AT_VALUE}, microseconds
+   * since the epoch, as Delta stores a timestamp), unless null: a search that asks for no part of a
+   * document answers from the index alone, without reading the table.
+   */
+  public static void addIngestedAt(Document d, Instant ingestedAt) {
+    if (ingestedAt != null) {
+      d.add(new NumericDocValuesField(F_INGESTED_AT_VALUE, toMicros(ingestedAt)));
+    }
+  }
+
+  private static long toMicros(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000L);
+  }
+
+  private static Instant micros(long micros) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+  }
 
   /** The indexed files: each marker's path and deletion vector key (empty if none). */
   public static Map<String, String> loadMarkers(DirectoryReader reader) throws IOException {

@@ -4,6 +4,7 @@ import io.lakeshelf.content.Similarity;
 import io.lakeshelf.content.VectorSpec;
 import io.lakeshelf.content.scan.FileRows;
 import io.lakeshelf.content.scan.RowColumns;
+import io.lakeshelf.content.scan.TableColumns;
 import io.lakeshelf.content.table.ContentColumns;
 import io.lakeshelf.content.table.LiveFile;
 import io.lakeshelf.content.table.TableSnapshot;
@@ -14,6 +15,7 @@ import io.lakeshelf.index.filter.FilterField;
 import io.lakeshelf.index.schema.FilterValues;
 import io.lakeshelf.index.schema.IndexSchema;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,6 +67,12 @@ final class FileIndexer {
         columnFields.add(f);
       }
     }
+    // the row's ingested_at, kept as doc values: the last of the value columns read
+    int ingestedAt = -1;
+    if (columns.ingestedAt() != null && TableColumns.of(snapshot).has(columns.ingestedAt())) {
+      ingestedAt = values.size();
+      values.add(new RowColumns.ValueColumn(columns.ingestedAt(), null));
+    }
     RowColumns read =
         new RowColumns(
             columns.id(), spec.column(), columns.title(), columns.text(), values, metadata);
@@ -95,6 +103,12 @@ final class FileIndexer {
           FilterValues.add(d, columnFields.get(f), rows.values(f));
         }
         FilterValues.addMetadata(d, rows.metadata());
+        if (ingestedAt >= 0) {
+          List<Object> t = rows.values(ingestedAt);
+          if (!t.isEmpty() && t.get(0) instanceof Instant at) {
+            IndexSchema.addIngestedAt(d, at);
+          }
+        }
         writer.addDocument(d);
         added++;
       }

@@ -1,0 +1,41 @@
+package io.lakeshelf.index;
+
+import java.io.IOException;
+import org.apache.lucene.index.ConcurrentMergeScheduler;
+import org.apache.lucene.index.MergePolicy.OneMerge;
+
+/**
+ * Lucene's concurrent merge scheduler, with merge threads that run at a lower scheduling priority
+ * than the threads that search and ingest ({@link BackgroundPriority}). A merge of vector segments
+ * builds their HNSW graph, seconds to minutes of one core's work; on a machine with few cores it
+ * would otherwise take a core away from searches while an ingest runs, which is what made a
+ * search's p99 under ingest four times its idle p99. With it, the operating system runs merges on
+ * what searches and ingests leave: they finish as soon when the machine is otherwise idle, later
+ * when it is not. Everything else (thread and merge counts, stalling an ingest when merges fall far
+ * behind) is Lucene's own.
+ */
+final class BackgroundMergeScheduler extends ConcurrentMergeScheduler {
+
+  @Override
+  protected synchronized MergeThread getMergeThread(MergeSource mergeSource, OneMerge merge)
+      throws IOException {
+    MergeThread thread = new BackgroundMergeThread(mergeSource, merge);
+    thread.setDaemon(true);
+    thread.setName("Lucene Merge Thread #" + mergeThreadCounter++);
+    return thread;
+  }
+
+  /** A merge thread that lowers its own priority before it merges. */
+  private final class BackgroundMergeThread extends MergeThread {
+
+    BackgroundMergeThread(MergeSource mergeSource, OneMerge merge) {
+      super(mergeSource, merge);
+    }
+
+    @Override
+    public void run() {
+      BackgroundPriority.lowerCurrentThread();
+      super.run();
+    }
+  }
+}
