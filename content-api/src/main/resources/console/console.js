@@ -55,7 +55,8 @@ class ApiError extends Error {
 
 async function api(method, path, body, { asResponse = false } = {}) {
   const headers = { Accept: "application/json, application/problem+json" };
-  if (state.key) headers.Authorization = `Bearer ${state.key}`;
+  const sentKey = state.key;
+  if (sentKey) headers.Authorization = `Bearer ${sentKey}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let r;
   try {
@@ -80,8 +81,10 @@ async function api(method, path, body, { asResponse = false } = {}) {
     problem = null;
   }
   const error = new ApiError(r.status, problem);
-  if (r.status === 401 && !state.keyDeclined) {
-    askForKey(state.key ? "The key was refused: " + error.message : null);
+  // Only a 401 to the key in use asks again: a request sent before the key was entered (or
+  // forgotten) answers 401 after the dialog closed, and must not open it once more.
+  if (r.status === 401 && !state.keyDeclined && sentKey === state.key) {
+    askForKey(sentKey ? "The key was refused: " + error.message : null);
   }
   throw error;
 }

@@ -34,6 +34,7 @@ final class FileIndexer {
   private final TableSnapshot snapshot;
   private final ContentColumns columns;
   private final List<FilterField> filterFields;
+  private final boolean readsIngestedAt;
 
   FileIndexer(
       IndexWriter writer,
@@ -46,6 +47,8 @@ final class FileIndexer {
     this.snapshot = snapshot;
     this.columns = columns;
     this.filterFields = List.copyOf(filterFields);
+    this.readsIngestedAt =
+        columns.ingestedAt() != null && TableColumns.of(snapshot).has(columns.ingestedAt());
   }
 
   /**
@@ -69,7 +72,7 @@ final class FileIndexer {
     }
     // the row's ingested_at, kept as doc values: the last of the value columns read
     int ingestedAt = -1;
-    if (columns.ingestedAt() != null && TableColumns.of(snapshot).has(columns.ingestedAt())) {
+    if (readsIngestedAt) {
       ingestedAt = values.size();
       values.add(new RowColumns.ValueColumn(columns.ingestedAt(), null));
     }
